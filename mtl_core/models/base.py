@@ -1,0 +1,99 @@
+"""The contract every architecture follows.
+
+`forward(dense, cat)` returns a `ModelOutput`:
+  preds  {task: (B,)}  the prediction in the label's space: a value for regression, a probability
+                       for binary tasks (ESMM's "cvr" is pCVR, even though it is trained through pCTCVR);
+  gates  {gate: (B, E_gate)} the mixing weights each gate used (empty for gate-free models);
+  extras {name: (B,)}  further named outputs (e.g. ESMM's "ctcvr").
+`task_losses(out, y, mask)` turns that into one loss per task, (T,). The default averages each task's
+loss over its sample space (mask); ESMM and AITM override it with their entire-space losses.
+
+All model code is pure tensor code (no data-dependent Python branching, no in-place ops on inputs), so
+the training engine can run R independent copies at once with `torch.func.vmap`.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..data.base import DatasetSpec
+
+EPS = 1e-7
+
+
+class ModelOutput(NamedTuple):
+    preds: dict[str, torch.Tensor]
+    gates: dict[str, torch.Tensor]
+    extras: dict[str, torch.Tensor]
+
+
+def masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean of `values` over entries where mask == 1; 0 when the mask is empty."""
+    return (values * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def bce(p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Elementwise binary cross-entropy of probabilities, clamped away from 0 and 1."""
+    p = p.clamp(EPS, 1 - EPS)  # written out (not F.binary_cross_entropy) so it runs under vmap
+    return -(y * torch.log(p) + (1 - y) * torch.log1p(-p))
+
+
+def elementwise_loss(kind: str, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return (pred - y) ** 2 if kind == "regression" else bce(pred, y)
+
+
+class MTLModel(nn.Module):
+    """Base class. Subclasses set `shared_prefixes` (parameter-name prefixes shared across tasks,
+    used by gradient-manipulating weightings) and `last_shared_names` (GradNorm's layer)."""
+
+    shared_prefixes: tuple[str, ...] = ("input.",)
+    last_shared_names: tuple[str, ...] = ()  # set by subclasses, usually in __init__
+
+    def __init__(self, spec: DatasetSpec):
+        super().__init__()
+        self.spec = spec
+        self.task_names = spec.task_names
+        self.task_kinds = tuple(t.kind for t in spec.tasks)
+
+    # -- outputs -------------------------------------------------------------------------------
+    def head(self, raw: Sequence[torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Tower outputs -> predictions: identity for regression, sigmoid for binary."""
+        return {name: (r if kind == "regression" else torch.sigmoid(r))
+                for name, kind, r in zip(self.task_names, self.task_kinds, raw)}
+
+    def task_losses(self, out: ModelOutput, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """(T,) loss per task, each averaged over that task's sample space."""
+        return torch.stack([masked_mean(elementwise_loss(kind, out.preds[name], y[:, t]), mask[:, t])
+                            for t, (name, kind) in enumerate(zip(self.task_names, self.task_kinds))])
+
+    # -- structure, for weightings and the UI ------------------------------------------------------
+    def gate_layout(self) -> dict[str, list[str]]:
+        """For each gate, the names of the experts its weights refer to, in order."""
+        return {}
+
+    def shared_parameter_names(self) -> list[str]:
+        return [n for n, _ in self.named_parameters() if n.startswith(self.shared_prefixes)]
+
+    def last_shared_parameter_names(self) -> list[str]:
+        """The weight of the last shared layer (GradNorm measures task gradient norms there)."""
+        return list(self.last_shared_names)
+
+
+def count_parameters(model: nn.Module, paper_convention: bool = False) -> int:
+    """Trainable parameters.
+
+    paper_convention=True counts what the MMoE paper counts to reach 13,056 for its synthetic MMoE
+    (8 experts 100x16 + 2 tower layers 16x8): weight matrices only, without biases, gates or the
+    final output units. Under that count a 113-unit Shared-Bottom matches it, as in the paper.
+    """
+    total = 0
+    for mod_name, mod in model.named_modules():
+        for pname, p in mod.named_parameters(recurse=False):
+            if paper_convention and (pname == "bias" or mod_name.endswith("biases")
+                                     or getattr(mod, "is_gate", False) or getattr(mod, "is_output", False)):
+                continue
+            total += p.numel()
+    return total

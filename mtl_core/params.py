@@ -1,0 +1,147 @@
+"""Hyper-parameter specs: one `Param` per knob, shared by registries, config validation, CLI and UI.
+
+A spec knows its default, type and allowed range, so widgets and flags are generated from it and
+every value entering the system (widget, URL, CLI flag, JSON file) is checked by the same code.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """An invalid configuration value; the message names the field, the value and what is allowed."""
+
+    def __init__(self, field: str, value: Any, allowed: str):
+        self.field, self.value, self.allowed = field, value, allowed
+        super().__init__(f"{field}: {value!r} is not allowed; expected {allowed}")
+
+
+_KINDS = ("int", "float", "bool", "choice", "str", "ints", "floats")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One hyper-parameter: name, default, allowed range and a one-line help text.
+
+    kind is inferred from the default unless given: int, float, bool, choice (when `choices` is set),
+    str, or "ints"/"floats" for comma-separated lists (one value broadcast to every task, or one per task).
+    """
+
+    name: str
+    default: Any
+    help: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple | None = None
+    kind: str = ""
+    step: float | None = None  # UI slider step; purely cosmetic
+
+    def __post_init__(self):
+        if not self.kind:
+            k = ("choice" if self.choices is not None else "bool" if isinstance(self.default, bool)
+                 else "int" if isinstance(self.default, int) else "float" if isinstance(self.default, float)
+                 else "str")
+            object.__setattr__(self, "kind", k)
+        assert self.kind in _KINDS, self.kind
+
+    # ------------------------------------------------------------------ description
+    def allowed(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(map(str, self.choices))
+        if self.kind == "bool":
+            return "true or false"
+        rng = ""
+        if self.low is not None and self.high is not None:
+            rng = f" in [{self.low:g}, {self.high:g}]"
+        elif self.low is not None:
+            rng = f" >= {self.low:g}"
+        elif self.high is not None:
+            rng = f" <= {self.high:g}"
+        what = {"int": "an integer", "float": "a number", "str": "text",
+                "ints": "comma-separated integers", "floats": "comma-separated numbers"}[self.kind]
+        return what + rng
+
+    # ------------------------------------------------------------------ parsing
+    def parse(self, value: Any, field: str | None = None) -> Any:
+        """Turn a string or Python value into this parameter's type, or raise ConfigError."""
+        field = field or self.name
+        bad = ConfigError(field, value, self.allowed())
+        try:
+            if self.kind == "bool":
+                if isinstance(value, bool):
+                    return value
+                s = str(value).strip().lower()
+                if s in ("1", "true", "yes", "on"):
+                    return True
+                if s in ("0", "false", "no", "off"):
+                    return False
+                raise bad
+            if self.kind == "choice":
+                for c in self.choices:
+                    if str(c) == str(value).strip():
+                        return c
+                raise bad
+            if self.kind == "str":
+                return str(value)
+            if self.kind in ("ints", "floats"):
+                items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+                conv = int if self.kind == "ints" else float
+                out = tuple(self._number(conv, v, bad) for v in items)
+                if not out:
+                    raise bad
+                return out
+            conv = int if self.kind == "int" else float
+            return self._number(conv, value, bad)
+        except ConfigError:
+            raise
+        except (TypeError, ValueError):
+            raise bad from None
+
+    def _number(self, conv, value, bad):
+        if isinstance(value, bool):
+            raise bad
+        if conv is int:
+            f = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+            if not math.isfinite(f) or f != int(f):
+                raise bad
+            v = int(f)
+        else:
+            v = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
+            if not math.isfinite(v):
+                raise bad
+        if (self.low is not None and v < self.low) or (self.high is not None and v > self.high):
+            raise bad
+        return v
+
+    def format(self, value: Any) -> str:
+        """Inverse of parse, for flat string dicts (URLs)."""
+        if self.kind in ("ints", "floats"):
+            return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        if self.kind == "bool":
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return repr(value)
+        return str(value)
+
+
+def resolve_params(specs: tuple[Param, ...], given: dict[str, Any] | None, prefix: str) -> dict[str, Any]:
+    """Defaults overlaid with `given`, each value parsed; unknown names raise ConfigError."""
+    given = dict(given or {})
+    by_name = {p.name: p for p in specs}
+    for name in given:
+        if name not in by_name:
+            raise ConfigError(f"{prefix}.{name}", given[name],
+                              "one of the known parameters: " + (", ".join(by_name) or "(none)"))
+    return {p.name: (p.parse(given[p.name], f"{prefix}.{p.name}") if p.name in given else p.default)
+            for p in specs}
+
+
+def per_task(values: tuple, n_tasks: int, field: str) -> tuple:
+    """Broadcast a one-element list to every task, or check it has exactly one value per task."""
+    if len(values) == 1:
+        return tuple(values) * n_tasks
+    if len(values) != n_tasks:
+        raise ConfigError(field, ",".join(map(str, values)), f"1 or {n_tasks} comma-separated values (one per task)")
+    return tuple(values)
