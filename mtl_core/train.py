@@ -29,6 +29,7 @@ from .data.base import Dataset, Split
 from .metrics import auc, cosine_matrix, gate_entropy
 from .models import build_model
 from .models.base import elementwise_loss
+from .params import ConfigError
 from .weighting import StepContext, build_weighting
 from .weighting.base import task_gradients
 
@@ -103,9 +104,9 @@ def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("train.device: 'cuda' is not available on this machine; use auto or cpu")
+        raise ConfigError("train.device", name, "auto or cpu: CUDA is not available on this machine")
     if name == "mps" and not mps:
-        raise ValueError("train.device: 'mps' is not available on this machine; use auto or cpu")
+        raise ConfigError("train.device", name, "auto or cpu: Apple MPS is not available on this machine")
     return torch.device(name)
 
 
@@ -183,9 +184,9 @@ class Member:
         if tc.optimizer == "sgd":
             self.opt = torch.optim.SGD(groups, lr=tc.lr, momentum=0.9, weight_decay=tc.weight_decay)
         elif tc.optimizer == "adamw":
-            self.opt = torch.optim.AdamW(groups, lr=tc.lr, weight_decay=tc.weight_decay)
+            self.opt = torch.optim.AdamW(groups, lr=tc.lr, weight_decay=tc.weight_decay, foreach=True)
         else:
-            self.opt = torch.optim.Adam(groups, lr=tc.lr, weight_decay=tc.weight_decay)
+            self.opt = torch.optim.Adam(groups, lr=tc.lr, weight_decay=tc.weight_decay, foreach=True)
         self.n_runs = len(seeds)
         self._vmapped = vmap(self._run_one)
 
@@ -309,7 +310,10 @@ def train(cfg: ExperimentConfig, runs: Sequence[RunSpec] | None = None,
             snap.baseline_val_loss, snap.baseline_val_auc, *_ = baseline.evaluate(val_split, entire_space)
         return snap
 
-    yield snapshot(0, epoch_end=False, done=False)
+    first = snapshot(0, epoch_end=False, done=False)
+    if all("label_pearson" in d.meta for d in datasets):  # measured task relatedness, per run
+        first.extra_metrics["label_pearson"] = np.array([d.meta["label_pearson"] for d in datasets])
+    yield first
     step = 0
     for epoch in range(tc.epochs):
         perm = torch.stack([torch.randperm(N, generator=g) for g in order_gens]).to(device)  # (R, N)
