@@ -5,10 +5,11 @@ from ..data.base import DatasetSpec
 from ..params import ConfigError, resolve_params
 from .base import ModelOutput, MTLModel, count_parameters
 from .registry import ArchInfo
-from . import mmoe, omoe, shared_bottom, single_task
+from . import aitm, cgc, cross_stitch, esmm, mmoe, omoe, ple, shared_bottom, single_task
 
 ARCHITECTURES: dict[str, ArchInfo] = {info.id: info for info in (
-    single_task.INFO, shared_bottom.INFO, omoe.INFO, mmoe.INFO,
+    single_task.INFO, shared_bottom.INFO, cross_stitch.INFO, omoe.INFO, mmoe.INFO, cgc.INFO, ple.INFO,
+    esmm.INFO, aitm.INFO,
 )}
 
 

@@ -69,6 +69,12 @@ class MTLModel(nn.Module):
         return torch.stack([masked_mean(elementwise_loss(kind, out.preds[name], y[:, t]), mask[:, t])
                             for t, (name, kind) in enumerate(zip(self.task_names, self.task_kinds))])
 
+    def represent(self, dense: torch.Tensor, cat: torch.Tensor
+                  ) -> tuple[list[torch.Tensor], dict[str, torch.Tensor]]:
+        """Per-task representations (T x (B, H)) fed to the towers, and the gates used. Models that
+        can serve as ESMM's backbone (Shared-Bottom, MMoE, PLE) implement it."""
+        raise NotImplementedError(f"{type(self).__name__} cannot serve as a backbone")
+
     # -- structure, for weightings and the UI ------------------------------------------------------
     def gate_layout(self) -> dict[str, list[str]]:
         """For each gate, the names of the experts its weights refer to, in order."""

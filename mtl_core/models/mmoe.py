@@ -30,13 +30,16 @@ class MMoE(MTLModel):
     def gate_layout(self) -> dict[str, list[str]]:
         return {g: [f"E{i + 1}" for i in range(self.experts.n_experts)] for g in self.gate_names()}
 
-    def forward(self, dense, cat) -> ModelOutput:
+    def represent(self, dense, cat):
         x = self.input(dense, cat)  # (B, D)
         experts = self.experts(x)  # (B, E, H)
         weights = self.gates(x)  # (B, G, E)
         fused = mix(weights, experts)  # (B, G, H)
         reps = [fused[:, min(k, fused.shape[1] - 1)] for k in range(len(self.task_names))]
-        gates = {g: weights[:, i] for i, g in enumerate(self.gate_names())}
+        return reps, {g: weights[:, i] for i, g in enumerate(self.gate_names())}
+
+    def forward(self, dense, cat) -> ModelOutput:
+        reps, gates = self.represent(dense, cat)
         return ModelOutput(self.head(self.towers(reps)), gates, {})
 
 

@@ -21,9 +21,13 @@ class SharedBottom(MTLModel):
         self.towers = Towers([self.bottom.out_dim] * len(spec.tasks), tower_units)
         self.last_shared_names = (f"bottom.net.{2 * (len(bottom_units) - 1)}.weight",)
 
-    def forward(self, dense, cat) -> ModelOutput:
+    def represent(self, dense, cat):
         h = self.bottom(self.input(dense, cat))  # (B, H)
-        return ModelOutput(self.head(self.towers([h] * len(self.task_names))), {}, {})
+        return [h] * len(self.task_names), {}
+
+    def forward(self, dense, cat) -> ModelOutput:
+        reps, gates = self.represent(dense, cat)
+        return ModelOutput(self.head(self.towers(reps)), gates, {})
 
 
 INFO = ArchInfo(
