@@ -1,0 +1,89 @@
+"""The command line as a user runs it: `python -m mtl_core ...` in a subprocess."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mtl_core.__main__ import main
+from mtl_core.data import DATASETS
+from mtl_core.models import ARCHITECTURES
+from mtl_core.weighting import WEIGHTINGS
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ["--n-samples", "400", "--set", "data.n_val=200", "--set", "data.n_test=200", "--epochs", "1"]
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "mtl_core", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_list_shows_every_registered_id():
+    res = cli("list")
+    assert res.returncode == 0
+    for registry in (DATASETS, ARCHITECTURES, WEIGHTINGS):
+        for key, info in registry.items():
+            assert key in res.stdout and info.name in res.stdout
+
+
+def test_help_everywhere():
+    for cmd in ([], ["list"], ["train"], ["sweep"]):
+        res = cli(*cmd, "--help")
+        assert res.returncode == 0 and "usage" in res.stdout
+
+
+def test_train_writes_history_and_summary(tmp_path):
+    res = cli("train", "--data", "synthetic", "--rho", "0.5", "--arch", "mmoe", "--weighting", "ew",
+              "--seed", "0", "--set", "n_experts=4", "--out", str(tmp_path), *TINY)
+    assert res.returncode == 0, res.stderr
+    hist = pd.read_csv(tmp_path / "history.csv")
+    assert {"step", "epoch", "task", "split", "loss", "weight"} <= set(hist.columns)
+    assert set(hist.task) == {"task1", "task2"} and {"train", "val"} <= set(hist.split)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["config"]["model"]["n_experts"] == 4 and summary["config"]["data"]["rho"] == 0.5
+    assert set(summary["final"]) == {"task1", "task2"}
+    last_val = hist[(hist.split == "val") & (hist.step == hist.step.max())].set_index("task").loss
+    assert summary["final"]["task1"]["val_loss"] == pytest.approx(last_val["task1"])
+    assert summary["samples_per_s"] > 0 and summary["device"] == "cpu"
+
+
+def test_train_on_funnel_reports_auc(tmp_path):
+    res = cli("train", "--data", "funnel", "--arch", "mmoe", "--n-samples", "3000", "--epochs", "1",
+              "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    final = json.loads((tmp_path / "summary.json").read_text())["final"]
+    assert 0.0 <= final["ctr"]["val_auc"] <= 1.0 and "val_loss" in final["cvr"]
+
+
+def test_sweep_writes_one_row_per_run_and_task(tmp_path):
+    res = cli("sweep", "--archs", "shared_bottom,mmoe", "--rhos", "0.5,1.0", "--seeds", "3", "--out", str(tmp_path),
+              *TINY)
+    assert res.returncode == 0, res.stderr
+    df = pd.read_csv(tmp_path / "results.csv")
+    assert {"arch", "weighting", "rho", "seed", "task", "val_loss"} <= set(df.columns)
+    assert len(df) == 2 * 2 * 3 * 2
+    assert sorted(df.seed.unique()) == [0, 1, 2] and sorted(df.rho.unique()) == [0.5, 1.0]
+    assert "batched" in res.stderr
+
+
+@pytest.mark.parametrize("args, flag", [
+    (["train", "--rho", "7"], "--rho"),
+    (["train", "--arch", "nope"], "--arch"),
+    (["train", "--weighting", "nope"], "--weighting"),
+    (["train", "--lr", "zero"], "--lr"),
+    (["train", "--epochs", "0"], "--epochs"),
+    (["train", "--set", "n_experts=0"], "n_experts"),
+    (["train", "--set", "nonsense=1"], "--set"),
+    (["train", "--no-such-flag"], "--no-such-flag"),
+    (["train", "--data", "funnel", "--rho", "0.5"], "--rho"),
+    (["sweep", "--archs", "mmoe,nope"], "--archs"),
+    (["sweep", "--archs", "mmoe", "--seeds", "x"], "--seeds"),
+])
+def test_bad_flags_give_one_line_and_exit_2(args, flag, tmp_path, capsys):
+    # in-process (same code path as `python -m mtl_core`) to keep the suite fast
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and flag in lines[0]
