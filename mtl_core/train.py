@@ -169,11 +169,11 @@ class Member:
         for s in seeds:
             torch.manual_seed(s)
             models.append(build_model(arch, spec, arch_params))
-        self.model = models[0].to(device)  # template: its own parameters are never used
-        self.model.requires_grad_(False)
         names = [n for n, _ in models[0].named_parameters()]
         self.params = {n: torch.stack([dict(m.named_parameters())[n].detach() for m in models]).to(device)
-                       .requires_grad_() for n in names}
+                       .requires_grad_() for n in names}  # (R, ...) leaves: what the optimiser updates
+        self.model = models[0].to(device)  # template for functional_call (buffers, structure) only
+        self.model.requires_grad_(False)
         self.shared = self.model.shared_parameter_names()
         self.last_shared = self.model.last_shared_parameter_names()
         self.weighting = build_weighting(weighting, spec.tasks, seeds, weighting_params).to(device)

@@ -5,9 +5,10 @@ from ..data.base import TaskSpec
 from ..params import ConfigError, resolve_params
 from .base import GradientWeighting, StepContext, Weighting
 from .registry import WeightingInfo
-from . import ew
+from . import cagrad, dwa, ew, gradnorm, mgda, nash_mtl, pcgrad, ple_decay, rlw, static, uw
 
-WEIGHTINGS: dict[str, WeightingInfo] = {info.id: info for info in (ew.INFO,)}
+_ORDER = (ew, static, ple_decay, uw, gradnorm, dwa, rlw, pcgrad, mgda, cagrad, nash_mtl)
+WEIGHTINGS: dict[str, WeightingInfo] = {m.INFO.id: m.INFO for m in _ORDER}
 
 
 def build_weighting(wid: str, tasks: tuple[TaskSpec, ...], seeds: list[int], params: dict | None = None

@@ -40,6 +40,7 @@ class Weighting:
         self.n_tasks = len(tasks)
         self.n_runs = len(seeds)
         self.hp = hparams
+        self.device = torch.device("cpu")
         self.generators = [torch.Generator().manual_seed(10_007 * s + 17) for s in seeds]
 
     # -- hooks ---------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ class Weighting:
 
     def randn(self, *shape: int) -> torch.Tensor:
         """(R, *shape) standard normals, each run from its own generator."""
-        return torch.stack([torch.randn(*shape, generator=g) for g in self.generators])
+        return torch.stack([torch.randn(*shape, generator=g) for g in self.generators]).to(self.device)
 
 
 class GradientWeighting(Weighting):
@@ -112,6 +113,28 @@ def task_gradients(losses: torch.Tensor, params: list[torch.Tensor], create_grap
         rows.append(torch.cat([(torch.zeros_like(p) if g is None else g).reshape(R, -1)
                                for g, p in zip(gs, params)], dim=1))
     return torch.stack(rows, dim=1)
+
+
+def gram(grads: torch.Tensor) -> torch.Tensor:
+    """(R, T, P) -> (R, T, T) inner products of task gradients, in float64 where the device has it
+    (the small solvers built on it are then well conditioned)."""
+    g = grads.detach().to(torch.float32 if grads.device.type == "mps" else torch.float64)
+    return g @ g.transpose(1, 2)
+
+
+def spd_solve(A: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """x with A x = b for small symmetric positive-definite A (R, T, T) and b (R, T) or (R, T, m):
+    Gaussian elimination without pivoting, vectorised over R (batched LAPACK calls loop over tiny systems)."""
+    vec = b.dim() == 2
+    A, b, T = A.clone(), (b[:, :, None] if vec else b).clone(), A.shape[1]
+    for i in range(T - 1):
+        f = A[:, i + 1:, i] / A[:, i, i, None]  # (R, T-i-1)
+        A[:, i + 1:] -= f[:, :, None] * A[:, i, None]
+        b[:, i + 1:] -= f[:, :, None] * b[:, i, None]
+    x = torch.zeros_like(b)
+    for i in reversed(range(T)):
+        x[:, i] = (b[:, i] - (A[:, i, i + 1:, None] * x[:, i + 1:]).sum(1)) / A[:, i, i, None]
+    return x[:, :, 0] if vec else x
 
 
 def set_flat_grad(params: list[torch.Tensor], flat: torch.Tensor) -> None:
