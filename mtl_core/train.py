@@ -41,8 +41,8 @@ class DivergenceError(RuntimeError):
         self.task, self.step, self.run_seed, self.value = task, step, run_seed, value
         super().__init__(
             f"Training diverged: the loss of task '{task}' became {value} at step {step} (seed {run_seed}). "
-            f"The learning rate {lr:g} is probably too high for this model — try {lr / 10:g}, "
-            f"or a smaller batch-size change, or a loss-weighting strategy with bounded weights.")
+            f"The learning rate {lr:g} is probably too high for this model: try {lr / 10:g}. "
+            f"Adaptive weightings with unbounded weights (UW, GradNorm) can also push a run over the edge.")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class Snapshot:
     grad_cosine: np.ndarray | None  # (R, T, T) on shared parameters; None when nothing is shared
     weighting_state: dict[str, np.ndarray] = field(default_factory=dict)  # e.g. UW's sigma2 (R, T)
     extra_metrics: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (R,)
+    trained_as: dict[str, str] = field(default_factory=dict)  # tasks whose train loss is another quantity
     baseline_val_loss: np.ndarray | None = None  # (R, T) single-task baseline, when trained
     baseline_val_auc: np.ndarray | None = None
 
@@ -305,7 +306,7 @@ def train(cfg: ExperimentConfig, runs: Sequence[RunSpec] | None = None,
             weights=(acc_w / acc_n).numpy() if acc_n else np.ones((R, T)),
             gates=gates, gate_entropy=ent, grad_cosine=main.grad_cosine(probe),
             weighting_state={k: v.detach().cpu().numpy() for k, v in main.weighting.state().items()},
-            extra_metrics=extra)
+            extra_metrics=extra, trained_as=main.model.trained_as())
         if baseline is not None:
             snap.baseline_val_loss, snap.baseline_val_auc, *_ = baseline.evaluate(val_split, entire_space)
         return snap

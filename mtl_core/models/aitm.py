@@ -85,6 +85,9 @@ class AITM(MTLModel):
         return [out.preds[names[0]], *(out.extras["ctcvr" if t == 1 else f"{names[t]}_entire"]
                                        for t in range(1, len(names)))]
 
+    def trained_as(self) -> dict[str, str]:
+        return {t: "end-to-end probability, all impressions + calibrator" for t in self.task_names[1:]}
+
     def task_losses(self, out: ModelOutput, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Task t: BCE(ŷ_t, y_1···y_t) over all samples (+ α·mean(relu(ŷ_t − ŷ_{t−1})) for t > 1)."""
         p, losses = self.entire_probs(out), []

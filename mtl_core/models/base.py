@@ -52,6 +52,11 @@ class MTLModel(nn.Module):
     shared_prefixes: tuple[str, ...] = ("input.",)
     last_shared_names: tuple[str, ...] = ()  # set by subclasses, usually in __init__
 
+    def trained_as(self) -> dict[str, str]:
+        """Tasks whose training loss is not the task's own label-space loss, e.g. ESMM trains its CVR
+        task through pCTCVR over all impressions: {"cvr": "ctcvr, all impressions"}. Empty by default."""
+        return {}
+
     def __init__(self, spec: DatasetSpec):
         super().__init__()
         self.spec = spec

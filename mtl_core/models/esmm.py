@@ -51,6 +51,9 @@ class ESMM(MTLModel):
         ctr, cvr = self.task_names
         return ModelOutput({ctr: p_ctr, cvr: p_cvr}, gates, {"ctcvr": p_ctr * p_cvr})
 
+    def trained_as(self) -> dict[str, str]:
+        return {self.task_names[1]: "pCTCVR, all impressions"}
+
     def task_losses(self, out: ModelOutput, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Both over ALL impressions, mask ignored: [BCE(pCTR, click), BCE(pCTCVR, click ∧ conversion)]."""
         ctr = self.task_names[0]

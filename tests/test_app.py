@@ -1,0 +1,185 @@
+"""The Streamlit app through AppTest: pages, languages, generated controls, training, URLs, errors."""
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.i18n import en, zh  # noqa: E402
+from app.session import Session  # noqa: E402
+from mtl_core.config import from_flat  # noqa: E402
+
+MAIN = str(ROOT / "app" / "main.py")
+TINY = {"data.n_train": "300", "data.n_val": "100", "data.n_test": "100", "train.epochs": "1"}
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def train_until_done(at: AppTest, max_runs: int = 40) -> AppTest:
+    at.button(key="btn_train").click()
+    at.run()
+    for _ in range(max_runs):
+        if not at.session_state["mtl_session"].running:
+            break
+        at.run()
+    return at
+
+
+# ---- pages and languages ------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_page_renders_in_both_languages(lang):
+    at = app(lang=lang)
+    assert not at.exception
+    assert at.title[0].value == (en.STRINGS if lang == "en" else zh.STRINGS)["pg.title"]
+    assert at.button(key="btn_train").label == (en.STRINGS if lang == "en" else zh.STRINGS)["btn.train"]
+    at.switch_page("views/zoo.py").run()
+    assert not at.exception
+    assert at.title[0].value == (en.STRINGS if lang == "en" else zh.STRINGS)["zoo.title"]
+    assert len(at.table) == 3
+
+
+def test_language_switch_changes_the_text():
+    at = app()
+    at.radio(key="lang").set_value("zh").run()
+    assert not at.exception and at.title[0].value == zh.STRINGS["pg.title"]
+    assert at.query_params["lang"] == "zh"
+
+
+def test_translations_are_complete_and_every_used_key_exists():
+    assert set(en.STRINGS) <= set(zh.STRINGS)
+    assert all(k.startswith("desc.") for k in set(zh.STRINGS) - set(en.STRINGS))
+    used = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        used |= set(re.findall(r"""\b(?:t|tr)\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""", path.read_text()))
+    assert used and not used - set(en.STRINGS)
+
+
+# ---- controls generated from the registries -------------------------------------------------------
+def test_architecture_choice_changes_the_hyper_parameter_controls():
+    at = app()
+    keys = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.text_input}
+    assert "w:model:mmoe:n_experts" in keys and "w:model:mmoe:expert_units" in keys
+    at.selectbox(key="w:model").set_value("shared_bottom").run()
+    assert not at.exception
+    keys = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.text_input}
+    assert not any(k.startswith("w:model:mmoe") for k in keys)
+    assert "w:model:shared_bottom:bottom_units" in keys
+    assert at.query_params["model"] == "shared_bottom"
+    assert at.query_params["model.bottom_units"] == "113"
+
+
+def test_measured_label_correlation_and_parameter_count_are_shown():
+    at = app()
+    md = texts(at.sidebar.markdown)
+    assert re.search(r"label correlation: r = \*\*0\.\d\d\*\*", md)
+    assert re.search(r"Trainable parameters: \*\*[\d,]+\*\*", md)
+
+
+def test_shared_url_sets_the_controls():
+    at = app(model="shared_bottom", **{"data.rho": "0.9", "train.lr": "0.01"})
+    assert not at.warning
+    assert at.selectbox(key="w:model").value == "shared_bottom"
+    assert at.slider(key="w:data:synthetic:rho").value == pytest.approx(0.9)
+    assert at.select_slider(key="w:train:lr").value == pytest.approx(0.01)
+    assert at.query_params["data.rho"] == "0.9"
+
+
+def test_invalid_query_parameters_fall_back_with_a_warning_naming_them():
+    at = app(model="nope", **{"data.rho": "7"})
+    assert not at.exception
+    warning = texts(at.warning)
+    assert "data.rho" in warning and "model" in warning and "nope" in warning
+    assert at.selectbox(key="w:model").value == "mmoe"
+    assert at.slider(key="w:data:synthetic:rho").value == pytest.approx(0.5)
+
+
+def test_incompatible_architecture_is_explained_and_train_disabled():
+    from mtl_core.models import ARCHITECTURES
+
+    at = app()
+    from mtl_core.data import DATASETS
+    spec = DATASETS["synthetic"].spec({p.name: p.default for p in DATASETS["synthetic"].params})
+    bad = [a for a, info in ARCHITECTURES.items() if info.supports(spec)]
+    if not bad:
+        pytest.skip("every registered architecture fits the synthetic dataset")
+    at.selectbox(key="w:model").set_value(bad[0]).run()
+    assert not at.exception
+    assert "cannot train" in texts(at.error)
+    assert at.button(key="btn_train").disabled
+
+
+def test_classroom_link_hides_sections():
+    at = app(classroom="1", hide="model,weighting")
+    assert not at.exception
+    keys = {w.key for w in at.sidebar.selectbox}
+    assert "w:data" in keys and "w:model" not in keys and "w:weighting" not in keys
+    assert "MMoE" in texts(at.sidebar.caption)  # the locked choice is still named
+    assert at.query_params["classroom"] == "1" and at.query_params["hide"] == "model,weighting"
+    assert at.query_params["model"] == "mmoe"  # the hidden config is still in the link
+
+
+# ---- training ---------------------------------------------------------------------------------------
+def test_short_training_run_produces_history():
+    at = train_until_done(app(**TINY))
+    assert not at.exception
+    sess = at.session_state["mtl_session"]
+    assert len(sess.history) == 1 and sess.history[0].status == "finished"
+    assert sess.history[0].snaps[-1].done
+    assert any("Finished" in str(p.text) for p in at.get("progress")) or "Finished" in texts(at.markdown)
+    assert at.dataframe  # the run-history table
+    assert any(b.label.startswith("History of this run") for b in at.get("download_button"))
+
+
+def test_step_trains_one_epoch_then_pauses():
+    at = app(**{**TINY, "train.epochs": "3"})
+    at.button(key="btn_step").click().run()
+    for _ in range(40):  # Step trains live (page stays responsive) and pauses itself at the epoch's end
+        if not at.session_state["mtl_session"].running:
+            break
+        at.run()
+    sess = at.session_state["mtl_session"]
+    assert sess.current.status == "paused"
+    assert sess.current.last.epoch_end and sess.current.last.epoch == pytest.approx(1.0)
+    assert at.button(key="btn_pause").label == "Resume"
+    at.button(key="btn_reset").click().run()
+    assert at.session_state["mtl_session"].current is None
+    assert len(at.session_state["mtl_session"].history) == 1  # the stopped run is kept
+
+
+def test_divergence_is_shown_and_the_page_keeps_working():
+    at = train_until_done(app(**{**TINY, "train.lr": "50", "train.optimizer": "sgd"}))
+    assert not at.exception
+    assert "diverged" in texts(at.error).lower()
+    assert at.session_state["mtl_session"].history[-1].status == "diverged"
+    at.selectbox(key="w:model").set_value("shared_bottom").run()
+    assert not at.exception
+
+
+# ---- the session state machine without streamlit ---------------------------------------------------
+def test_session_pause_resume_and_pull_budget():
+    sess = Session(snapshot_interval_s=0.05)
+    sess.start(from_flat({"data.n_train": 2000, "train.epochs": 2}))
+    sess.pull(budget_s=0.01)
+    assert sess.running and len(sess.current.snaps) >= 1
+    sess.pause()
+    n = len(sess.current.snaps)
+    assert not sess.pull() and len(sess.current.snaps) == n  # paused: nothing is pulled
+    sess.resume()
+    while not sess.pull(budget_s=5):
+        pass
+    assert sess.current.status == "finished" and sess.history == [sess.current]
+    sess.start(from_flat({"data.n_train": 300, "train.epochs": 1}))
+    sess.reset()  # never trained: not archived
+    assert sess.current is None and len(sess.history) == 1

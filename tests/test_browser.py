@@ -1,0 +1,147 @@
+"""End to end in real headless Chromium: train live, pause, and open a shared link.
+
+Needs Debian's /usr/bin/chromium and the playwright package (never `playwright install`). Skipped with
+a reason when they are missing, except on CI (CI=true), where a missing browser is a failure.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Plotly charts expose their traces on the graph div: wait on data actually drawn, not on time.
+HEATMAP_HAS_DATA = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
+    (gd.calcdata || []).some(cd => cd[0] && cd[0].trace && cd[0].trace.type === 'heatmap' && cd[0].z &&
+        Array.from(cd[0].z).some(row => Array.from(row).some(v => v !== null && isFinite(v)))))"""
+CURVES_HAVE_DATA = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
+    (gd.calcdata || []).some(cd => cd[0] && cd[0].trace && cd[0].trace.type === 'scatter' &&
+        (cd[0].trace.name || '').includes('validation') && cd.filter(p => isFinite(p.y)).length >= 3))"""
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser test cannot run on CI: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail("the Streamlit server did not become healthy")
+            time.sleep(0.3)  # polling interval while waiting for the server, not an assertion
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)  # the first page load imports torch on a cold server
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    pg = browser.new_page(viewport={"width": 1440, "height": 2200})
+    pg.set_default_timeout(60_000)
+    yield pg
+    pg.close()
+
+
+SETTLED = "() => !document.querySelector('[data-stale=\"true\"]')"  # no element left over from a rerun
+
+
+def _main_button(page, name: str):
+    return page.get_by_test_id("stMainBlockContainer").get_by_role("button", name=name, exact=True)
+
+
+def _sidebar_select(page, label: str):
+    return page.get_by_test_id("stSidebar").get_by_role("combobox", name=label)
+
+
+def test_train_mmoe_live_then_pause(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/")
+    expect(_main_button(page, "Train")).to_be_enabled()
+    _sidebar_select(page, "Architecture").click()
+    page.get_by_role("option", name=re.compile(r"^MMoE")).click()
+    expect(_sidebar_select(page, "Architecture")).to_have_value(re.compile(r"^MMoE"))
+    _main_button(page, "Train").click()
+
+    progress = page.get_by_test_id("stProgress")
+    expect(progress).to_contain_text("Training", timeout=60_000)
+    expect(progress).to_contain_text(re.compile(r"epoch (0\.[1-9]|[1-9]\d*\.\d) / 20"), timeout=90_000)
+    page.wait_for_function(HEATMAP_HAS_DATA, timeout=60_000)
+    page.wait_for_function(CURVES_HAVE_DATA, timeout=60_000)
+
+    _main_button(page, "Pause").click()
+    expect(_main_button(page, "Resume")).to_be_visible(timeout=10_000)
+    expect(progress).to_contain_text("Paused", timeout=10_000)
+    assert page.get_by_test_id("stException").count() == 0
+    page.wait_for_function(SETTLED, timeout=30_000)
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(ARTIFACTS / "playground-paused.png"))
+
+
+def test_shared_url_sets_the_controls(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/?model=shared_bottom&data.rho=0.9")
+    expect(_sidebar_select(page, "Architecture")).to_have_value("Shared-Bottom", timeout=60_000)
+    rho = page.get_by_test_id("stSidebar").get_by_test_id("stSlider").filter(has_text="task correlation")
+    expect(rho.get_by_role("slider")).to_have_value("0.9")
+    expect(rho.get_by_test_id("stSliderThumbValue")).to_have_text("0.90")
+    expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Experts")
+    expect(page).to_have_url(re.compile(r"model=shared_bottom"))
+    expect(page).to_have_url(re.compile(r"data\.rho=0\.9"))
+    assert page.get_by_test_id("stException").count() == 0
