@@ -10,6 +10,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+import torch  # noqa: E402
+
+# One thread per training session: a single small model trains fastest on one core, and several
+# browser sessions training at once then share the server's cores instead of fighting over them.
+torch.set_num_threads(1)
 
 from app.i18n import LANG_NAMES, t  # noqa: E402
 from app.urlstate import init_from_url  # noqa: E402

@@ -87,3 +87,27 @@ def test_device_resolution():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="train.device"):
             resolve_device("cuda")
+
+
+@pytest.mark.parametrize("wid", ["ew", "uw", "gradnorm", "dwa", "pcgrad", "mgda", "cagrad", "nash_mtl"])
+def test_masking_ignores_out_of_space_samples_for_every_strategy(wid):
+    """CVR lives on clicked impressions: its labels elsewhere must not move any parameter."""
+    from mtl_core.train import Member, StackedSplit, build_datasets
+
+    cfg = default_config(**{"data": "funnel", "data.n_impressions": 3000, "model": "mmoe", "weighting": wid})
+    runs = [RunSpec(0)]
+    datasets = build_datasets(cfg, runs)
+    split = StackedSplit.of([datasets[0].train], torch.device("cpu"))
+    batch = split.take(torch.arange(512)[None])
+    dense, cat, y, mask = batch
+    assert 0 < mask[..., 1].sum() < 512  # some samples are outside the CVR space
+    poisoned = y.clone()
+    poisoned[..., 1] = torch.where(mask[..., 1] > 0, y[..., 1], 1.0 - y[..., 1])  # flip out-of-space labels
+    after = []
+    for labels in (y, poisoned):
+        m = Member(cfg, "mmoe", dict(cfg.model.params), wid, dict(cfg.weighting.params), datasets, [0],
+                   torch.device("cpu"))
+        m.step((dense, cat, labels, mask), step=0, epoch=0)
+        after.append({n: p.detach().clone() for n, p in m.params.items()})
+    for n in after[0]:
+        torch.testing.assert_close(after[0][n], after[1][n], rtol=0, atol=0, msg=n)

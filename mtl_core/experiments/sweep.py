@@ -21,6 +21,7 @@ def run_grid(cfg: ExperimentConfig, rhos: Sequence[float | None], seeds: Sequenc
 
     rho None keeps the config's data; otherwise it overrides data.rho for that run.
     """
+    cfg = cfg.with_changes(**{"train.snapshots_per_epoch": 1})  # only the final numbers are kept
     grid = [(rho, s) for rho in rhos for s in seeds]
     rows = []
     for i in range(0, len(grid), max_batch):

@@ -77,8 +77,12 @@ class ExpertBank(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            eq = "bd,edh->beh" if (i == 0 and x.dim() == 2) else "bed,edh->beh"
-            x = F.relu(torch.einsum(eq, x, w) + b)  # (B, E, H)
+            if x.dim() == 2:  # shared input: all experts are one (D, E*H) matmul, bias fused in
+                E, D, H = w.shape
+                x = torch.addmm(b.reshape(E * H), x, w.transpose(0, 1).reshape(D, E * H)).view(-1, E, H)
+            else:  # one input per expert: a batched matmul over experts
+                x = torch.einsum("bed,edh->beh", x, w) + b
+            x = F.relu(x)  # (B, E, H)
         return x
 
 
