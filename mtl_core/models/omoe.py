@@ -20,7 +20,7 @@ class OMoE(MMoE):
 
 INFO = ArchInfo(
     id="omoe", name="OMoE (One-gate Mixture-of-Experts)",
-    paper="Ma et al., KDD 2018 (baseline); Jacobs et al., Adaptive Mixtures of Local Experts", year=2018,
+    paper="Ma et al., KDD 2018 (the MMoE paper's one-gate baseline)", year=2018,
     params=(N_EXPERTS, EXPERT_UNITS, TOWER_UNITS, EMBED_DIM), cls=OMoE,
     description="Shared experts with one gate for all tasks: mixes experts, but the same way for everyone.",
 )
