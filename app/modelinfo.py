@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import torch
 
 from mtl_core.data import DATASETS
+from mtl_core.models.base import SHARED_REP
 from mtl_core.models import ARCHITECTURES, build_model, count_parameters
 
 
@@ -47,7 +48,8 @@ def describe_model(data_id: str, data_params: dict, model_id: str, model_params:
             layout={g: list(e) for g, e in model.gate_layout().items()},
             children=tuple(n for n, _ in model.named_children()),
             shared_prefixes=tuple(model.shared_prefixes),
-            extras=tuple(out.extras), categorical=spec.schema.n_categorical > 0,
+            extras=tuple(k for k in out.extras if k != SHARED_REP),  # extra predictions only
+            categorical=spec.schema.n_categorical > 0,
             n_params=count_parameters(model), n_params_paper=count_parameters(model, paper_convention=True))
     except Exception as err:  # noqa: BLE001 - shown to the user as a sentence, never a traceback
         return ModelInfo(model_id, tasks, kinds, error=str(err))

@@ -196,19 +196,23 @@ class Member:
         out = functional_call(self.model, params, (dense, cat))
         return self.model.task_losses(out, y, mask), out
 
-    def forward(self, dense, cat, y, mask):
-        """Losses (R, T) and outputs with a leading run axis; R = 1 skips vmap (faster, same math)."""
+    def forward(self, dense, cat, y, mask, with_raw: bool = False):
+        """Losses (R, T) and outputs with a leading run axis; R = 1 skips vmap (faster, same math).
+        with_raw also returns the outputs as computed, i.e. the tensors the losses were built from
+        (for R = 1 the leading axis is added afterwards, so gradients w.r.t. outputs need these)."""
         if self.n_runs == 1:
             p0 = {n: v[0] for n, v in self.params.items()}
-            res = self._run_one(p0, dense[0], cat[0], y[0], mask[0])
-            return tree_map(lambda t: t.unsqueeze(0), res)
-        return self._vmapped(self.params, dense, cat, y, mask)
+            raw = self._run_one(p0, dense[0], cat[0], y[0], mask[0])
+            losses, out = tree_map(lambda t: t.unsqueeze(0), raw)
+            return (losses, out, raw[1]) if with_raw else (losses, out)
+        losses, out = self._vmapped(self.params, dense, cat, y, mask)
+        return (losses, out, out) if with_raw else (losses, out)
 
     # -- one optimisation step -----------------------------------------------------------------
     def step(self, batch, step: int, epoch: int):
-        losses, out = self.forward(*batch)
+        losses, _, raw = self.forward(*batch, with_raw=True)
         ctx = StepContext(step=step, epoch=epoch, params=self.params, shared=self.shared,
-                          last_shared=self.last_shared, outputs=out)
+                          last_shared=self.last_shared, outputs=raw)
         detached = losses.detach()
         if not torch.isfinite(detached).all():
             return detached, None

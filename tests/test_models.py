@@ -9,7 +9,7 @@ from torch.func import functional_call, stack_module_state, vmap
 
 from mtl_core.data.base import DatasetSpec, FeatureSchema, TaskSpec
 from mtl_core.models import ARCHITECTURES, build_model, count_parameters
-from mtl_core.models.base import EPS, ModelOutput
+from mtl_core.models.base import SHARED_REP, EPS, ModelOutput
 from mtl_core.models.budget import match_shared_bottom, param_report
 from mtl_core.models.cgc import CGC
 from mtl_core.models.cross_stitch import CrossStitch
@@ -75,8 +75,8 @@ def test_contract_shapes_gates_layout(arch, sname, params):
         assert w.shape == (B, len(layout[name])), name
         assert (w >= 0).all()
         torch.testing.assert_close(w.sum(-1), torch.ones(B))
-    for v in out.extras.values():
-        assert v.shape == (B,)
+    for k, v in out.extras.items():  # extra predictions are (B,); the shared representation (B, ...)
+        assert v.shape == (B,) if k != SHARED_REP else v.shape[0] == B
     losses = model.task_losses(out, y, mask)
     assert losses.shape == (len(spec.tasks),) and torch.isfinite(losses).all()
 
@@ -203,7 +203,7 @@ def test_ple_gates_and_layout_names():
     # the reported weights are the bank's weights on the allowed experts, in layout order
     dense, cat, _, _ = batch(REG2)
     x = m.input(dense, cat)
-    _, raw = m.levels[0](x)  # (B, G, E) with exact zeros on disallowed experts
+    _, raw, _ = m.levels[0](x)  # (B, G, E) with exact zeros on disallowed experts
     out = m(dense, cat)
     torch.testing.assert_close(out.gates["L1/task2"], raw[:, 1, [2, 3]])
     assert torch.equal(raw[:, 1, :2], torch.zeros(B, 2))

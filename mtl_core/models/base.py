@@ -4,7 +4,8 @@
   preds  {task: (B,)}  the prediction in the label's space: a value for regression, a probability
                        for binary tasks (ESMM's "cvr" is pCVR, even though it is trained through pCTCVR);
   gates  {gate: (B, E_gate)} the mixing weights each gate used (empty for gate-free models);
-  extras {name: (B,)}  further named outputs (e.g. ESMM's "ctcvr").
+  extras {name: (B,)}  further named outputs (e.g. ESMM's "ctcvr"), plus, for models that have one,
+                       extras["shared_rep"] (B, ...): the representation every task reads (MGDA-UB).
 `task_losses(out, y, mask)` turns that into one loss per task, (T,). The default averages each task's
 loss over its sample space (mask); ESMM and AITM override it with their entire-space losses.
 
@@ -22,6 +23,7 @@ from torch import nn
 from ..data.base import DatasetSpec
 
 EPS = 1e-7
+SHARED_REP = "shared_rep"  # extras key: the representation all tasks share, (B, ...), when a model has one
 
 
 class ModelOutput(NamedTuple):
@@ -75,8 +77,9 @@ class MTLModel(nn.Module):
                             for t, (name, kind) in enumerate(zip(self.task_names, self.task_kinds))])
 
     def represent(self, dense: torch.Tensor, cat: torch.Tensor
-                  ) -> tuple[list[torch.Tensor], dict[str, torch.Tensor]]:
-        """Per-task representations (T x (B, H)) fed to the towers, and the gates used. Models that
+                  ) -> tuple[list[torch.Tensor], dict[str, torch.Tensor], torch.Tensor]:
+        """Per-task representations (T x (B, H)) fed to the towers, the gates used, and the shared
+        representation every task reads (MGDA-UB differentiates the task losses w.r.t. it). Models that
         can serve as ESMM's backbone (Shared-Bottom, MMoE, PLE) implement it."""
         raise NotImplementedError(f"{type(self).__name__} cannot serve as a backbone")
 

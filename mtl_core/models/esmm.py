@@ -16,7 +16,7 @@ import torch
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import ModelOutput, MTLModel, bce
+from .base import SHARED_REP, ModelOutput, MTLModel, bce
 from .mmoe import MMoE
 from .ple import PLE
 from .registry import EMBED_DIM, N_EXPERTS, TOWER_UNITS, ArchInfo, funnel_tasks
@@ -46,10 +46,10 @@ class ESMM(MTLModel):
         return self.backbone.gate_layout()
 
     def forward(self, dense, cat) -> ModelOutput:
-        reps, gates = self.backbone.represent(dense, cat)
+        reps, gates, shared = self.backbone.represent(dense, cat)
         p_ctr, p_cvr = (torch.sigmoid(r) for r in self.backbone.towers(reps))  # (B,), (B,)
         ctr, cvr = self.task_names
-        return ModelOutput({ctr: p_ctr, cvr: p_cvr}, gates, {"ctcvr": p_ctr * p_cvr})
+        return ModelOutput({ctr: p_ctr, cvr: p_cvr}, gates, {"ctcvr": p_ctr * p_cvr, SHARED_REP: shared})
 
     def trained_as(self) -> dict[str, str]:
         return {self.task_names[1]: "pCTCVR, all impressions"}

@@ -6,7 +6,7 @@ KDD 2018.
 from __future__ import annotations
 
 from ..data.base import DatasetSpec
-from .base import ModelOutput, MTLModel
+from .base import SHARED_REP, ModelOutput, MTLModel
 from .layers import ExpertBank, GateBank, InputLayer, Towers, mix
 from .registry import EMBED_DIM, EXPERT_UNITS, N_EXPERTS, TOWER_UNITS, ArchInfo
 
@@ -36,11 +36,11 @@ class MMoE(MTLModel):
         weights = self.gates(x)  # (B, G, E)
         fused = mix(weights, experts)  # (B, G, H)
         reps = [fused[:, min(k, fused.shape[1] - 1)] for k in range(len(self.task_names))]
-        return reps, {g: weights[:, i] for i, g in enumerate(self.gate_names())}
+        return reps, {g: weights[:, i] for i, g in enumerate(self.gate_names())}, experts
 
     def forward(self, dense, cat) -> ModelOutput:
-        reps, gates = self.represent(dense, cat)
-        return ModelOutput(self.head(self.towers(reps)), gates, {})
+        reps, gates, shared = self.represent(dense, cat)
+        return ModelOutput(self.head(self.towers(reps)), gates, {SHARED_REP: shared})
 
 
 INFO = ArchInfo(

@@ -25,7 +25,7 @@ from torch import nn
 
 from ..data.base import DatasetSpec
 from ..params import Param, per_task
-from .base import ModelOutput, MTLModel
+from .base import SHARED_REP, ModelOutput, MTLModel
 from .layers import ExpertBank, GateBank, InputLayer, Towers, mix
 from .registry import EMBED_DIM, EXPERT_UNITS, TOWER_UNITS, ArchInfo
 
@@ -52,7 +52,8 @@ class PLELevel(nn.Module):
         self.out_dim = self.task_experts.out_dim
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (B, D) at the first level, else (B, T+1, D) per group -> fused (B, G, H), weights (B, G, E)."""
+        """x (B, D) at the first level, else (B, T+1, D) per group -> fused (B, G, H), weights (B, G, E)
+        and the shared experts' outputs (B, S, H)."""
         if x.dim() == 2:
             task_in, shared_in, gate_in = x, x, x
         else:
@@ -61,7 +62,7 @@ class PLELevel(nn.Module):
             gate_in = x[:, :self.gates.weight.shape[0]]  # (B, G, D): gate g reads group g
         experts = torch.cat([self.task_experts(task_in), self.shared_experts(shared_in)], dim=1)  # (B, E, H)
         weights = self.gates(gate_in)  # (B, G, E)
-        return mix(weights, experts), weights  # (B, G, H), (B, G, E)
+        return mix(weights, experts), weights, experts[:, self.E_task:]  # (B, G, H), (B, G, E), (B, S, H)
 
     def allowed_slices(self, g: int) -> list[slice]:
         """The expert ranges gate g may select (contiguous: its task's block, then the shared block)."""
@@ -102,14 +103,14 @@ class PLE(MTLModel):
     def represent(self, dense, cat):
         h, gates = self.input(dense, cat), {}  # (B, D)
         for level, lvl in enumerate(self.levels, start=1):
-            h, weights = lvl(h)  # (B, G, H), (B, G, E)
+            h, weights, shared = lvl(h)  # (B, G, H), (B, G, E), (B, S, H)
             for g, gname in enumerate(self.gate_names(level)):
                 gates[gname] = torch.cat([weights[:, g, sl] for sl in lvl.allowed_slices(g)], dim=-1)
-        return list(h.unbind(1)), gates  # final level: one group per task
+        return list(h.unbind(1)), gates, shared  # final level: one group per task; its shared experts
 
     def forward(self, dense, cat) -> ModelOutput:
-        reps, gates = self.represent(dense, cat)
-        return ModelOutput(self.head(self.towers(reps)), gates, {})
+        reps, gates, shared = self.represent(dense, cat)
+        return ModelOutput(self.head(self.towers(reps)), gates, {SHARED_REP: shared})
 
 
 N_SHARED = Param("shared_experts", 2, "shared experts per level", low=1, high=64)

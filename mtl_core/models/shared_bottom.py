@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import ModelOutput, MTLModel
+from .base import SHARED_REP, ModelOutput, MTLModel
 from .layers import MLP, InputLayer, Towers
 from .registry import EMBED_DIM, TOWER_UNITS, ArchInfo
 
@@ -23,11 +23,11 @@ class SharedBottom(MTLModel):
 
     def represent(self, dense, cat):
         h = self.bottom(self.input(dense, cat))  # (B, H)
-        return [h] * len(self.task_names), {}
+        return [h] * len(self.task_names), {}, h
 
     def forward(self, dense, cat) -> ModelOutput:
-        reps, gates = self.represent(dense, cat)
-        return ModelOutput(self.head(self.towers(reps)), gates, {})
+        reps, gates, shared = self.represent(dense, cat)
+        return ModelOutput(self.head(self.towers(reps)), gates, {SHARED_REP: shared})
 
 
 INFO = ArchInfo(

@@ -27,7 +27,8 @@ class StepContext:
     params: dict[str, torch.Tensor]  # every model parameter, stacked over runs: (R, ...)
     shared: list[str]  # names of parameters shared between tasks
     last_shared: list[str]  # names of the last shared layer's weight (GradNorm)
-    outputs: object = None  # the model outputs of this step (ModelOutput of (R, B, ...) tensors)
+    outputs: object = None  # the model outputs the losses were computed from (ModelOutput; (R, B, ...)
+    #                         tensors, or (B, ...) when R = 1): MGDA-UB reads extras["shared_rep"]
 
 
 class Weighting:

@@ -6,15 +6,20 @@ point). Two tasks: closed form γ = clip(((g2−g1)·g2)/||g1−g2||², 0, 1), �
 Frank-Wolfe on the Gram matrix, batched over runs (pairwise Frank-Wolfe steps plus an exact step on
 the current face, see `simplex_minimize`), so ill-conditioned gradients converge too.
 
-Only `mode="params"` is offered: gradients w.r.t. the shared parameters. The paper's cheaper MGDA-UB
-bound uses gradients w.r.t. the shared representation, which the models do not expose to weightings.
+Two modes. "rep" (default) is the paper's MGDA-UB: the min-norm problem is solved on the gradients of
+the task losses w.r.t. the shared representation Z (model output extras["shared_rep"]: MMoE's expert
+outputs, Shared-Bottom's bottom, PLE's final shared experts, ESMM's backbone), an upper bound that
+needs one cheap backward per task to Z instead of to every shared parameter; the model then trains on
+Σ_k T·α_k·L_k in one backward pass. "params" solves it on the gradients w.r.t. the shared parameters
+(exact MGDA). Models with no shared representation (Cross-Stitch, AITM, single-task) use "params".
 """
 from __future__ import annotations
 
 import torch
 
 from ..params import Param
-from .base import GradientWeighting, StepContext, gram, spd_solve
+from ..models.base import SHARED_REP
+from .base import GradientWeighting, StepContext, gram, spd_solve, task_gradients
 from .registry import WeightingInfo
 
 
@@ -103,18 +108,34 @@ class MGDA(GradientWeighting):
     chosen normaliser n_k (as in the paper's code: none, l2 = ||g_k||, loss = L_k, loss+ = L_k·||g_k||).
     Effective weights on the raw gradients: T·α_k / n_k."""
 
-    def __init__(self, tasks, seeds, normalize="none", mode="params"):
+    def __init__(self, tasks, seeds, normalize="none", mode="rep"):
         super().__init__(tasks, seeds, normalize=normalize, mode=mode)
-        self.normalize = normalize
+        self.normalize, self.mode = normalize, mode
+        self.used_mode: str | None = None  # what the last step did ("rep" or "params")
 
-    def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
+    def weights_for(self, grads: torch.Tensor, losses: torch.Tensor) -> torch.Tensor:
+        """Per-task gradients (R, T, P) -> effective weights (R, T) on the raw gradients."""
         R, T, _ = grads.shape
         norm = grads.norm(dim=2)  # (R, T)
         n = {"none": torch.ones_like(norm), "l2": norm, "loss": losses.to(norm),
              "loss+": losses.to(norm) * norm}[self.normalize].clamp_min(1e-12)  # (R, T)
         alpha = min_norm_weights(gram(grads / n[:, :, None])).to(grads.dtype)  # (R, T)
-        w = T * alpha / n  # (R, T) effective weights on the raw gradients
+        return T * alpha / n
+
+    def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
+        w = self.weights_for(grads, losses)
         return torch.einsum("rt,rtp->rp", w, grads), w
+
+    def backward(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
+        extras = getattr(ctx.outputs, "extras", None) or {}
+        if self.mode == "rep" and SHARED_REP in extras:  # MGDA-UB: gradients w.r.t. Z, then one backward
+            self.used_mode = "rep"
+            grads = task_gradients(losses, [extras[SHARED_REP]])  # (R, T, B*...)
+            w = self.weights_for(grads, losses.detach()).detach()
+            (w * losses).sum().backward()
+            return w
+        self.used_mode = "params"
+        return super().backward(losses, ctx)
 
 
 INFO = WeightingInfo(
@@ -122,7 +143,7 @@ INFO = WeightingInfo(
     paper="Sener & Koltun, Multi-Task Learning as Multi-Objective Optimization", year=2018,
     params=(Param("normalize", "none", "gradient normaliser before the min-norm solve",
                   choices=("none", "l2", "loss", "loss+")),
-            Param("mode", "params", "gradients w.r.t. the shared parameters (the representation-level "
-                                    "MGDA-UB bound is not available)", choices=("params",))),
+            Param("mode", "rep", "rep = MGDA-UB (gradients w.r.t. the shared representation, cheap); "
+                                 "params = exact MGDA on the shared parameters", choices=("rep", "params"))),
     cls=MGDA, description="Follow the smallest vector in the convex hull of the task gradients: "
                           "a direction that decreases every task (or stops at a Pareto-stationary point).")
