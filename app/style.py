@@ -31,9 +31,10 @@ def rgba(hex_color: str, alpha: float) -> str:
 
 def base_layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
-        title=dict(text=f"<b>{title}</b>", x=0.01, xanchor="left", font=dict(size=FONT_SIZE + 3)),
+        title=dict(text=f"<b>{title}</b>", x=0.01, xanchor="left", y=0.985, yanchor="top",
+                   font=dict(size=FONT_SIZE + 3)),  # pinned to the top so a two-row legend fits below
         template="plotly_white", height=height, font=dict(size=FONT_SIZE),
-        margin=dict(l=60, r=20, t=60, b=50),
+        margin=dict(l=60, r=20, t=90, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0, font=dict(size=FONT_SIZE - 2)),
         hoverlabel=dict(font_size=FONT_SIZE - 1),
     )
