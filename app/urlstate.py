@@ -36,11 +36,17 @@ def init_from_url() -> None:
         return
     query = {k: st.query_params.get(k) for k in st.query_params}
     conf, other = split_query(query)
+    cfg, warnings = from_flat_lenient(conf)
     lang = other.get("lang", DEFAULT_LANG)
+    if lang not in LANGS:
+        warnings.append(f"lang: {lang!r} is not allowed; expected one of {', '.join(LANGS)} — "
+                        f"using the default '{DEFAULT_LANG}' instead")
     ss["lang"] = lang if lang in LANGS else DEFAULT_LANG
     ss["classroom"] = str(other.get("classroom", "0")).strip().lower() in ("1", "true", "yes", "on")
     ss["hide"] = parse_hide(other.get("hide", "")) if ss["classroom"] else []
-    cfg, warnings = from_flat_lenient(conf)
+    unknown = [h for h in str(other.get("hide", "")).split(",") if h.strip() and h.strip() not in HIDEABLE]
+    if unknown:
+        warnings.append(f"hide: {', '.join(unknown)} not recognised; expected any of {', '.join(HIDEABLE)}")
     ss["cfg_mem"] = flat_to_mem(cfg.to_flat())
     ss["url_warnings"] = warnings
     ss["url_loaded"] = True

@@ -105,6 +105,14 @@ def test_invalid_query_parameters_fall_back_with_a_warning_naming_them():
     assert at.slider(key="w:data:synthetic:rho").value == pytest.approx(0.5)
 
 
+def test_invalid_language_and_hide_values_are_named_too():
+    at = app(lang="klingon", classroom="1", hide="model,bogus")
+    assert not at.exception
+    warning = texts(at.warning)
+    assert "lang" in warning and "klingon" in warning and "bogus" in warning
+    assert at.title[0].value == en.STRINGS["pg.title"]  # fell back to English
+
+
 def test_incompatible_architecture_is_explained_and_train_disabled():
     from mtl_core.models import ARCHITECTURES
 
