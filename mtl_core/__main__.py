@@ -185,10 +185,10 @@ def cmd_sweep(a) -> int:
         if w not in WEIGHTINGS:
             raise ConfigError("--weightings", w, "comma-separated ids from: " + ", ".join(WEIGHTINGS))
     data_id = base.get("data", "synthetic")
-    has_rho = "rho" in {p.name for p in DATASETS[data_id].params}
-    if a.rhos and not has_rho:
+    rho_spec = next((p for p in DATASETS[data_id].params if p.name == "rho"), None)
+    if a.rhos and rho_spec is None:
         raise ConfigError("--rhos", a.rhos, f"nothing: dataset '{data_id}' has no task-correlation knob")
-    rhos = [float(x) for x in a.rhos.split(",")] if a.rhos else [None]
+    rhos = [rho_spec.parse(x, "--rhos") for x in a.rhos.split(",")] if a.rhos else [None]
     try:
         n_seeds = int(a.seeds)
         assert 1 <= n_seeds <= 10000
@@ -202,12 +202,7 @@ def cmd_sweep(a) -> int:
             flat.update({"model": arch, "weighting": w})
             flat.update({k: v for k, v in base.items() if k.startswith("model.") and base.get("model") in (None, arch)})
             flat.update({k: v for k, v in base.items() if k.startswith("weighting.") and base.get("weighting") in (None, w)})
-            for rho in rhos:
-                if rho is not None:
-                    flat["data.rho"] = rho  # validates every rho up front
-                    from_flat(flat)
-            flat.pop("data.rho", None) if rhos != [None] else None
-            cfgs.append(from_flat(flat))
+            cfgs.append(from_flat(flat))  # each run's rho is set by the sweep itself
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     size = cfgs[0].data.params[size_param(data_id)]

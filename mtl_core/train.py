@@ -152,11 +152,9 @@ def build_datasets(cfg: ExperimentConfig, runs: Sequence[RunSpec]) -> list[Datas
     info = DATASETS[cfg.data.id]
     out = []
     for run in runs:
-        p = dict(cfg.data.params)
-        p.update(run.data_overrides)
-        p = validate(cfg.with_changes(**{f"data.{k}": v for k, v in run.data_overrides.items()})).data.params \
-            if run.data_overrides else p
-        out.append(info.build(dict(p), run.seed))
+        run_cfg = cfg.with_changes(**{f"data.{k}": v for k, v in run.data_overrides.items()}) \
+            if run.data_overrides else cfg  # with_changes validates the overridden values
+        out.append(info.build(dict(run_cfg.data.params), run.seed))
     return out
 
 

@@ -81,6 +81,8 @@ def test_sweep_writes_one_row_per_run_and_task(tmp_path):
     (["train", "--data", "funnel", "--rho", "0.5"], "--rho"),
     (["sweep", "--archs", "mmoe,nope"], "--archs"),
     (["sweep", "--archs", "mmoe", "--seeds", "x"], "--seeds"),
+    (["sweep", "--archs", "mmoe", "--rhos", "0.5,abc"], "--rhos"),
+    (["sweep", "--archs", "mmoe", "--rhos", "1.5"], "--rhos"),
 ])
 def test_bad_flags_give_one_line_and_exit_2(args, flag, tmp_path, capsys):
     # in-process (same code path as `python -m mtl_core`) to keep the suite fast
