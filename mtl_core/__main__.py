@@ -1,24 +1,25 @@
 """Command line: `python -m mtl_core {list,train,sweep} --help`.
 
-    python -m mtl_core list
+    python -m mtl_core list [--params] [--presets]
     python -m mtl_core train --data synthetic --rho 0.5 --arch mmoe --weighting gradnorm --epochs 30 --out runs/a
     python -m mtl_core sweep --archs shared_bottom,omoe,mmoe --rhos 0.5,0.9,1.0 --seeds 20 --out runs/sweep
-Bad flags or values print one line naming the flag and what is allowed, and exit with code 2.
+    python -m mtl_core sweep --preset correlation_sweep_small --seeds 100-119 --out runs/fresh
+Bad flags or values print one line naming the flag and what is allowed, and exit with code 2; a run
+that diverges prints one line saying where and what to try, and exits with code 1.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
-from .config import TRAIN_PARAMS, ExperimentConfig, from_flat, from_json
+from .config import DEFAULT_IDS, REGISTRIES, TRAIN_PARAMS, TRAIN_SPECS, from_flat, from_json
 from .data import DATASETS
 from .models import ARCHITECTURES, build_model, count_parameters
-from .params import ConfigError
+from .params import ConfigError, short_repr
+from .presets import PRESETS, get_preset
 from .weighting import WEIGHTINGS
 
 
@@ -33,31 +34,29 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-# flag -> flat config key (data size flag is dataset-dependent, handled below)
 TRAIN_FLAGS = {"--epochs": "train.epochs", "--batch-size": "train.batch_size", "--lr": "train.lr",
                "--seed": "train.seed", "--device": "train.device", "--optimizer": "train.optimizer",
                "--weight-decay": "train.weight_decay"}
 
 
-def size_param(data_id: str) -> str:
-    """The dataset parameter that --n-samples sets (its first n_* parameter: n_train, n_impressions...)."""
-    return next(p.name for p in DATASETS[data_id].params if p.name.startswith("n_"))
-
-
 def add_common(p: argparse.ArgumentParser, sweep: bool) -> None:
+    p.add_argument("--preset", help="start from a named preset (see `list --presets`); flags after it override it")
     p.add_argument("--config", help="JSON config file (as written to summary.json / downloaded from the app); "
                    "flags override it")
     p.add_argument("--data", help="dataset id: " + ", ".join(DATASETS))
-    p.add_argument("--n-samples", type=str, help="training-set size (n_train / n_impressions)")
+    p.add_argument("--n-samples", type=str, help="how much data: the dataset's size parameter "
+                   "(" + ", ".join(f"{i.size_param} for {i.id}" for i in DATASETS.values()) + ")")
     if not sweep:
-        p.add_argument("--rho", type=str, help="task correlation in [-1, 1] (synthetic data)")
+        p.add_argument("--rho", type=str, help="task correlation ρ in [-1, 1] (synthetic data)")
+        p.add_argument("--relatedness", type=str, help="the dataset's task-relatedness knob (" + ", ".join(
+            f"{i.relatedness_param} for {i.id}" for i in DATASETS.values() if i.relatedness_param) + ")")
         p.add_argument("--arch", help="architecture id: " + ", ".join(ARCHITECTURES))
         p.add_argument("--weighting", help="weighting id: " + ", ".join(WEIGHTINGS))
         p.add_argument("--baseline", action="store_true", help="also train single-task baselines")
     for flag, key in TRAIN_FLAGS.items():
         if sweep and flag == "--seed":
             continue
-        spec = next(s for s in TRAIN_PARAMS if s.name == key.split(".")[1])
+        spec = TRAIN_SPECS[key.split(".")[1]]
         p.add_argument(flag, type=str, help=f"{spec.help} ({spec.allowed()})")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="any hyper-parameter, e.g. n_experts=8, model.expert_units=32,16, weighting.alpha=1.5, "
@@ -65,29 +64,42 @@ def add_common(p: argparse.ArgumentParser, sweep: bool) -> None:
     p.add_argument("--out", required=True, help="output folder")
 
 
+def _drop(flat: dict, section: str) -> dict:
+    return {k: v for k, v in flat.items() if not (k == section or k.startswith(section + "."))}
+
+
 def build_flat(a: argparse.Namespace) -> dict:
     flat: dict = {}
+    if a.preset:
+        flat.update({k: str(v) if not isinstance(v, (tuple, list)) else ",".join(map(str, v))
+                     for k, v in get_preset(a.preset, "--preset").config.items()})
     if a.config:
         try:
             flat.update(from_json(Path(a.config).read_text()).to_flat())
         except OSError as err:
             raise ConfigError("--config", a.config, f"a readable JSON file ({err.strerror})") from None
     if a.data:
-        flat = {k: v for k, v in flat.items() if not k.startswith("data")}
+        flat = _drop(flat, "data")
         flat["data"] = a.data
     for attr, key in (("arch", "model"), ("weighting", "weighting")):
         if getattr(a, attr, None):
-            flat = {k: v for k, v in flat.items() if not (k == key or k.startswith(key + "."))}
+            flat = _drop(flat, key)
             flat[key] = getattr(a, attr)
-    data_id = flat.get("data", "synthetic")
+    data_id = flat.get("data", DEFAULT_IDS["data"])
     if data_id not in DATASETS:
         raise ConfigError("--data", data_id, "one of " + ", ".join(DATASETS))
+    info = DATASETS[data_id]
     if getattr(a, "rho", None) is not None:
-        if "rho" not in {p.name for p in DATASETS[data_id].params}:
-            raise ConfigError("--rho", a.rho, f"no --rho: dataset '{data_id}' has no task-correlation knob")
+        if "rho" not in {p.name for p in info.params}:
+            raise ConfigError("--rho", a.rho, f"no --rho: dataset '{data_id}' has no ρ (its relatedness knob "
+                              f"is {info.relatedness_param or 'none'}: use --relatedness)")
         flat["data.rho"] = a.rho
+    if getattr(a, "relatedness", None) is not None:
+        if not info.relatedness_param:
+            raise ConfigError("--relatedness", a.relatedness, f"nothing: dataset '{data_id}' has no relatedness knob")
+        flat[f"data.{info.relatedness_param}"] = a.relatedness
     if a.n_samples is not None:
-        flat[f"data.{size_param(data_id)}"] = a.n_samples
+        flat[f"data.{info.size_param}"] = a.n_samples
     for flag, key in TRAIN_FLAGS.items():
         v = getattr(a, flag[2:].replace("-", "_"), None)
         if v is not None:
@@ -105,26 +117,49 @@ def build_flat(a: argparse.Namespace) -> dict:
 def resolve_key(key: str, flat: dict) -> str:
     if "." in key:
         return key
-    sections = (("model", ARCHITECTURES, flat.get("model", "mmoe")), ("weighting", WEIGHTINGS, flat.get("weighting", "ew")),
-                ("data", DATASETS, flat.get("data", "synthetic")))
-    for section, registry, cid in sections:
-        if cid in registry and key in {p.name for p in registry[cid].params}:
+    for section in ("model", "weighting", "data"):
+        cid = flat.get(section, DEFAULT_IDS[section])
+        if cid in REGISTRIES[section] and key in {p.name for p in REGISTRIES[section][cid].params}:
             return f"{section}.{key}"
-    if key in {p.name for p in TRAIN_PARAMS}:
+    if key in TRAIN_SPECS:
         return f"train.{key}"
     raise ConfigError("--set", key, "a hyper-parameter of the chosen model, weighting, dataset or training "
                       "(see `python -m mtl_core list --params`)")
 
 
+def parse_seeds(text: str) -> list[int]:
+    """"20" -> seeds 0..19; "100-119" -> seeds 100..119."""
+    bad = ConfigError("--seeds", text, "a count in [1, 10000] (e.g. 20 = seeds 0-19) or a range like 100-119")
+    try:
+        if "-" in str(text).strip()[1:]:
+            lo, hi = (int(x) for x in str(text).split("-", 1))
+            seeds = list(range(lo, hi + 1))
+        else:
+            seeds = list(range(int(text)))
+    except ValueError:
+        raise bad from None
+    if not 1 <= len(seeds) <= 10000 or seeds[0] < 0:
+        raise bad
+    return seeds
+
+
 # ---------------------------------------------------------------------------------------------------
 def cmd_list(a) -> int:
+    if a.presets:
+        print("presets:")
+        for p in PRESETS.values():
+            kind = f"study, {p.n_runs} runs" if p.is_study else "one run"
+            print(f"  {p.id:<26} {p.section:<12} {kind:<18} ~{p.expected_s:.0f} s  {p.title['en']}")
+        return 0
+
     def block(title, registry, extra=lambda i: ""):
         print(f"{title}:")
         for i in registry.values():
             print(f"  {i.id:<14} {i.name}{extra(i)}")
             if a.params:
                 for p in i.params:
-                    print(f"      {p.name:<20} default {p.format(p.default):<10} {p.allowed()}  — {p.help}")
+                    cond = f"  (only when {p.condition()})" if p.when else ""
+                    print(f"      {p.name:<20} default {p.format(p.default):<10} {p.allowed()}  — {p.help}{cond}")
         print()
     block("datasets", DATASETS)
     block("architectures", ARCHITECTURES, lambda i: f"  [{i.paper}, {i.year}]" if i.year else "")
@@ -138,12 +173,13 @@ def cmd_list(a) -> int:
 
 
 def cmd_train(a) -> int:
-    from .train import train  # torch-heavy imports only when needed
+    from . import records
+    from .train import train
 
     cfg = from_flat(build_flat(a))
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    rows, final = [], None
+    snaps = []
     spec = DATASETS[cfg.data.id].spec(dict(cfg.data.params))
     n_params = count_parameters(build_model(cfg.model.id, spec, dict(cfg.model.params)))
     with tqdm(total=None, desc=f"{cfg.model.id}+{cfg.weighting.id}", unit="step", file=sys.stderr) as bar:
@@ -151,73 +187,75 @@ def cmd_train(a) -> int:
             bar.total = snap.total_steps
             bar.update(snap.step - bar.n)
             bar.set_postfix(epoch=f"{snap.epoch:.1f}", val_loss=" ".join(f"{v:.3f}" for v in snap.val_loss[0]))
-            rows += snap.history_rows()
-            final = snap
-    pd.DataFrame(rows).to_csv(out / "history.csv", index=False)
-    summary = {
-        "config": cfg.to_dict(),
-        "parameters": n_params,
-        "final": {task: ({"val_loss": float(final.val_loss[0, t])}
-                         | ({"val_auc": float(final.val_auc[0, t])} if kind == "binary" else {}))
-                  for t, (task, kind) in enumerate(zip(final.tasks, final.task_kinds))},
-        "samples_per_s": final.samples_per_s,
-        "device": final.device,
-        "elapsed_s": final.elapsed_s,
-        "extra_metrics": {k: float(v[0]) for k, v in final.extra_metrics.items()},
-    }
-    if final.baseline_val_loss is not None:
-        summary["single_task_baseline"] = {task: float(final.baseline_val_loss[0, t]) for t, task in enumerate(final.tasks)}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=list))
-    print(json.dumps(summary["final"]), file=sys.stdout)
+            snaps.append(snap)
+    records.history_frame(snaps).to_csv(out / "history.csv", index=False)
+    summary = records.summary(cfg, snaps[-1], n_params)
+    records.write_summary(out / "summary.json", summary)
+    print(records.json.dumps(summary["final"]), file=sys.stdout)
     return 0
 
 
-def cmd_sweep(a) -> int:
-    from .experiments.sweep import run_grid, total_steps
+def sweep_axes(a, base: dict, preset) -> tuple[dict, list[int]]:
+    """The grid of a sweep: the preset's, with --archs / --weightings / --rhos replacing its axes."""
+    axes = dict(preset.axes) if preset else {}
+    if a.archs:
+        archs = [s.strip() for s in a.archs.split(",") if s.strip()]
+        for arch in archs:
+            if arch not in ARCHITECTURES:
+                raise ConfigError("--archs", arch, "comma-separated ids from: " + ", ".join(ARCHITECTURES))
+        axes["model"] = archs
+    if a.weightings:
+        ws = [s.strip() for s in a.weightings.split(",") if s.strip()]
+        for w in ws:
+            if w not in WEIGHTINGS:
+                raise ConfigError("--weightings", w, "comma-separated ids from: " + ", ".join(WEIGHTINGS))
+        axes["weighting"] = ws
+    data_id = base.get("data", DEFAULT_IDS["data"])
+    knob = DATASETS[data_id].relatedness_param
+    if a.rhos:
+        if knob is None:
+            raise ConfigError("--rhos", a.rhos, f"nothing: dataset '{data_id}' has no relatedness knob")
+        spec = DATASETS[data_id].param(knob)
+        axes = {k: v for k, v in axes.items() if not k.startswith("data.") or k != f"data.{knob}"}
+        axes[f"data.{knob}"] = [spec.parse(x, "--rhos") for x in a.rhos.split(",")]
+    if a.seeds is not None:
+        seeds = parse_seeds(a.seeds)
+    elif preset:
+        seeds = list(preset.seeds)
+    else:
+        seeds = parse_seeds("10")
+    if a.first_seed:
+        seeds = [s + a.first_seed for s in seeds]
+    return axes, seeds
 
+
+def cmd_sweep(a) -> int:
+    from .grid import plan_grid, run_grid
+    from .records import run_counts
+
+    preset = get_preset(a.preset, "--preset") if a.preset else None
     base = build_flat(a)
-    archs = [s.strip() for s in a.archs.split(",") if s.strip()]
-    weightings = [s.strip() for s in (a.weightings or base.get("weighting", "ew")).split(",") if s.strip()]
-    for arch in archs:
-        if arch not in ARCHITECTURES:
-            raise ConfigError("--archs", arch, "comma-separated ids from: " + ", ".join(ARCHITECTURES))
-    for w in weightings:
-        if w not in WEIGHTINGS:
-            raise ConfigError("--weightings", w, "comma-separated ids from: " + ", ".join(WEIGHTINGS))
-    data_id = base.get("data", "synthetic")
-    rho_spec = next((p for p in DATASETS[data_id].params if p.name == "rho"), None)
-    if a.rhos and rho_spec is None:
-        raise ConfigError("--rhos", a.rhos, f"nothing: dataset '{data_id}' has no task-correlation knob")
-    rhos = [rho_spec.parse(x, "--rhos") for x in a.rhos.split(",")] if a.rhos else [None]
-    try:
-        n_seeds = int(a.seeds)
-        assert 1 <= n_seeds <= 10000
-    except (ValueError, AssertionError):
-        raise ConfigError("--seeds", a.seeds, "a number of seeds in [1, 10000]") from None
-    seeds = list(range(a.first_seed, a.first_seed + n_seeds))
-    cfgs = []
-    for arch in archs:
-        for w in weightings:
-            flat = {k: v for k, v in base.items() if not k.startswith(("model", "weighting"))}
-            flat.update({"model": arch, "weighting": w})
-            flat.update({k: v for k, v in base.items() if k.startswith("model.") and base.get("model") in (None, arch)})
-            flat.update({k: v for k, v in base.items() if k.startswith("weighting.") and base.get("weighting") in (None, w)})
-            cfgs.append(from_flat(flat))  # each run's rho is set by the sweep itself
+    axes, seeds = sweep_axes(a, base, preset)
+    cfg = from_flat(base)
+    batches = plan_grid(cfg, axes, seeds, a.max_batch)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    size = cfgs[0].data.params[size_param(data_id)]
-    frames = []
-    print(f"sweep: {len(cfgs)} configurations x {len(rhos)} rho x {n_seeds} seeds; each configuration's "
-          f"{len(rhos) * n_seeds} runs train batched as one model (up to {a.max_batch} at once)", file=sys.stderr)
-    with tqdm(total=sum(total_steps(c, size) for c in cfgs) * -(-len(rhos) * n_seeds // a.max_batch),
-              unit="step", file=sys.stderr) as bar:
-        for cfg in cfgs:
-            bar.set_description(f"{cfg.model.id}+{cfg.weighting.id}")
-            frames.append(run_grid(cfg, rhos, seeds, a.max_batch, on_progress=bar.update))
-    df = pd.concat(frames, ignore_index=True)
+    n_runs = sum(len(b.runs) for b in batches)
+    print(f"sweep: {n_runs} runs ({' x '.join(f'{len(v)} {k}' for k, v in axes.items()) or 'one setting'} x "
+          f"{len(seeds)} seeds) trained batched as {len(batches)} model(s) of up to {a.max_batch} runs",
+          file=sys.stderr)
+    with tqdm(total=sum(b.steps for b in batches), unit="step", file=sys.stderr) as bar:
+        def progress(p):
+            bar.update(p.steps_done - bar.n)
+            bar.set_description(f"batch {p.batch + 1}/{p.n_batches}, runs done {p.runs_done}/{p.runs_total}")
+        df = run_grid(cfg, axes, seeds, max_batch=a.max_batch, on_progress=progress)
     df.to_csv(out / "results.csv", index=False)
-    summary = df.groupby(["arch", "weighting", "rho", "task"])["val_loss"].agg(["mean", "std", "min", "max"])
-    print(summary.round(4).to_string())
+    keys = [k for k in axes if k in df] + ["task"]
+    ok = df[df.status == "ok"]
+    print(ok.groupby(keys)["val_loss"].agg(["mean", "std", "min", "max"]).round(4).to_string())
+    counts = run_counts(df)
+    print(f"{counts['runs']} runs: {counts['diverged']} diverged, {counts['collapsed']} with a collapsed task "
+          f"(excluded from nothing: see the status and collapsed columns of {out / 'results.csv'})", file=sys.stderr)
     return 0
 
 
@@ -229,25 +267,29 @@ def flag_for(field: str) -> str:
              **{key: flag for flag, key in TRAIN_FLAGS.items()}}
     if field in named:
         return named[field]
-    if field.startswith("data.") and field[5:].startswith("n_"):
+    if field.startswith("data.") and any(field == f"data.{i.size_param}" for i in DATASETS.values()):
         return f"--n-samples/--set {field}"
     return f"--set {field}"
 
 
 def main(argv=None) -> int:
+    from .train import DivergenceError
+
     parser = Parser(prog="python -m mtl_core", description="MTL Explorer command line.")
     sub = parser.add_subparsers(dest="cmd", required=True, parser_class=Parser)
-    p = sub.add_parser("list", help="list datasets, architectures and weightings")
+    p = sub.add_parser("list", help="list datasets, architectures, weightings, or presets")
     p.add_argument("--params", action="store_true", help="also list every hyper-parameter with default and range")
+    p.add_argument("--presets", action="store_true", help="list the named presets instead")
     p = sub.add_parser("train", help="train one configuration; writes history.csv and summary.json")
     add_common(p, sweep=False)
-    p = sub.add_parser("sweep", help="many seeds x rhos x architectures; writes results.csv")
+    p = sub.add_parser("sweep", help="a study: architectures x weightings x relatedness x seeds; writes results.csv")
     add_common(p, sweep=True)
-    p.add_argument("--archs", required=True, help="comma-separated architecture ids")
-    p.add_argument("--weightings", help="comma-separated weighting ids (default: ew)")
-    p.add_argument("--rhos", help="comma-separated task correlations (synthetic data)")
-    p.add_argument("--seeds", default="10", help="number of seeds per (arch, weighting, rho)")
-    p.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed+1, ...")
+    p.add_argument("--archs", help="comma-separated architecture ids (default: the configuration's)")
+    p.add_argument("--weightings", help="comma-separated weighting ids (default: the configuration's)")
+    p.add_argument("--rhos", "--relatedness", dest="rhos",
+                   help="comma-separated values of the dataset's task-relatedness knob (ρ for synthetic data)")
+    p.add_argument("--seeds", help="a count (20 = seeds 0-19) or a range (100-119); default 10 or the preset's")
+    p.add_argument("--first-seed", type=int, default=0, help="shift every seed by this much")
     p.add_argument("--max-batch", type=int, default=256, help="most runs trained at once in one batched model")
     try:
         a = parser.parse_args(argv)
@@ -256,8 +298,12 @@ def main(argv=None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except ConfigError as err:
-        print(f"error: {flag_for(err.field)}: {err.value!r} is not allowed; expected {err.allowed}", file=sys.stderr)
+        print(f"error: {flag_for(err.field)}: {short_repr(err.value)} is not allowed; expected {err.allowed}",
+              file=sys.stderr)
         return 2
+    except DivergenceError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except ValueError as err:  # e.g. a device that is not available
         print(f"error: {err}", file=sys.stderr)
         return 2

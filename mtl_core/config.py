@@ -3,56 +3,49 @@
 A config is four sections: data, model, weighting (each an id plus its hyper-parameters from the
 registry) and train. `validate()` fills defaults, parses and range-checks every value and rejects
 combinations that cannot train, always with a ConfigError naming the field. Configs round-trip to a
-flat {str: str} dict (URL query parameters) and to JSON.
+flat {str: str} dict (URL query parameters) and to JSON; both leave out parameters that are inactive
+under the chosen values (`Param.when`), and the strict readers refuse them when given.
+Every default lives in a `Param` spec; the default ids are `DEFAULT_IDS`.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from .data import DATASETS
 from .models import ARCHITECTURES
-from .params import ConfigError, Param, resolve_params
+from .params import ConfigError, Param, active_params, resolve_params
 from .weighting import WEIGHTINGS
+
+DEFAULT_IDS = {"data": "synthetic", "model": "mmoe", "weighting": "ew"}
+REGISTRIES = {"data": DATASETS, "model": ARCHITECTURES, "weighting": WEIGHTINGS}
+SECTIONS = ("data", "model", "weighting", "train")
 
 
 def _frozen(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(d or {}))
 
 
-@dataclass(frozen=True)
-class DataConfig:
-    id: str = "synthetic"
-    params: Mapping[str, Any] = field(default_factory=dict)
+def _part(section: str):
+    @dataclass(frozen=True)
+    class Part:
+        id: str = DEFAULT_IDS[section]
+        params: Mapping[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self):
-        object.__setattr__(self, "params", _frozen(self.params))
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    id: str = "mmoe"
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self):
-        object.__setattr__(self, "params", _frozen(self.params))
+        def __post_init__(self):
+            object.__setattr__(self, "params", _frozen(self.params))
+    Part.__name__ = Part.__qualname__ = f"{section.capitalize()}Config"
+    return Part
 
 
-@dataclass(frozen=True)
-class WeightingConfig:
-    id: str = "ew"
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self):
-        object.__setattr__(self, "params", _frozen(self.params))
-
+DataConfig, ModelConfig, WeightingConfig = _part("data"), _part("model"), _part("weighting")
 
 TRAIN_PARAMS = (
     Param("epochs", 20, "passes over the training data", low=1, high=1000),
     Param("batch_size", 128, "samples per optimisation step", low=1, high=65536),
-    Param("lr", 1e-3, "learning rate", low=1e-6, high=100.0),
+    Param("lr", 1e-3, "learning rate", low=1e-6, high=100.0, per_run=True),
     Param("optimizer", "adam", "optimiser", choices=("adam", "adamw", "sgd")),
     Param("weight_decay", 0.0, "L2 penalty / decoupled weight decay", low=0.0, high=1.0),
     Param("seed", 0, "seed of the data draw, the initialisation and the batch order", low=0, high=2**31 - 1),
@@ -61,20 +54,16 @@ TRAIN_PARAMS = (
     Param("baseline", False, "also train single-task baselines on the same data and budget"),
     Param("snapshots_per_epoch", 4, "evaluations (live-view updates) per epoch", low=1, high=1000),
 )
-_TRAIN_SPECS = {p.name: p for p in TRAIN_PARAMS}
+TRAIN_SPECS = {p.name: p for p in TRAIN_PARAMS}
+
+# Training settings; field defaults are the Param defaults above (the one place they live).
+TrainConfig = make_dataclass("TrainConfig", [(p.name, Any, field(default=p.default)) for p in TRAIN_PARAMS],
+                             frozen=True)
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 20
-    batch_size: int = 128
-    lr: float = 1e-3
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    seed: int = 0
-    device: str = "auto"
-    baseline: bool = False
-    snapshots_per_epoch: int = 4
+def specs_of(section: str, part_id: str | None = None) -> tuple[Param, ...]:
+    """The Param specs of a section ("train", or a registry section with the chosen id)."""
+    return TRAIN_PARAMS if section == "train" else REGISTRIES[section][part_id].params
 
 
 @dataclass(frozen=True)
@@ -86,48 +75,66 @@ class ExperimentConfig:
 
     # ---- conversions ----------------------------------------------------------------------
     def to_flat(self) -> dict[str, str]:
-        """{"data": "synthetic", "data.rho": "0.5", ..., "train.lr": "0.001"}: every value a string."""
+        """{"data": "synthetic", "data.rho": "0.5", ..., "train.lr": "0.001"}: every value a string;
+        inactive parameters are left out."""
         cfg = validate(self)
         out: dict[str, str] = {}
-        for section, registry in (("data", DATASETS), ("model", ARCHITECTURES), ("weighting", WEIGHTINGS)):
+        for section in ("data", "model", "weighting"):
             part = getattr(cfg, section)
             out[section] = part.id
-            for spec in registry[part.id].params:
+            for spec in active_params(specs_of(section, part.id), dict(part.params)):
                 out[f"{section}.{spec.name}"] = spec.format(part.params[spec.name])
-        for f in fields(TrainConfig):
-            out[f"train.{f.name}"] = _TRAIN_SPECS[f.name].format(getattr(cfg.train, f.name))
+        for spec in TRAIN_PARAMS:
+            out[f"train.{spec.name}"] = spec.format(getattr(cfg.train, spec.name))
         return out
 
     def to_dict(self) -> dict:
         cfg = validate(self)
-        return {"data": {"id": cfg.data.id, **dict(cfg.data.params)},
-                "model": {"id": cfg.model.id, **dict(cfg.model.params)},
-                "weighting": {"id": cfg.weighting.id, **dict(cfg.weighting.params)},
-                "train": {f.name: getattr(cfg.train, f.name) for f in fields(TrainConfig)}}
+        out = {}
+        for section in ("data", "model", "weighting"):
+            part = getattr(cfg, section)
+            active = active_params(specs_of(section, part.id), dict(part.params))
+            out[section] = {"id": part.id, **{p.name: part.params[p.name] for p in active}}
+        out["train"] = {f.name: getattr(cfg.train, f.name) for f in fields(TrainConfig)}
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, default=list)
 
     def with_changes(self, **flat: Any) -> "ExperimentConfig":
-        """Copy with some flat keys changed, e.g. with_changes(**{"data.rho": 0.9})."""
+        """Copy with some flat keys changed, e.g. with_changes(**{"data.rho": 0.9}). Changing an id
+        ("model": "ple") drops the old choice's parameters."""
         d: dict[str, Any] = self.to_flat()
-        d.update(flat)
+        for key, value in flat.items():
+            if key in ("data", "model", "weighting") and str(value) != d.get(key):
+                d = {k: v for k, v in d.items() if not k.startswith(key + ".")}
+            d[key] = value
         return from_flat(d)
+
+    def get(self, key: str) -> Any:
+        """The value of a flat key: "model" -> its id, "data.rho" -> 0.5, "train.lr" -> 0.001."""
+        section, _, name = key.partition(".")
+        if section == "train":
+            return getattr(self.train, name)
+        part = getattr(self, section)
+        return part.id if not name else part.params[name]
 
 
 # ---- construction & validation -------------------------------------------------------------------
-def _section(kind: str, registry: dict, part_id: str, params: Mapping[str, Any]):
+def _section(kind: str, part_id: str, params: Mapping[str, Any], strict: bool = False) -> dict:
+    registry = REGISTRIES[kind]
     if part_id not in registry:
         raise ConfigError(kind, part_id, "one of " + ", ".join(registry))
-    return resolve_params(registry[part_id].params, dict(params), kind)
+    return resolve_params(registry[part_id].params, dict(params), kind, strict_inactive=strict)
 
 
-def validate(cfg: ExperimentConfig) -> ExperimentConfig:
-    """Fill defaults, parse and range-check every value, refuse combinations that cannot train."""
-    data_p = _section("data", DATASETS, cfg.data.id, cfg.data.params)
-    model_p = _section("model", ARCHITECTURES, cfg.model.id, cfg.model.params)
-    weight_p = _section("weighting", WEIGHTINGS, cfg.weighting.id, cfg.weighting.params)
-    train_kw = {f.name: _TRAIN_SPECS[f.name].parse(getattr(cfg.train, f.name), f"train.{f.name}")
+def validate(cfg: ExperimentConfig, strict: bool = False) -> ExperimentConfig:
+    """Fill defaults, parse and range-check every value, refuse combinations that cannot train.
+    strict: also refuse values given for parameters that are inactive under the chosen values."""
+    data_p = _section("data", cfg.data.id, cfg.data.params, strict)
+    model_p = _section("model", cfg.model.id, cfg.model.params, strict)
+    weight_p = _section("weighting", cfg.weighting.id, cfg.weighting.params, strict)
+    train_kw = {f.name: TRAIN_SPECS[f.name].parse(getattr(cfg.train, f.name), f"train.{f.name}")
                 for f in fields(TrainConfig)}
     spec = DATASETS[cfg.data.id].spec(data_p)
     reason = ARCHITECTURES[cfg.model.id].supports(spec)
@@ -143,7 +150,7 @@ def validate(cfg: ExperimentConfig) -> ExperimentConfig:
 
 
 def _split_flat(flat: Mapping[str, Any]) -> tuple[dict, dict]:
-    sections: dict[str, dict] = {"data": {}, "model": {}, "weighting": {}, "train": {}}
+    sections: dict[str, dict] = {s: {} for s in SECTIONS}
     ids: dict[str, str] = {}
     for key, value in flat.items():
         head, _, name = key.partition(".")
@@ -159,18 +166,17 @@ def _split_flat(flat: Mapping[str, Any]) -> tuple[dict, dict]:
 
 
 def from_flat(flat: Mapping[str, Any]) -> ExperimentConfig:
-    """Strict: any unknown key or invalid value raises ConfigError. Missing keys take defaults."""
+    """Strict: any unknown key, invalid value or value for an inactive parameter raises ConfigError.
+    Missing keys take defaults."""
     ids, sec = _split_flat(flat)
     for name in sec["train"]:
-        if name not in _TRAIN_SPECS:
-            raise ConfigError(f"train.{name}", sec["train"][name], "one of " + ", ".join(_TRAIN_SPECS))
-    train = TrainConfig(**{n: _TRAIN_SPECS[n].parse(v, f"train.{n}") for n, v in sec["train"].items()})
-    defaults = ExperimentConfig()
-    cfg = ExperimentConfig(DataConfig(ids.get("data", defaults.data.id), sec["data"]),
-                           ModelConfig(ids.get("model", defaults.model.id), sec["model"]),
-                           WeightingConfig(ids.get("weighting", defaults.weighting.id), sec["weighting"]),
+        if name not in TRAIN_SPECS:
+            raise ConfigError(f"train.{name}", sec["train"][name], "one of " + ", ".join(TRAIN_SPECS))
+    train = TrainConfig(**{n: TRAIN_SPECS[n].parse(v, f"train.{n}") for n, v in sec["train"].items()})
+    cfg = ExperimentConfig(*(part(ids.get(s, DEFAULT_IDS[s]), sec[s]) for s, part in
+                             (("data", DataConfig), ("model", ModelConfig), ("weighting", WeightingConfig))),
                            train)
-    return validate(cfg)
+    return validate(cfg, strict=True)
 
 
 def from_flat_lenient(flat: Mapping[str, Any]) -> tuple[ExperimentConfig, list[str]]:
@@ -202,6 +208,11 @@ def from_json(text: str) -> ExperimentConfig:
         raise ConfigError("config file", text[:40], f"valid JSON ({err.msg} at line {err.lineno})") from None
     if not isinstance(d, dict):
         raise ConfigError("config file", type(d).__name__, "a JSON object with data/model/weighting/train")
+    if "config" in d and isinstance(d["config"], dict):  # a summary.json: its config section
+        d = d["config"]
+    unknown = set(d) - set(SECTIONS)
+    if unknown:
+        raise ConfigError(sorted(unknown)[0], d[sorted(unknown)[0]], "only data, model, weighting, train sections")
     flat: dict[str, Any] = {}
     for section in ("data", "model", "weighting"):
         part = dict(d.get(section, {}))
@@ -209,9 +220,6 @@ def from_json(text: str) -> ExperimentConfig:
             flat[section] = part.pop("id")
         flat.update({f"{section}.{k}": v for k, v in part.items()})
     flat.update({f"train.{k}": v for k, v in dict(d.get("train", {})).items()})
-    unknown = set(d) - {"data", "model", "weighting", "train"}
-    if unknown:
-        raise ConfigError(sorted(unknown)[0], d[sorted(unknown)[0]], "only data, model, weighting, train sections")
     return from_flat(flat)
 
 
@@ -219,5 +227,15 @@ def default_config(**flat: Any) -> ExperimentConfig:
     return from_flat(flat)
 
 
+def is_per_run(key: str, cfg: ExperimentConfig) -> bool:
+    """Whether a flat key may take different values between the runs of one batch."""
+    section, _, name = key.partition(".")
+    if not name:
+        return False
+    specs = specs_of(section, None if section == "train" else getattr(cfg, section).id)
+    return any(p.name == name and p.per_run for p in specs)
+
+
 __all__ = ["ExperimentConfig", "DataConfig", "ModelConfig", "WeightingConfig", "TrainConfig", "TRAIN_PARAMS",
-           "validate", "from_flat", "from_flat_lenient", "from_json", "default_config", "replace"]
+           "TRAIN_SPECS", "DEFAULT_IDS", "REGISTRIES", "validate", "from_flat", "from_flat_lenient", "from_json",
+           "default_config", "specs_of", "is_per_run", "replace"]

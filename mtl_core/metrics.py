@@ -1,32 +1,16 @@
-"""Metrics: MSE, logloss, AUC, MTL gain, gate entropy, gradient cosine. NumPy / torch in, floats out."""
+"""Metrics: AUC, gate entropy, gradient cosine. NumPy / torch in, floats out."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-HIGHER_IS_BETTER = {"auc": True, "loss": False, "mse": False, "logloss": False}
-
-
-def mse(pred: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((pred - y) ** 2))
-
-
-def logloss(p: np.ndarray, y: np.ndarray, eps: float = 1e-7) -> float:
-    p = np.clip(p, eps, 1 - eps)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
 
 def auc(p: np.ndarray, y: np.ndarray) -> float:
-    """ROC AUC; NaN when only one class is present (AUC is undefined there)."""
-    if len(y) == 0 or y.min() == y.max():
+    """ROC AUC; NaN when only one class is present or a prediction is not finite (a diverged run)."""
+    if len(y) == 0 or y.min() == y.max() or not np.isfinite(p).all():
         return float("nan")
     return float(roc_auc_score(y, p))
-
-
-def mtl_gain(mtl: float, single: float, higher_is_better: bool) -> float:
-    """PLE paper's gain: positive means multi-task learning helped this task."""
-    return mtl - single if higher_is_better else single - mtl
 
 
 def gate_entropy(weights: torch.Tensor) -> torch.Tensor:

@@ -15,7 +15,13 @@ class ConfigError(ValueError):
 
     def __init__(self, field: str, value: Any, allowed: str):
         self.field, self.value, self.allowed = field, value, allowed
-        super().__init__(f"{field}: {value!r} is not allowed; expected {allowed}")
+        super().__init__(f"{field}: {short_repr(value)} is not allowed; expected {allowed}")
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """repr() cut to `limit` characters: messages echo a prefix of a bad value, never all of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 _KINDS = ("int", "float", "bool", "choice", "str", "ints", "floats")
@@ -37,6 +43,16 @@ class Param:
     choices: tuple | None = None
     kind: str = ""
     step: float | None = None  # UI slider step; purely cosmetic
+    per_run: bool = False  # may differ between the runs of one batch (it changes no tensor shape)
+    when: tuple[tuple[str, tuple], ...] = ()  # active only while each named sibling has one of the values
+
+    def active(self, values: dict[str, Any]) -> bool:
+        """Whether this parameter is used, given the values of its siblings (same section)."""
+        return all(values.get(name) in allowed for name, allowed in self.when)
+
+    def condition(self) -> str:
+        """"backbone is mmoe or omoe": the sentence for `when`, for messages."""
+        return " and ".join(f"{name} is {' or '.join(map(str, allowed))}" for name, allowed in self.when)
 
     def __post_init__(self):
         if not self.kind:
@@ -126,16 +142,37 @@ class Param:
         return str(value)
 
 
-def resolve_params(specs: tuple[Param, ...], given: dict[str, Any] | None, prefix: str) -> dict[str, Any]:
-    """Defaults overlaid with `given`, each value parsed; unknown names raise ConfigError."""
+def resolve_params(specs: tuple[Param, ...], given: dict[str, Any] | None, prefix: str,
+                   strict_inactive: bool = False) -> dict[str, Any]:
+    """Defaults overlaid with `given`, each value parsed; unknown names raise ConfigError.
+
+    Every parameter gets a value, inactive ones (see `Param.when`) their default. With strict_inactive,
+    a value given for an inactive parameter is refused with a sentence saying when it applies.
+    """
     given = dict(given or {})
     by_name = {p.name: p for p in specs}
     for name in given:
         if name not in by_name:
             raise ConfigError(f"{prefix}.{name}", given[name],
                               "one of the known parameters: " + (", ".join(by_name) or "(none)"))
-    return {p.name: (p.parse(given[p.name], f"{prefix}.{p.name}") if p.name in given else p.default)
-            for p in specs}
+    values = {p.name: (p.parse(given[p.name], f"{prefix}.{p.name}") if p.name in given else p.default)
+              for p in specs}
+    for p in specs:
+        if not p.active(values):
+            if strict_inactive and p.name in given:
+                raise ConfigError(f"{prefix}.{p.name}", given[p.name],
+                                  f"nothing here: this parameter is only used when {p.condition()}")
+            values[p.name] = p.default
+    return values
+
+
+def active_params(specs: tuple[Param, ...], values: dict[str, Any]) -> tuple[Param, ...]:
+    """The parameters in use for these values (inactive ones are hidden, refused and left out of URLs)."""
+    return tuple(p for p in specs if p.active(values))
+
+
+def param_default(specs: tuple[Param, ...], name: str) -> Any:
+    return next(p.default for p in specs if p.name == name)
 
 
 def per_task(values: tuple, n_tasks: int, field: str) -> tuple:

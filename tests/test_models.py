@@ -11,12 +11,6 @@ from mtl_core.data.base import DatasetSpec, FeatureSchema, TaskSpec
 from mtl_core.models import ARCHITECTURES, build_model, count_parameters
 from mtl_core.models.base import SHARED_REP, EPS, ModelOutput
 from mtl_core.models.budget import match_shared_bottom, param_report
-from mtl_core.models.cgc import CGC
-from mtl_core.models.cross_stitch import CrossStitch
-from mtl_core.models.mmoe import MMoE
-from mtl_core.models.omoe import OMoE
-from mtl_core.models.ple import PLE
-from mtl_core.models.shared_bottom import SharedBottom
 from mtl_core.params import ConfigError
 
 REG2 = DatasetSpec((TaskSpec("task1", "regression"), TaskSpec("task2", "regression")), FeatureSchema(n_dense=100))
@@ -151,8 +145,8 @@ def test_registry_metadata():
 
 # ----------------------------------------------------------------------------------------- equivalences
 def test_mmoe_with_one_expert_equals_shared_bottom():
-    sb = SharedBottom(FUNNEL, bottom_units=(16,), tower_units=(8,))
-    mm = MMoE(FUNNEL, n_experts=1, expert_units=(16,), tower_units=(8,))
+    sb = build_model("shared_bottom", FUNNEL, {"bottom_units": (16,), "tower_units": (8,)})
+    mm = build_model("mmoe", FUNNEL, {"n_experts": 1, "expert_units": (16,), "tower_units": (8,)})
     with torch.no_grad():
         mm.input.load_state_dict(sb.input.state_dict())
         mm.towers.load_state_dict(sb.towers.state_dict())
@@ -166,8 +160,8 @@ def test_mmoe_with_one_expert_equals_shared_bottom():
 
 
 def test_omoe_equals_mmoe_with_tied_gates():
-    om = OMoE(REG3, n_experts=4)
-    mm = MMoE(REG3, n_experts=4)
+    om = build_model("omoe", REG3, {"n_experts": 4})
+    mm = build_model("mmoe", REG3, {"n_experts": 4})
     sd = om.state_dict()
     sd["gates.weight"] = sd["gates.weight"].expand(3, -1, -1).clone()
     sd["gates.bias"] = sd["gates.bias"].expand(3, -1).clone()
@@ -181,8 +175,8 @@ def test_omoe_equals_mmoe_with_tied_gates():
 
 
 def test_cgc_is_one_level_ple():
-    cgc = CGC(FUNNEL, shared_experts=3, task_experts=(1, 2), expert_units=(8, 4))
-    ple = PLE(FUNNEL, n_levels=1, shared_experts=3, task_experts=(1, 2), expert_units=(8, 4))
+    cgc = build_model("cgc", FUNNEL, {"shared_experts": 3, "task_experts": (1, 2), "expert_units": (8, 4)})
+    ple = build_model("ple", FUNNEL, {"n_levels": 1, "shared_experts": 3, "task_experts": (1, 2), "expert_units": (8, 4)})
     ple.load_state_dict(cgc.state_dict())
     dense, cat, _, _ = batch(FUNNEL)
     a, b = cgc(dense, cat), ple(dense, cat)
@@ -195,7 +189,7 @@ def test_cgc_is_one_level_ple():
 
 
 def test_ple_gates_and_layout_names():
-    m = PLE(REG2, n_levels=2, shared_experts=1, task_experts=(2, 1))
+    m = build_model("ple", REG2, {"n_levels": 2, "shared_experts": 1, "task_experts": (2, 1)})
     layout = m.gate_layout()
     assert list(layout) == ["L1/task1", "L1/task2", "L1/shared", "L2/task1", "L2/task2"]
     assert layout["L1/shared"] == ["task1/1", "task1/2", "task2/1", "shared/1"]
@@ -211,7 +205,7 @@ def test_ple_gates_and_layout_names():
 
 def test_ple_upper_level_task_gate_reads_its_own_group_only():
     """Changing the level-1 shared gate must not change the level-2 task gates' weights."""
-    m = PLE(REG2, n_levels=2)
+    m = build_model("ple", REG2, {"n_levels": 2})
     dense, cat, _, _ = batch(REG2)
     before = m(dense, cat).gates
     with torch.no_grad():
@@ -222,7 +216,7 @@ def test_ple_upper_level_task_gate_reads_its_own_group_only():
 
 
 def test_cross_stitch_init_and_forward_by_hand():
-    m2, m3 = CrossStitch(REG2), CrossStitch(REG3, column_units=(4,), tower_units=(2,))
+    m2, m3 = build_model("cross_stitch", REG2), build_model("cross_stitch", REG3, {"column_units": (4,), "tower_units": (2,)})
     for a in m2.stitch:
         assert torch.equal(a.detach(), torch.tensor([[0.9, 0.1], [0.1, 0.9]]))
     for a in m3.stitch:
@@ -306,7 +300,7 @@ def test_mmoe_paper_parameter_count_and_shared_bottom_match():
 def test_ple_parameter_count_by_hand():
     D, U, H, S, counts, T = 4, 3, 2, 1, (1, 2), 2
     spec = DatasetSpec((TaskSpec("a", "regression"), TaskSpec("b", "regression")), FeatureSchema(n_dense=D))
-    m = PLE(spec, n_levels=2, shared_experts=S, task_experts=counts, expert_units=(U,), tower_units=(H,))
+    m = build_model("ple", spec, {"n_levels": 2, "shared_experts": S, "task_experts": counts, "expert_units": (U,), "tower_units": (H,)})
     E = sum(counts) + S
 
     def level(d_in, n_gates):
@@ -315,3 +309,79 @@ def test_ple_parameter_count_by_hand():
     towers = T * (U * H + H + H + 1)
     assert count_parameters(m) == level(D, T + 1) + level(U, T) + towers == 222
     assert count_parameters(m, paper_convention=True) == E * D * U + E * U * U + T * U * H
+
+
+# ---- shared parameters, checked with autograd ------------------------------------------------------
+def _spec_for(arch: str) -> DatasetSpec:
+    return REG2 if ARCHITECTURES[arch].supports(REG2) is None else FUNNEL
+
+
+def _tasks_depending_on(model, spec: DatasetSpec) -> dict[str, int]:
+    """For each parameter tensor, the largest number of task losses that depend on one of its elements."""
+    torch.manual_seed(1)
+    with torch.no_grad():  # generic weights: no dead ReLU or inactive calibrator hides a dependence
+        for p in model.parameters():
+            p.normal_(0.0, 0.5)
+    B = 256
+    dense = torch.randn(B, spec.schema.n_dense)
+    cat = torch.stack([torch.randint(0, card, (B,)) for _, card in spec.schema.categorical], 1) \
+        if spec.schema.categorical else torch.zeros(B, 0, dtype=torch.long)
+    y = torch.rand(B, len(spec.tasks)).round() if spec.tasks[0].kind == "binary" else torch.randn(B, len(spec.tasks))
+    y[:, 1] *= y[:, 0] if spec.tasks[1].space != "all" else 1.0
+    mask = torch.ones_like(y)
+    losses = model.task_losses(model(dense, cat), y, mask)
+    names = [n for n, _ in model.named_parameters()]
+    counts = {n: torch.zeros_like(p, dtype=torch.int) for n, p in model.named_parameters()}
+    for t in range(len(spec.tasks)):
+        grads = torch.autograd.grad(losses[t], list(model.parameters()), retain_graph=True, allow_unused=True)
+        for n, g in zip(names, grads):
+            if g is not None:
+                counts[n] += (g != 0).int()
+    return {n: int(c.max()) for n, c in counts.items()}
+
+
+@pytest.mark.parametrize("arch", list(ARCHITECTURES))
+def test_declared_shared_parameters_are_exactly_those_two_task_losses_depend_on(arch):
+    spec = _spec_for(arch)
+    model = build_model(arch, spec)
+    depends = _tasks_depending_on(model, spec)
+    shared_by_autograd = {n for n, k in depends.items() if k >= 2}
+    assert set(model.shared_parameter_names()) == shared_by_autograd
+    assert set(model.last_shared_parameter_names()) <= shared_by_autograd or arch == "single_task"
+
+
+@pytest.mark.parametrize("backbone", ARCHITECTURES["esmm"].params[0].choices)
+def test_esmm_shares_all_but_the_cvr_tower_on_every_backbone(backbone):
+    model = build_model("esmm", FUNNEL, {"backbone": backbone})
+    depends = _tasks_depending_on(model, FUNNEL)
+    assert set(model.shared_parameter_names()) == {n for n, k in depends.items() if k >= 2}
+
+
+def test_structure_gates_match_the_gates_a_forward_pass_returns():
+    for arch in ARCHITECTURES:
+        spec = _spec_for(arch)
+        model = build_model(arch, spec)
+        out = model(torch.randn(4, spec.schema.n_dense),
+                    torch.zeros(4, spec.schema.n_categorical, dtype=torch.long))
+        gates = model.structure().gates
+        assert [g.name for g in gates] == list(out.gates), arch
+        for g in gates:
+            assert out.gates[g.name].shape == (4, len(g.experts)), (arch, g.name)
+
+
+@pytest.mark.parametrize("arch", list(ARCHITECTURES))
+def test_the_shared_representation_is_what_the_task_losses_read(arch):
+    """MGDA-UB differentiates the task losses w.r.t. extras["shared_rep"]: it must be in their graph."""
+    spec = _spec_for(arch)
+    model = build_model(arch, spec)
+    B = 32
+    dense = torch.randn(B, spec.schema.n_dense)
+    cat = torch.zeros(B, spec.schema.n_categorical, dtype=torch.long)
+    out = model(dense, cat)
+    if SHARED_REP not in out.extras:
+        pytest.skip(f"{arch} has no single shared representation")
+    y = torch.ones(B, len(spec.tasks)) * 0.5
+    losses = model.task_losses(out, y.round(), torch.ones_like(y))
+    for t in range(len(spec.tasks)):
+        (g,) = torch.autograd.grad(losses[t], out.extras[SHARED_REP], retain_graph=True, allow_unused=True)
+        assert g is not None, (arch, t)

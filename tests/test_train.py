@@ -6,6 +6,8 @@ import pytest
 import torch
 
 from mtl_core.config import default_config
+from mtl_core.data import DATASETS
+from mtl_core.records import history_rows
 from mtl_core.train import DivergenceError, RunSpec, Snapshot, resolve_device, train
 
 SMALL = {"data.n_train": 600, "data.n_val": 200, "data.n_test": 200, "train.epochs": 2, "train.batch_size": 64}
@@ -38,7 +40,7 @@ def test_batched_run_r_equals_the_same_seed_trained_alone(arch):
 
 def test_runs_may_differ_in_data_parameters():
     cfg = default_config(**SMALL)
-    snap = list(train(cfg, [RunSpec(0, {"rho": 1.0}), RunSpec(0, {"rho": 0.0})]))[0]
+    snap = list(train(cfg, [RunSpec(0, {"data.rho": 1.0}), RunSpec(0, {"data.rho": 0.0})]))[0]
     pearson = snap.extra_metrics["label_pearson"]
     assert pearson[0] > 0.9 and abs(pearson[1]) < 0.2
 
@@ -62,8 +64,9 @@ def test_snapshot_contents_and_schedule():
     assert last.baseline_val_loss.shape == (1, 2)
     assert last.samples_per_s > 0 and last.device == "cpu"
     assert np.all(last.val_loss[0] < snaps[0].val_loss[0])  # it learned something on every task
-    rows = last.history_rows()
-    assert {r["split"] for r in rows} == {"train", "val", "val_single_task"}
+    rows = history_rows(last)
+    assert {r["split"] for r in rows} == {"train", "val", "val_single_task", "test", "test_single_task"}
+    assert {r["split"] for r in history_rows(snaps[1])} == {"train", "val", "val_single_task"}  # test: final only
 
 
 def test_gate_free_model_has_no_gates_and_single_task_no_cosine():
@@ -92,12 +95,12 @@ def test_device_resolution():
 @pytest.mark.parametrize("wid", ["ew", "uw", "gradnorm", "dwa", "pcgrad", "mgda", "cagrad", "nash_mtl"])
 def test_masking_ignores_out_of_space_samples_for_every_strategy(wid):
     """CVR lives on clicked impressions: its labels elsewhere must not move any parameter."""
-    from mtl_core.train import Member, StackedSplit, build_datasets
+    from mtl_core.engine.data import StackedSplit
+    from mtl_core.engine.stacked import StackedRuns
 
     cfg = default_config(**{"data": "funnel", "data.n_impressions": 3000, "model": "mmoe", "weighting": wid})
-    runs = [RunSpec(0)]
-    datasets = build_datasets(cfg, runs)
-    split = StackedSplit.of([datasets[0].train], torch.device("cpu"))
+    dataset = DATASETS["funnel"].build(dict(cfg.data.params), 0)
+    split = StackedSplit.of([dataset.train], torch.device("cpu"))
     batch = split.take(torch.arange(512)[None])
     dense, cat, y, mask = batch
     assert 0 < mask[..., 1].sum() < 512  # some samples are outside the CVR space
@@ -105,9 +108,67 @@ def test_masking_ignores_out_of_space_samples_for_every_strategy(wid):
     poisoned[..., 1] = torch.where(mask[..., 1] > 0, y[..., 1], 1.0 - y[..., 1])  # flip out-of-space labels
     after = []
     for labels in (y, poisoned):
-        m = Member(cfg, "mmoe", dict(cfg.model.params), wid, dict(cfg.weighting.params), datasets, [0],
-                   torch.device("cpu"))
-        m.step((dense, cat, labels, mask), step=0, epoch=0)
+        m = StackedRuns([cfg], dataset.spec, torch.device("cpu"))
+        m.step((dense, cat, labels, mask), step=0, epoch=0, alive=torch.ones(1, dtype=torch.bool))
         after.append({n: p.detach().clone() for n, p in m.params.items()})
     for n in after[0]:
         torch.testing.assert_close(after[0][n], after[1][n], rtol=0, atol=0, msg=n)
+
+
+def test_runs_may_differ_in_learning_rate_and_each_equals_its_run_alone():
+    cfg = default_config(**SMALL)
+    runs = [RunSpec(3, {"train.lr": 0.003}), RunSpec(3, {"train.lr": 0.0003, "data.rho": 0.9})]
+    batched = final(cfg, runs)
+    for r, run in enumerate(runs):
+        alone = final(cfg.with_changes(**run.overrides, **{"train.seed": 3}))
+        np.testing.assert_allclose(batched.val_loss[r], alone.val_loss[0], rtol=1e-4, atol=1e-5)
+    assert not np.allclose(batched.val_loss[0], batched.val_loss[1])
+
+
+def test_a_setting_that_changes_shapes_cannot_differ_inside_a_batch():
+    from mtl_core.params import ConfigError
+
+    with pytest.raises(ConfigError, match="data.n_train"):
+        final(default_config(**SMALL), [RunSpec(0), RunSpec(1, {"data.n_train": 300})])
+
+
+def test_final_snapshot_evaluates_the_test_split():
+    snaps = list(train(default_config(**SMALL)))
+    assert all(s.test_loss is None for s in snaps[:-1])
+    last = snaps[-1]
+    assert last.test_loss.shape == (1, 2) and np.isfinite(last.test_loss).all()
+    assert not np.array_equal(last.test_loss, last.val_loss)  # a different split
+
+
+def test_a_diverging_run_is_recorded_and_the_others_go_on():
+    cfg = default_config(**SMALL, **{"train.optimizer": "sgd", "data.c": 10.0, "train.lr": 0.001})
+    last = final(cfg, [RunSpec(0), RunSpec(1, {"train.lr": 100.0}), RunSpec(2)])
+    assert list(last.status) == ["ok", "diverged", "ok"]
+    assert last.diverged_step[1] >= 0 and last.diverged_step[0] == last.diverged_step[2] == -1
+    assert np.isfinite(last.val_loss[[0, 2]]).all()
+
+
+def test_a_dead_tower_is_flagged_as_collapsed():
+    from mtl_core.engine.data import StackedSplit
+    from mtl_core.engine.evaluate import evaluate
+
+    cfg = default_config(**SMALL)
+    data = DATASETS["synthetic"].build(dict(cfg.data.params), 0)
+    split = StackedSplit.of([data.val], torch.device("cpu"))
+    y = split.y  # (1, N, 2)
+    preds = {"task1": y[..., 0] + 0.1 * torch.randn_like(y[..., 0]), "task2": torch.full_like(y[..., 1], 0.3)}
+    ev = evaluate(preds, {}, split, ("task1", "task2"), ("regression", "regression"), {})
+    assert ev.collapsed.tolist() == [[False, True]]
+
+
+def test_predictions_of_a_finished_run_are_reachable():
+    from mtl_core.train import Trainer
+
+    cfg = default_config(**{"data": "funnel", "data.n_impressions": 4000, "model": "esmm", "train.epochs": 1})
+    trainer = Trainer(cfg)
+    last = list(trainer)[-1]
+    out = trainer.predict("test")
+    n = len(trainer.datasets[0].test)
+    assert out["preds"]["ctr"].shape == (1, n) and out["truth"]["true_pcvr"].shape == (1, n)
+    np.testing.assert_allclose(out["extras"]["ctcvr"], out["preds"]["ctr"] * out["preds"]["cvr"], rtol=1e-6)
+    assert last.done

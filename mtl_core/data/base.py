@@ -86,7 +86,8 @@ def make_split(dense, cat, y, tasks, extra=None) -> Split:
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """Registry entry: how to describe and build a dataset from its parameters."""
+    """Registry entry: how to describe and build a dataset from its parameters, and which of its
+    parameters play the roles pages and the CLI ask about (so nothing guesses by name)."""
 
     id: str
     name: str
@@ -94,4 +95,15 @@ class DatasetInfo:
     params: tuple[Param, ...]
     spec: Callable[[dict], DatasetSpec]  # params -> spec, without generating data
     build: Callable[[dict, int], Dataset]  # (params, seed) -> dataset
+    size_param: str  # the parameter that sets how much data there is (CLI --n-samples)
+    train_size: Callable[[dict], int]  # params -> number of training samples (progress totals)
+    relatedness_param: str | None = None  # the task-relatedness knob swept by studies (`sweep --rhos`)
+    primary: tuple[str, ...] = ()  # parameters shown up front; the rest go under "more settings"
     reference: str = ""
+
+    def __post_init__(self):
+        names = {p.name for p in self.params}
+        assert {self.size_param, *self.primary, *([self.relatedness_param] if self.relatedness_param else [])} <= names
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)

@@ -35,14 +35,14 @@ PARAMS = (
     Param("n_impressions", 100_000, "number of impressions (all splits together)", low=1_000, high=2_000_000),
     Param("n_users", 2000, "number of users (ID cardinality; more = sparser)", low=10, high=1_000_000),
     Param("n_items", 2000, "number of items (ID cardinality; more = sparser)", low=10, high=1_000_000),
-    Param("latent_dim", 8, "dimension k of the user/item latent vectors", low=1, high=64),
-    Param("base_ctr", 0.08, "mean click-through rate over impressions", low=0.001, high=0.9, step=0.001),
-    Param("base_cvr", 0.4, "conversion rate given a click", low=0.001, high=0.99, step=0.01),
+    Param("latent_dim", 8, "dimension k of the user/item latent vectors", low=1, high=64, per_run=True),
+    Param("base_ctr", 0.08, "mean click-through rate over impressions", low=0.001, high=0.9, step=0.001, per_run=True),
+    Param("base_cvr", 0.4, "conversion rate given a click", low=0.001, high=0.99, step=0.01, per_run=True),
     Param("relatedness", 0.7, "ρ: correlation of the CVR-side biases and factors with the CTR-side ones",
-          low=-1.0, high=1.0, step=0.05),
-    Param("bias_std", 1.0, "std of the user and item biases", low=0.0, high=3.0, step=0.1),
+          low=-1.0, high=1.0, step=0.05, per_run=True),
+    Param("bias_std", 1.0, "std of the user and item biases", low=0.0, high=3.0, step=0.1, per_run=True),
     Param("latent_std", 1.0, "std of each latent coordinate (the interaction term has std latent_std²)",
-          low=0.0, high=2.0, step=0.1),
+          low=0.0, high=2.0, step=0.1, per_run=True),
     Param("n_dense", 0, "number of dense context features (small linear effect on both logits)", low=0, high=32),
     Param("val_frac", 0.15, "fraction of impressions in the validation split", low=0.01, high=0.4, step=0.01),
     Param("test_frac", 0.15, "fraction of impressions in the test split", low=0.01, high=0.4, step=0.01),
@@ -78,6 +78,17 @@ def logits(bu, bi, U, V, w, users, items, x, chunk=1 << 18) -> np.ndarray:
     dot = np.concatenate([np.einsum("nk,nk->n", U[users[s:s + chunk]], V[items[s:s + chunk]])
                           for s in range(0, len(users), chunk)])
     return (bu[users] + bi[items]).astype(np.float64) + dot / np.sqrt(U.shape[1]) + x @ w
+
+
+def split_sizes(p: dict) -> tuple[int, int, int]:
+    """(train, validation, test) impression counts."""
+    n = p["n_impressions"]
+    n_test, n_val = int(round(n * p["test_frac"])), int(round(n * p["val_frac"]))
+    return n - n_val - n_test, n_val, n_test
+
+
+def train_size(p: dict) -> int:
+    return split_sizes(p)[0]
 
 
 def build(p: dict, seed: int) -> Dataset:
@@ -117,8 +128,8 @@ def build(p: dict, seed: int) -> Dataset:
     y = np.stack([click, click * conv_if_clicked], axis=1)
 
     tasks = spec(p).tasks
-    n_test, n_val = int(round(n * p["test_frac"])), int(round(n * p["val_frac"]))
-    a, b = n - n_val - n_test, n - n_test
+    n_train, n_val, _ = split_sizes(p)
+    a, b = n_train, n_train + n_val
     t = {"dense": torch.from_numpy(x).float(), "cat": torch.from_numpy(np.stack([users, items], 1)),
          "y": torch.from_numpy(y), "true_pctr": torch.from_numpy(pctr).float(),
          "true_pcvr": torch.from_numpy(pcvr).float(), "conv_if_clicked": torch.from_numpy(conv_if_clicked)}
@@ -158,5 +169,9 @@ INFO = DatasetInfo(
     params=PARAMS,
     spec=spec,
     build=build,
+    size_param="n_impressions",
+    train_size=lambda p: train_size(p),
+    relatedness_param="relatedness",
+    primary=("relatedness", "n_impressions", "n_users", "n_items"),
     reference="Ma et al., SIGIR 2018 (ESMM)",
 )

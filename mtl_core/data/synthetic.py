@@ -19,13 +19,13 @@ PARAMS = (
     Param("n_val", 2000, "validation samples", low=100, high=200_000),
     Param("n_test", 2000, "test samples", low=100, high=200_000),
     Param("d", 100, "input dimension", low=2, high=1000),
-    Param("rho", 0.5, "task correlation: cosine of the two tasks' weight vectors", low=-1.0, high=1.0, step=0.05),
-    Param("c", 1.0, "scale of the weight vectors", low=0.01, high=10.0),
-    Param("m", 10, "number of sine terms (non-linearity)", low=0, high=50),
+    Param("rho", 0.5, "task correlation: cosine of the two tasks' weight vectors", low=-1.0, high=1.0, step=0.05, per_run=True),
+    Param("c", 1.0, "scale of the weight vectors", low=0.01, high=10.0, per_run=True),
+    Param("m", 10, "number of sine terms (non-linearity)", low=0, high=50, per_run=True),
     Param("ab_mode", "fixed", "alpha/beta: 'fixed' = drawn once from ab_seed (the paper's given parameters); "
-          "'random' = redrawn per run seed", choices=("fixed", "random")),
-    Param("ab_seed", 0, "seed of the fixed alpha/beta draw", low=0, high=2**31 - 1),
-    Param("noise", 0.1, "label noise standard deviation", low=0.0, high=10.0, step=0.01),
+          "'random' = redrawn per run seed", choices=("fixed", "random"), per_run=True),
+    Param("ab_seed", 0, "seed of the fixed alpha/beta draw", low=0, high=2**31 - 1, per_run=True),
+    Param("noise", 0.1, "label noise standard deviation", low=0.0, high=10.0, step=0.01, per_run=True),
     Param("n_tasks", 2, "number of tasks", low=2, high=8),
 )
 
@@ -82,5 +82,9 @@ INFO = DatasetInfo(
     params=PARAMS,
     spec=spec,
     build=build,
+    size_param="n_train",
+    train_size=lambda p: p["n_train"],
+    relatedness_param="rho",
+    primary=("rho", "n_train", "noise", "m"),
     reference="Ma et al., KDD 2018 (MMoE), §3.2",
 )

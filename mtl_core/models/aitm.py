@@ -25,7 +25,7 @@ from torch import nn
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import EPS, ModelOutput, MTLModel, bce
+from .base import EPS, ModelOutput, MTLModel, Structure, bce
 from .layers import MLP, ExpertBank, InputLayer
 from .registry import EMBED_DIM, ArchInfo, funnel_tasks
 
@@ -44,9 +44,7 @@ class AttentionUnit(nn.Module):
 
 
 class AITM(MTLModel):
-    shared_prefixes = ("input.",)  # the embeddings; transfer and attention link neighbouring tasks only
-
-    def __init__(self, spec: DatasetSpec, tower_units=(32, 16), calibrator_alpha=0.6, embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, tower_units, calibrator_alpha, embed_dim):
         super().__init__(spec)
         T = len(spec.tasks)
         self.alpha = calibrator_alpha
@@ -59,7 +57,14 @@ class AITM(MTLModel):
         with torch.no_grad():  # start the funnel ordered, ŷ_t ≈ 2^-t, so ŷ_t / ŷ_{t-1} ≈ 1/2 rather than
             for t, head in enumerate(self.heads):  # clamped at 1 for half the samples before training
                 head.net[-1].bias.fill_(-math.log(2.0 ** (t + 1) - 1.0))  # logit(2^-(t+1))
-        self.last_shared_names = tuple(f"input.embeddings.{i}.weight" for i in range(len(self.input.embeddings)))
+        # Shared: the embeddings, the towers (tower t feeds task t+1 through the transfer unit) and every
+        # head but the last (the calibrator compares ŷ_t with ŷ_{t-1}); transfer and attention feed one task.
+        self.shared_modules = ("input.", "towers.", *(f"heads.{t}." for t in range(T - 1)))
+        self.last_shared = tuple(f"input.embeddings.{i}.weight" for i in range(len(self.input.embeddings)))
+
+    def structure(self) -> Structure:
+        names = self.task_names
+        return Structure("sequential", task_links=tuple(zip(names, names[1:])), outputs=("ctcvr",))
 
     def entire_space(self, dense, cat) -> list[torch.Tensor]:
         """ŷ_t for every task t: the probability that steps 1..t all happen, T x (B,)."""

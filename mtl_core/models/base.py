@@ -14,6 +14,7 @@ the training engine can run R independent copies at once with `torch.func.vmap`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 import torch
@@ -24,6 +25,49 @@ from ..data.base import DatasetSpec
 
 EPS = 1e-7
 SHARED_REP = "shared_rep"  # extras key: the representation all tasks share, (B, ...), when a model has one
+
+
+@dataclass(frozen=True)
+class Expert:
+    """One expert a gate can select: its label and owner ("task1", "shared", or "" for one common pool)."""
+
+    name: str
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One gate as data, so heatmaps and diagrams need no name parsing.
+
+    name: its key in ModelOutput.gates; row: its heatmap row label (the task it serves, "shared", or
+    "all tasks"); owner: a task name or "shared" (its colour), "" when it serves every task;
+    level: 1-based extraction level; experts: what its weights refer to, in order; sums_to_one: False
+    for routing variables that are not a softmax (SNR).
+    """
+
+    name: str
+    row: str
+    owner: str
+    experts: tuple[Expert, ...]
+    level: int = 1
+    sums_to_one: bool = True
+
+
+TOPOLOGIES = ("separate", "bottom", "stitched", "gated", "sequential", "asymmetric", "routed")
+
+
+@dataclass(frozen=True)
+class Structure:
+    """How a model shares, for pictures: its topology, its gates, one-way links between tasks
+    (AITM's transfer, asymmetric sharing) and extra outputs (ESMM's ctcvr)."""
+
+    topology: str
+    gates: tuple[Gate, ...] = ()
+    task_links: tuple[tuple[str, str], ...] = ()
+    outputs: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        assert self.topology in TOPOLOGIES, self.topology
 
 
 class ModelOutput(NamedTuple):
@@ -48,11 +92,16 @@ def elementwise_loss(kind: str, pred: torch.Tensor, y: torch.Tensor) -> torch.Te
 
 
 class MTLModel(nn.Module):
-    """Base class. Subclasses set `shared_prefixes` (parameter-name prefixes shared across tasks,
-    used by gradient-manipulating weightings) and `last_shared_names` (GradNorm's layer)."""
+    """Base class. Subclasses declare, as data:
+    `shared_modules`: parameter-name prefixes of everything two or more task losses depend on (PCGrad,
+    MGDA, GradNorm and the conflict view use it; a test checks it against autograd for every model);
+    `last_shared`: the parameter names of the last shared layer (GradNorm's);
+    `structure()`: the topology and gates, for pictures.
+    Constructors take every hyper-parameter by keyword without defaults: defaults live in the registry's
+    `Param` specs only (`build_model` fills them)."""
 
-    shared_prefixes: tuple[str, ...] = ("input.",)
-    last_shared_names: tuple[str, ...] = ()  # set by subclasses, usually in __init__
+    shared_modules: tuple[str, ...] = ("input.",)
+    last_shared: tuple[str, ...] = ()  # set by subclasses, usually in __init__
 
     def trained_as(self) -> dict[str, str]:
         """Tasks whose training loss is not the task's own label-space loss, e.g. ESMM trains its CVR
@@ -83,17 +132,24 @@ class MTLModel(nn.Module):
         can serve as ESMM's backbone (Shared-Bottom, MMoE, PLE) implement it."""
         raise NotImplementedError(f"{type(self).__name__} cannot serve as a backbone")
 
+    def penalty(self, out: ModelOutput) -> torch.Tensor | None:
+        """A loss term that belongs to no task (e.g. SNR's L0 sparsity penalty), or None."""
+        return None
+
     # -- structure, for weightings and the UI ------------------------------------------------------
+    def structure(self) -> Structure:
+        raise NotImplementedError
+
     def gate_layout(self) -> dict[str, list[str]]:
         """For each gate, the names of the experts its weights refer to, in order."""
-        return {}
+        return {g.name: [e.name for e in g.experts] for g in self.structure().gates}
 
     def shared_parameter_names(self) -> list[str]:
-        return [n for n, _ in self.named_parameters() if n.startswith(self.shared_prefixes)]
+        return [n for n, _ in self.named_parameters() if n.startswith(self.shared_modules)]
 
     def last_shared_parameter_names(self) -> list[str]:
         """The weight of the last shared layer (GradNorm measures task gradient norms there)."""
-        return list(self.last_shared_names)
+        return list(self.last_shared)
 
 
 def count_parameters(model: nn.Module, paper_convention: bool = False) -> int:

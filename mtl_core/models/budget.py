@@ -8,12 +8,11 @@ from __future__ import annotations
 from ..data.base import DatasetSpec
 from . import build_model
 from .base import count_parameters
-from .shared_bottom import SharedBottom
 
 
 def _count_sb(units: int, spec: DatasetSpec, tower_units, paper_convention: bool) -> int:
-    return count_parameters(SharedBottom(spec, bottom_units=(units,), tower_units=tuple(tower_units)),
-                            paper_convention)
+    model = build_model("shared_bottom", spec, {"bottom_units": (units,), "tower_units": tuple(tower_units)})
+    return count_parameters(model, paper_convention)
 
 
 def match_shared_bottom(target_params: int, spec: DatasetSpec, tower_units=(8,),

@@ -14,8 +14,7 @@ from .registry import EMBED_DIM, EXPERT_UNITS, TOWER_UNITS, ArchInfo
 class CGC(PLE):
     """One-level PLE: gates are named "L1/<task>" like PLE's first level."""
 
-    def __init__(self, spec: DatasetSpec, shared_experts=2, task_experts=(2,), expert_units=(16,),
-                 tower_units=(8,), embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, shared_experts, task_experts, expert_units, tower_units, embed_dim):
         super().__init__(spec, n_levels=1, shared_experts=shared_experts, task_experts=task_experts,
                          expert_units=expert_units, tower_units=tower_units, embed_dim=embed_dim)
 
@@ -24,6 +23,6 @@ INFO = ArchInfo(
     id="cgc", name="CGC (Customized Gate Control)",
     paper="Tang et al., Progressive Layered Extraction (PLE): A Novel Multi-Task Learning (MTL) Model "
           "for Personalized Recommendations", year=2020,
-    params=(N_SHARED, TASK_EXPERTS, EXPERT_UNITS, TOWER_UNITS, EMBED_DIM), cls=CGC,
+    params=(N_SHARED, TASK_EXPERTS, EXPERT_UNITS, TOWER_UNITS, EMBED_DIM), cls=CGC, backbone=True,
     description="Each task has experts of its own plus shared ones; its gate mixes only those (one-level PLE).",
 )

@@ -13,7 +13,7 @@ from torch import nn
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import ModelOutput, MTLModel
+from .base import ModelOutput, MTLModel, Structure
 from .layers import ExpertBank, InputLayer, Towers
 from .registry import EMBED_DIM, TOWER_UNITS, ArchInfo
 
@@ -25,9 +25,7 @@ def stitch_init(n_tasks: int, self_weight: float = 0.9) -> torch.Tensor:
 
 
 class CrossStitch(MTLModel):
-    shared_prefixes = ("input.", "columns.", "stitch.")  # stitching lets every task reach every column
-
-    def __init__(self, spec: DatasetSpec, column_units=(32, 16), tower_units=(8,), embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, column_units, tower_units, embed_dim):
         super().__init__(spec)
         T = len(spec.tasks)
         self.input = InputLayer(spec.schema, embed_dim)
@@ -35,7 +33,13 @@ class CrossStitch(MTLModel):
         self.columns = nn.ModuleList(ExpertBank(T, a, (b,)) for a, b in zip(dims[:-1], dims[1:]))
         self.stitch = nn.ParameterList(nn.Parameter(stitch_init(T)) for _ in column_units)
         self.towers = Towers([dims[-1]] * T, tower_units)
-        self.last_shared_names = (f"columns.{len(column_units) - 1}.weights.0",)
+        # Every column layer feeds every task through the stitch after it, and so does every stitch
+        # but the last: row t of the last stitch only feeds task t's tower.
+        self.shared_modules = ("input.", "columns.", *(f"stitch.{i}" for i in range(len(column_units) - 1)))
+        self.last_shared = (f"columns.{len(column_units) - 1}.weights.0",)
+
+    def structure(self) -> Structure:
+        return Structure("stitched")
 
     def forward(self, dense, cat) -> ModelOutput:
         h = self.input(dense, cat)  # (B, D): layer 1 of every column reads the same input

@@ -7,43 +7,54 @@ The CVR tower is never trained on clicked impressions alone (the sample selectio
 model). Both losses run over all impressions:
     L = BCE(pCTR, click) + BCE(pCTR · pCVR, click ∧ conversion),
 so pCVR is learned only through the product. The towers share their bottom (the paper shares the
-embeddings); here the bottom is any backbone that can hand out per-task representations: a
-Shared-Bottom, an MMoE or a PLE.
+embeddings); here the bottom is any registered architecture that can hand out per-task
+representations (`ArchInfo.backbone`): Shared-Bottom, OMoE, MMoE, CGC or PLE, with that
+architecture's own hyper-parameters (each active only with its backbone).
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import torch
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import SHARED_REP, ModelOutput, MTLModel, bce
-from .mmoe import MMoE
-from .ple import PLE
-from .registry import EMBED_DIM, N_EXPERTS, TOWER_UNITS, ArchInfo, funnel_tasks
-from .shared_bottom import SharedBottom
+from . import cgc, mmoe, omoe, ple, shared_bottom
+from .base import SHARED_REP, ModelOutput, MTLModel, Structure, bce
+from .registry import EMBED_DIM, TOWER_UNITS, ArchInfo, funnel_tasks
+
+BACKBONES = tuple(info for info in (shared_bottom.INFO, omoe.INFO, mmoe.INFO, cgc.INFO, ple.INFO) if info.backbone)
+OWN_DEFAULTS = {"bottom_units": (32,), "expert_units": (32,)}  # narrower than the MMoE paper's synthetic sizes
 
 
-def build_backbone(name: str, spec: DatasetSpec, hidden_units, n_experts, tower_units, embed_dim) -> MTLModel:
-    if name == "shared_bottom":
-        return SharedBottom(spec, bottom_units=hidden_units, tower_units=tower_units, embed_dim=embed_dim)
-    if name == "mmoe":
-        return MMoE(spec, n_experts=n_experts, expert_units=hidden_units, tower_units=tower_units,
-                    embed_dim=embed_dim)
-    return PLE(spec, expert_units=hidden_units, tower_units=tower_units, embed_dim=embed_dim)
+def backbone_params() -> tuple[Param, ...]:
+    """Every backbone's own hyper-parameters, each active only while its backbone is chosen."""
+    users: dict[str, tuple[Param, list[str]]] = {}
+    for info in BACKBONES:
+        for p in info.params:
+            if p.name not in ("tower_units", "embed_dim"):
+                users.setdefault(p.name, (p, []))[1].append(info.id)
+    return tuple(replace(p, default=OWN_DEFAULTS.get(p.name, p.default), when=(("backbone", tuple(ids)),))
+                 for p, ids in users.values())
 
 
 class ESMM(MTLModel):
     """Wraps a backbone; its two towers give the CTR and CVR logits."""
 
-    def __init__(self, spec: DatasetSpec, backbone="shared_bottom", hidden_units=(32,), n_experts=8,
-                 tower_units=(8,), embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, backbone, tower_units, embed_dim, **backbone_kw):
         super().__init__(spec)
-        self.backbone = build_backbone(backbone, spec, hidden_units, n_experts, tower_units, embed_dim)
-        self.shared_prefixes = tuple("backbone." + p for p in self.backbone.shared_prefixes)
-        self.last_shared_names = tuple("backbone." + n for n in self.backbone.last_shared_names)
+        from . import ARCHITECTURES  # the registry imports this module
 
-    def gate_layout(self) -> dict[str, list[str]]:
-        return self.backbone.gate_layout()
+        info = ARCHITECTURES[backbone]
+        own = {p.name: backbone_kw[p.name] for p in info.params if p.name in backbone_kw}
+        self.backbone = info.cls(spec, tower_units=tower_units, embed_dim=embed_dim, **own)
+        # pCTR enters both losses (pCTCVR = pCTR·pCVR), so everything but the CVR tower is shared.
+        cvr_tower = "backbone.towers.nets.1."
+        self.shared_modules = tuple(n for n, _ in self.named_parameters() if not n.startswith(cvr_tower))
+        self.last_shared = tuple("backbone." + n for n in self.backbone.last_shared)
+
+    def structure(self) -> Structure:
+        return replace(self.backbone.structure(), outputs=("ctcvr",))
 
     def forward(self, dense, cat) -> ModelOutput:
         reps, gates, shared = self.backbone.represent(dense, cat)
@@ -72,11 +83,9 @@ INFO = ArchInfo(
     id="esmm", name="ESMM (Entire Space Multi-task Model)",
     paper="Ma et al., Entire Space Multi-Task Model: An Effective Approach for Estimating Post-Click "
           "Conversion Rate", year=2018,
-    params=(Param("backbone", "shared_bottom", "what the two towers share", choices=("shared_bottom", "mmoe", "ple")),
-            Param("hidden_units", (32,), "hidden layer sizes of the shared bottom, or of each expert "
-                  "(MMoE, PLE)", kind="ints", low=1, high=1024),
-            Param("n_experts", 8, "number of experts (MMoE backbone only)", low=1, high=64),
-            TOWER_UNITS, EMBED_DIM),
+    params=(Param("backbone", "shared_bottom", "what the two towers share (an architecture from the registry)",
+                  choices=tuple(info.id for info in BACKBONES)),
+            *backbone_params(), TOWER_UNITS, EMBED_DIM),
     cls=ESMM,
     description="Learns pCVR only through pCTCVR = pCTR x pCVR over all impressions, avoiding the "
                 "click-only sample selection bias.",

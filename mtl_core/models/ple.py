@@ -9,14 +9,14 @@ level's shared experts. A level above the first gives every group (each task, an
 input: the fused output of that group's gate one level below.
 
 Per level, all task experts form one `ExpertBank` and the shared experts a second one (two einsums,
-no loop over experts). Splitting them keeps `shared_prefixes` exact for gradient-manipulating
+no loop over experts). Splitting them keeps `shared_modules` exact for gradient-manipulating
 weightings: a parameter counts as shared when more than one task's loss depends on it, which holds for
 the shared experts of every level and for everything in a non-final level (the shared gate above reads
 all of its experts; the task gates of a non-final level are included with them since all gates of a
 level live in one tensor), but not for the task experts and gates of the final level.
 
 All gates of a level are one `GateBank` whose `allowed` mask blocks experts a gate may not select;
-gate outputs are reported over each gate's allowed experts only, named as in `gate_layout()`.
+gate outputs are reported over each gate's allowed experts only, in the order of `structure()`.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from torch import nn
 
 from ..data.base import DatasetSpec
 from ..params import Param, per_task
-from .base import SHARED_REP, ModelOutput, MTLModel
+from .base import SHARED_REP, Expert, Gate, ModelOutput, MTLModel, Structure
 from .layers import ExpertBank, GateBank, InputLayer, Towers, mix
 from .registry import EMBED_DIM, EXPERT_UNITS, TOWER_UNITS, ArchInfo
 
@@ -60,9 +60,10 @@ class PLELevel(nn.Module):
             task_in = torch.index_select(x, 1, self.owner)  # (B, E_task, D): each expert its task's input
             shared_in = x[:, self.T]  # (B, D): the shared group's input, read by every shared expert
             gate_in = x[:, :self.gates.weight.shape[0]]  # (B, G, D): gate g reads group g
-        experts = torch.cat([self.task_experts(task_in), self.shared_experts(shared_in)], dim=1)  # (B, E, H)
+        shared = self.shared_experts(shared_in)  # (B, S, H): returned as is, so gradients w.r.t. it exist
+        experts = torch.cat([self.task_experts(task_in), shared], dim=1)  # (B, E, H)
         weights = self.gates(gate_in)  # (B, G, E)
-        return mix(weights, experts), weights, experts[:, self.E_task:]  # (B, G, H), (B, G, E), (B, S, H)
+        return mix(weights, experts), weights, shared  # (B, G, H), (B, G, E), (B, S, H)
 
     def allowed_slices(self, g: int) -> list[slice]:
         """The expert ranges gate g may select (contiguous: its task's block, then the shared block)."""
@@ -73,8 +74,8 @@ class PLELevel(nn.Module):
 
 
 class PLE(MTLModel):
-    def __init__(self, spec: DatasetSpec, n_levels=2, shared_experts=2, task_experts=(2,),
-                 expert_units=(16,), tower_units=(8,), embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, n_levels, shared_experts, task_experts, expert_units, tower_units,
+                 embed_dim):
         super().__init__(spec)
         T = len(spec.tasks)
         counts = per_task(tuple(task_experts), T, "model.task_experts")
@@ -84,21 +85,23 @@ class PLE(MTLModel):
                                     for l, d in enumerate(in_dims))
         self.towers = Towers([self.levels[-1].out_dim] * T, tower_units)
         L = n_levels - 1
-        self.shared_prefixes = ("input.", *(f"levels.{l}." for l in range(L)), f"levels.{L}.shared_experts.")
-        self.last_shared_names = (f"levels.{L}.shared_experts.weights.{len(expert_units) - 1}",)
+        self.shared_modules = ("input.", *(f"levels.{l}." for l in range(L)), f"levels.{L}.shared_experts.")
+        self.last_shared = (f"levels.{L}.shared_experts.weights.{len(expert_units) - 1}",)
 
     def gate_names(self, level: int) -> list[str]:
         lvl = self.levels[level - 1]
         return [f"L{level}/{t}" for t in self.task_names] + ([] if lvl.final else [f"L{level}/shared"])
 
-    def gate_layout(self) -> dict[str, list[str]]:
-        out = {}
+    def structure(self) -> Structure:
+        gates = []
         for level, lvl in enumerate(self.levels, start=1):
-            names = [f"{t}/{i}" for t, n in zip(self.task_names, lvl.task_counts) for i in range(1, n + 1)]
-            names += [f"shared/{i}" for i in range(1, lvl.shared_experts.n_experts + 1)]
+            experts = [Expert(f"{t}/{i}", t) for t, n in zip(self.task_names, lvl.task_counts) for i in range(1, n + 1)]
+            experts += [Expert(f"shared/{i}", "shared") for i in range(1, lvl.shared_experts.n_experts + 1)]
+            owners = [*self.task_names, "shared"]
             for g, gname in enumerate(self.gate_names(level)):
-                out[gname] = [n for sl in lvl.allowed_slices(g) for n in names[sl]]
-        return out
+                gates.append(Gate(gname, owners[g], owners[g], tuple(e for sl in lvl.allowed_slices(g)
+                                                                      for e in experts[sl]), level=level))
+        return Structure("gated", tuple(gates))
 
     def represent(self, dense, cat):
         h, gates = self.input(dense, cat), {}  # (B, D)
@@ -123,7 +126,7 @@ INFO = ArchInfo(
           "for Personalized Recommendations", year=2020,
     params=(Param("n_levels", 2, "number of stacked extraction levels (1 = CGC)", low=1, high=4),
             N_SHARED, TASK_EXPERTS, EXPERT_UNITS, TOWER_UNITS, EMBED_DIM),
-    cls=PLE,
+    cls=PLE, backbone=True,
     description="Stacked levels of task-specific and shared experts: each task keeps experts of its own, "
                 "so conflicting tasks stop fighting over the same ones.",
 )

@@ -40,6 +40,7 @@ class ArchInfo:
     cls: Callable  # cls(spec, **params) -> MTLModel
     description: str = ""
     check: Callable[[DatasetSpec], str | None] = parallel_tasks
+    backbone: bool = False  # implements `represent()`, so ESMM can put its towers on it
 
     def supports(self, spec: DatasetSpec) -> str | None:
         """None if this architecture can train on `spec`, else a sentence saying why not."""

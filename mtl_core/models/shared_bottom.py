@@ -6,20 +6,23 @@ from __future__ import annotations
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import SHARED_REP, ModelOutput, MTLModel
+from .base import SHARED_REP, ModelOutput, MTLModel, Structure
 from .layers import MLP, InputLayer, Towers
 from .registry import EMBED_DIM, TOWER_UNITS, ArchInfo
 
 
 class SharedBottom(MTLModel):
-    shared_prefixes = ("input.", "bottom.")
+    shared_modules = ("input.", "bottom.")
 
-    def __init__(self, spec: DatasetSpec, bottom_units=(113,), tower_units=(8,), embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, bottom_units, tower_units, embed_dim):
         super().__init__(spec)
         self.input = InputLayer(spec.schema, embed_dim)
         self.bottom = MLP(self.input.out_dim, bottom_units)
         self.towers = Towers([self.bottom.out_dim] * len(spec.tasks), tower_units)
-        self.last_shared_names = (f"bottom.net.{2 * (len(bottom_units) - 1)}.weight",)
+        self.last_shared = (f"bottom.net.{2 * (len(bottom_units) - 1)}.weight",)
+
+    def structure(self) -> Structure:
+        return Structure("bottom")
 
     def represent(self, dense, cat):
         h = self.bottom(self.input(dense, cat))  # (B, H)
@@ -34,6 +37,6 @@ INFO = ArchInfo(
     id="shared_bottom", name="Shared-Bottom", paper="Caruana, Multitask Learning", year=1997,
     params=(Param("bottom_units", (113,), "hidden layer sizes of the shared bottom (113 matches the "
                   "MMoE paper's parameter budget)", kind="ints", low=1, high=4096), TOWER_UNITS, EMBED_DIM),
-    cls=SharedBottom,
+    cls=SharedBottom, backbone=True,
     description="All tasks read one shared representation; cheap, but related tasks pull it apart.",
 )

@@ -11,20 +11,23 @@ from torch import nn
 
 from ..data.base import DatasetSpec
 from ..params import Param
-from .base import ModelOutput, MTLModel
+from .base import ModelOutput, MTLModel, Structure
 from .layers import ExpertBank, InputLayer, Towers
 from .registry import EMBED_DIM, TOWER_UNITS, ArchInfo
 
 
 class SingleTask(MTLModel):
-    shared_prefixes = ()  # nothing is shared between tasks
+    shared_modules = ()  # nothing is shared between tasks
 
-    def __init__(self, spec: DatasetSpec, bottom_units=(64,), tower_units=(8,), embed_dim=8):
+    def __init__(self, spec: DatasetSpec, *, bottom_units, tower_units, embed_dim):
         super().__init__(spec)
         T = len(spec.tasks)
         self.inputs = nn.ModuleList(InputLayer(spec.schema, embed_dim) for _ in range(T))
         self.bottoms = ExpertBank(T, self.inputs[0].out_dim, bottom_units)
         self.towers = Towers([self.bottoms.out_dim] * T, tower_units)
+
+    def structure(self) -> Structure:
+        return Structure("separate")
 
     def forward(self, dense, cat) -> ModelOutput:
         x = torch.stack([inp(dense, cat) for inp in self.inputs], dim=1)  # (B, T, D)

@@ -9,14 +9,17 @@ from __future__ import annotations
 import torch
 
 from ..params import Param
-from .base import GradientWeighting, StepContext, gram
-from .mgda import simplex_minimize
+from .base import GradientWeighting, StepContext
 from .registry import WeightingInfo
+from .solvers import gram, simplex_minimize
 
 
-def cagrad_weights(M: torch.Tensor, c: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Gram (R, T, T) -> (w (R, T) on the simplex, λ = √φ/||g_w|| (R,)). Solved exactly (pairwise
-    Frank-Wolfe, shared with MGDA) where the reference code runs 20 momentum-SGD steps on softmax logits."""
+def cagrad_weights(M: torch.Tensor, c: torch.Tensor | float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gram (R, T, T) and c (a number, or one per run: (R,) or (R, 1)) -> (w (R, T) on the simplex,
+    λ = √φ/||g_w|| (R,)). Solved exactly (pairwise Frank-Wolfe, shared with MGDA) where the reference
+    code runs 20 momentum-SGD steps on softmax logits."""
+    R = M.shape[0]
+    c = torch.as_tensor(c, dtype=M.dtype, device=M.device).reshape(-1).expand(R)  # (R,)
     M = M / M.diagonal(dim1=1, dim2=2).mean(1).clamp_min(1e-30)[:, None, None]  # F's argmin is scale-free
     b = M.mean(2)  # (R, T): g_kᵀ g0
     sqrt_phi = c * b.mean(1).clamp_min(0).sqrt()  # (R,) c·||g0||
@@ -30,18 +33,21 @@ class CAGrad(GradientWeighting):
     each g_k in T·d: (1 + T·λ·w_k) / (1 + c²), λ = √φ/||g_w||; they average 1 when c = 0."""
 
     def __init__(self, tasks, seeds, c=0.5):
-        super().__init__(tasks, seeds, c=c)
-        self.c = c
+        super().__init__(tasks, seeds)
+        self.c = self.per_run("c", c)  # (R, 1)
 
     def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
         T = grads.shape[1]
-        w, lam = cagrad_weights(gram(grads), self.c)
-        eff = ((1 + T * lam[:, None] * w) / (1 + self.c ** 2)).to(grads.dtype)  # (R, T)
+        M = gram(grads)  # (R, T, T)
+        c = self.c.to(M.dtype)  # (R, 1)
+        w, lam = cagrad_weights(M, c)  # (R, T), (R,)
+        eff = ((1 + T * lam[:, None] * w) / (1 + c ** 2)).to(grads.dtype)  # (R, T)
         return torch.einsum("rt,rtp->rp", eff, grads), eff
 
 
 INFO = WeightingInfo(
     id="cagrad", name="CAGrad (conflict-averse)",
     paper="Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning", year=2021,
-    params=(Param("c", 0.5, "radius of the ball around the mean gradient (0 = plain mean)", low=0.0, high=10.0),),
+    params=(Param("c", 0.5, "radius of the ball around the mean gradient (0 = plain mean)", low=0.0, high=10.0,
+                  per_run=True),),
     cls=CAGrad, description="Stay close to the average gradient but maximise the worst task's improvement.")

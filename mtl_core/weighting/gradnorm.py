@@ -11,36 +11,32 @@ Since ∇_W(w_k L_k) = w_k ∇_W L_k, G_k = w_k·||∇_W L_k|| and the weight gr
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 from ..params import Param
-from .base import StepContext, Weighting, task_gradients
+from .base import StepContext, Weighting
 from .registry import WeightingInfo
+from .solvers import task_gradients
 
 
 class GradNorm(Weighting):
-    """Learnable weights w (R, T), initialised to 1, optimised with the model's optimiser."""
+    """Learnable weights w (R, T), initialised to 1, optimised with the model's optimiser. A loss-based
+    strategy as far as the backward pass goes (the model trains on Σ w_k L_k), but it looks at gradients."""
 
-    gradient_based = True  # looks at gradients on shared parameters
+    needs_gradients = True
 
     def __init__(self, tasks, seeds, alpha=1.5):
-        super().__init__(tasks, seeds, alpha=alpha)
-        self.alpha = alpha
-        self.w = torch.ones(self.n_runs, self.n_tasks, requires_grad=True)  # (R, T)
-        self.initial: torch.Tensor | None = None  # (R, T) losses at step 0
+        super().__init__(tasks, seeds)
+        self.alpha = self.per_run("alpha", alpha)  # (R, 1)
+        self.w = nn.Parameter(torch.ones(self.n_runs, self.n_tasks))  # (R, T)
+        self.register_buffer("initial", None, persistent=False)  # (R, T) losses at the first step
 
-    def to(self, device):
-        super().to(device)
-        self.w = self.w.detach().to(device).requires_grad_()
-        return self
-
-    def parameters(self):
-        return [self.w]
-
-    def backward(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
-        w_used = self.w.detach().clone()  # (R, T)
+    def weights(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
+        """Sets w.grad from the GradNorm loss and returns the weights the model trains with (a copy:
+        the optimiser step changes w in place)."""
         names = ctx.last_shared or ctx.shared
         if names:
-            L = losses.detach()
+            L = losses.detach()  # (R, T)
             if self.initial is None:
                 self.initial = L.clone()
             norms = task_gradients(losses, [ctx.params[n] for n in names]).norm(dim=2)  # (R, T)
@@ -49,8 +45,7 @@ class GradNorm(Weighting):
             r = ratio / ratio.mean(1, keepdim=True)  # relative inverse training rate
             target = (G.mean(1, keepdim=True) * r ** self.alpha).detach()
             (self.w.grad,) = torch.autograd.grad((G - target).abs().sum(), self.w)
-        (w_used * losses).sum().backward()
-        return w_used
+        return self.w.detach().clone()  # (R, T)
 
     @torch.no_grad()
     def after_step(self) -> None:
@@ -62,6 +57,7 @@ INFO = WeightingInfo(
     id="gradnorm", name="GradNorm",
     paper="Chen et al., GradNorm: Gradient Normalization for Adaptive Loss Balancing in Deep Multitask Networks",
     year=2018,
-    params=(Param("alpha", 1.5, "restoring force: how strongly slower tasks are pushed up", low=0.0, high=5.0),),
+    params=(Param("alpha", 1.5, "restoring force: how strongly slower tasks are pushed up", low=0.0, high=5.0,
+                  per_run=True),),
     cls=GradNorm, description="Learn weights so each task's gradient norm on the last shared layer "
                               "matches the average, scaled by how far behind the task is.")

@@ -16,9 +16,9 @@ class PLEDecay(Weighting):
     """Each task starts at weight ω_k and is multiplied by γ_k once per epoch (γ < 1 fades a task out)."""
 
     def __init__(self, tasks, seeds, omega=(1.0,), gamma=(0.95,)):
-        super().__init__(tasks, seeds, omega=omega, gamma=gamma)
-        self.omega = torch.tensor(per_task(tuple(omega), self.n_tasks, "weighting.omega"))  # (T,)
-        self.gamma = torch.tensor(per_task(tuple(gamma), self.n_tasks, "weighting.gamma"))  # (T,)
+        super().__init__(tasks, seeds)
+        self.omega = self.per_run("omega", omega, per_task=True)  # (R, T)
+        self.gamma = self.per_run("gamma", gamma, per_task=True)  # (R, T)
 
     @classmethod
     def check_params(cls, params: dict, tasks) -> None:
@@ -26,14 +26,15 @@ class PLEDecay(Weighting):
         per_task(tuple(params["gamma"]), len(tasks), "weighting.gamma")
 
     def weights(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
-        w = self.omega * self.gamma ** ctx.epoch  # (T,)
-        return w.to(losses).expand_as(losses)  # (R, T)
+        return (self.omega * self.gamma ** ctx.epoch).to(losses.dtype)  # (R, T)
 
 
 INFO = WeightingInfo(
     id="ple_decay", name="PLE decaying weights",
     paper="Tang et al., Progressive Layered Extraction (PLE): A Novel Multi-Task Learning (MTL) Model "
           "for Personalized Recommendations", year=2020,
-    params=(Param("omega", (1.0,), "initial weight ω_k (one, or one per task)", kind="floats", low=0.0, high=100.0),
-            Param("gamma", (0.95,), "per-epoch decay γ_k (one, or one per task)", kind="floats", low=0.0, high=1.0)),
+    params=(Param("omega", (1.0,), "initial weight ω_k (one, or one per task)", kind="floats", low=0.0, high=100.0,
+                  per_run=True),
+            Param("gamma", (0.95,), "per-epoch decay γ_k (one, or one per task)", kind="floats", low=0.0, high=1.0,
+                  per_run=True)),
     cls=PLEDecay, description="w_k = ω_k·γ_k^epoch: a task's weight decays geometrically with the epoch.")

@@ -19,4 +19,5 @@ class WeightingInfo:
 
     @property
     def gradient_based(self) -> bool:
-        return bool(getattr(self.cls, "gradient_based", False))
+        """Declared by the strategy class (`needs_gradients`), nowhere else."""
+        return bool(self.cls.needs_gradients)

@@ -7,6 +7,7 @@ regression 0.5·e^{−s}·L + 0.5·s, classification e^{−s}·L + 0.5·s.
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 from .base import StepContext, Weighting
 from .registry import WeightingInfo
@@ -17,25 +18,18 @@ class UncertaintyWeighting(Weighting):
 
     def __init__(self, tasks, seeds):
         super().__init__(tasks, seeds)
-        self.s = torch.zeros(self.n_runs, self.n_tasks, requires_grad=True)  # (R, T) log σ²
-        self.c = torch.tensor([0.5 if t.kind == "regression" else 1.0 for t in tasks])  # (T,)
+        self.s = nn.Parameter(torch.zeros(self.n_runs, self.n_tasks))  # (R, T) log σ²
+        c = [0.5 if t.kind == "regression" else 1.0 for t in tasks]
+        self.register_buffer("c", torch.tensor(c), persistent=False)  # (T,)
 
-    def to(self, device):
-        super().to(device)
-        self.s = self.s.detach().to(device).requires_grad_()
-        self.c = self.c.to(device)
-        return self
+    def weights(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
+        return self.c * torch.exp(-self.s)  # (R, T), attached to s: the base's backward trains it
 
-    def parameters(self):
-        return [self.s]
+    def penalty(self) -> torch.Tensor:
+        return 0.5 * self.s.sum()
 
     def state(self) -> dict:
-        return {"sigma2": self.s.detach().exp()}
-
-    def backward(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
-        factor = self.c.to(losses) * torch.exp(-self.s)  # (R, T)
-        (factor * losses + 0.5 * self.s).sum().backward()
-        return factor.detach()
+        return {"sigma2": self.s.detach().exp()}  # (R, T)
 
 
 INFO = WeightingInfo(

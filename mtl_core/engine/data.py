@@ -1,0 +1,38 @@
+"""A split for R runs: every tensor has a leading run axis, so one index gathers R batches."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import torch
+
+from ..data.base import Split
+
+
+@dataclass
+class StackedSplit:
+    dense: torch.Tensor  # (R, N, n_dense)
+    cat: torch.Tensor  # (R, N, C)
+    y: torch.Tensor  # (R, N, T)
+    mask: torch.Tensor  # (R, N, T)
+    extra: dict[str, torch.Tensor]  # (R, N), e.g. the funnel's true probabilities
+
+    @staticmethod
+    def of(splits: Sequence[Split], device) -> "StackedSplit":
+        def st(xs):
+            return torch.stack(list(xs)).to(device)
+        keys = set(splits[0].extra)
+        return StackedSplit(st(s.dense for s in splits), st(s.cat for s in splits), st(s.y for s in splits),
+                            st(s.mask for s in splits), {k: st(s.extra[k] for s in splits) for k in keys})
+
+    def take(self, idx: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Per-run rows idx (R, B) -> dense, cat, y, mask each (R, B, ...)."""
+        r = torch.arange(idx.shape[0], device=idx.device)[:, None]
+        return self.dense[r, idx], self.cat[r, idx], self.y[r, idx], self.mask[r, idx]
+
+    def rows(self, sl: slice) -> tuple[torch.Tensor, ...]:
+        """The same rows of every run -> dense, cat, y, mask each (R, n, ...)."""
+        return self.dense[:, sl], self.cat[:, sl], self.y[:, sl], self.mask[:, sl]
+
+    def __len__(self) -> int:
+        return self.y.shape[1]

@@ -1,0 +1,136 @@
+"""Studies: one configuration trained over a grid of settings x seeds, as few batched models as possible.
+
+    df = run_grid(cfg, axes={"model": ["shared_bottom", "omoe", "mmoe"], "data.rho": [0.5, 0.9, 1.0]},
+                  seeds=range(20))
+
+Axes map flat keys to values. Settings declared `per_run` (data knobs, weighting hyper-parameters,
+the learning rate) vary inside one batch; any other axis (an architecture, a weighting, a number of
+experts, a data size) splits the grid into one batch per value. `iter_grid` yields progress while it
+trains (for pages), `run_grid` returns the records' results table (for the CLI and benchmarks). A
+batch in which every run diverged is recorded as diverged; it never stops the study.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .config import ExperimentConfig, is_per_run, specs_of
+from .data import DATASETS
+from .engine.snapshot import DIVERGED, Snapshot
+from .records import result_rows, results_frame
+from .train import DivergenceError, RunSpec, Trainer
+
+ID_KEYS = ("data", "model", "weighting")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Runs that train as one batched model: shared settings in `cfg`, per-run ones in `runs`."""
+
+    cfg: ExperimentConfig
+    runs: tuple[RunSpec, ...]
+    axes: dict[str, list[str]] = field(default_factory=dict)  # axis -> each run's value as text
+
+    @property
+    def steps(self) -> int:
+        n = DATASETS[self.cfg.data.id].train_size(dict(self.cfg.data.params))
+        return math.ceil(n / self.cfg.train.batch_size) * self.cfg.train.epochs
+
+
+@dataclass
+class GridProgress:
+    runs_done: int
+    runs_total: int
+    steps_done: int  # over the whole grid (each batch's steps count once, whatever its size)
+    steps_total: int
+    batch: int  # index of the batch in progress
+    n_batches: int
+    snapshot: Snapshot | None  # the latest snapshot of the batch in progress
+    new_rows: list[dict] = field(default_factory=list)  # result rows of runs that finished now
+
+
+def _text(cfg: ExperimentConfig, key: str) -> str:
+    section, _, name = key.partition(".")
+    value = cfg.get(key)
+    if not name:
+        return str(value)
+    spec = next(p for p in specs_of(section, None if section == "train" else getattr(cfg, section).id)
+                if p.name == name)
+    return spec.format(value)
+
+
+def plan_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, seeds: Sequence[int],
+              max_batch: int = 256) -> list[Batch]:
+    """Split axes x seeds into batches; every point is validated here, before anything trains."""
+    axes = {k: list(v) for k, v in (axes or {}).items()}
+    keys = sorted(axes, key=lambda k: (k not in ID_KEYS, list(axes).index(k)))  # ids first
+    groups: dict[tuple, tuple[ExperimentConfig, list]] = {}
+    for point in itertools.product(*(axes[k] for k in keys)):
+        ids = {k: v for k, v in zip(keys, point) if k in ID_KEYS}
+        id_cfg = cfg.with_changes(**ids) if ids else cfg
+        shared = {k: v for k, v in zip(keys, point) if k not in ID_KEYS and not is_per_run(k, id_cfg)}
+        per_run = {k: v for k, v in zip(keys, point) if k not in ID_KEYS and is_per_run(k, id_cfg)}
+        batch_cfg = id_cfg.with_changes(**shared) if shared else id_cfg
+        run_cfg = batch_cfg.with_changes(**per_run) if per_run else batch_cfg  # validates the point
+        group_key = tuple(sorted(batch_cfg.to_flat().items()))
+        groups.setdefault(group_key, (batch_cfg, []))[1].append((per_run, run_cfg))
+    batches = []
+    for batch_cfg, members in groups.values():
+        runs = [(RunSpec(int(s), per_run), run_cfg) for per_run, run_cfg in members for s in seeds]
+        for i in range(0, len(runs), max_batch):
+            chunk = runs[i:i + max_batch]
+            batches.append(Batch(batch_cfg, tuple(r for r, _ in chunk),
+                                 {k: [_text(c, k) for _, c in chunk] for k in axes}))
+    return batches
+
+
+def _diverged_rows(trainer: Trainer, batch: Batch, last: Snapshot, err: DivergenceError) -> list[dict]:
+    """Every run of the batch diverged: rows with NaN metrics, status diverged and the step."""
+    R, T = len(trainer.seeds), len(trainer.spec.tasks)
+    nan = np.full((R, T), np.nan)
+    last.val_loss, last.val_auc, last.test_loss, last.test_auc = nan, nan, nan, nan
+    last.status, last.collapsed = np.full(R, DIVERGED), np.zeros((R, T), dtype=bool)
+    last.diverged_step = np.where(last.diverged_step >= 0, last.diverged_step, err.step)
+    return result_rows(trainer.configs, last, batch.axes)
+
+
+def iter_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, seeds: Sequence[int], *,
+              max_batch: int = 256, snapshots_per_epoch: int = 1,
+              snapshot_interval_s: float | None = None) -> Iterator[GridProgress]:
+    """Train the grid batch by batch, yielding progress after every snapshot and when a batch ends."""
+    cfg = cfg.with_changes(**{"train.snapshots_per_epoch": snapshots_per_epoch})
+    batches = plan_grid(cfg, axes, seeds, max_batch)
+    runs_total, steps_total = sum(len(b.runs) for b in batches), sum(b.steps for b in batches)
+    runs_done = steps_before = 0
+    for i, batch in enumerate(batches):
+        trainer = Trainer(batch.cfg, batch.runs, snapshot_interval_s)
+        last = None
+        try:
+            for snap in trainer:
+                last = snap
+                if not snap.done:
+                    yield GridProgress(runs_done, runs_total, steps_before + snap.step, steps_total, i,
+                                       len(batches), snap)
+            rows = result_rows(trainer.configs, last, batch.axes)
+        except DivergenceError as err:
+            rows = _diverged_rows(trainer, batch, last, err)
+        runs_done += len(batch.runs)
+        steps_before += batch.steps
+        yield GridProgress(runs_done, runs_total, steps_before, steps_total, i, len(batches), last, rows)
+
+
+def run_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None = None,
+             seeds: Sequence[int] = (0,), *, max_batch: int = 256,
+             on_progress: Callable[[GridProgress], None] | None = None) -> pd.DataFrame:
+    """Train the whole grid; one row per run and task (the records' results schema)."""
+    rows: list[dict] = []
+    for progress in iter_grid(cfg, axes, seeds, max_batch=max_batch):
+        rows += progress.new_rows
+        if on_progress:
+            on_progress(progress)
+    return results_frame(rows)
