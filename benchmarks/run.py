@@ -3,27 +3,27 @@
 1. training throughput of every architecture at the MMoE paper size (d=100, 8 experts x 16, towers 8,
    batch 256) on CPU, and the vectorised ExpertBank against a loop over per-expert modules;
 2. R seeds of MMoE through the batched engine against the same R runs one after another;
-3. per-step cost of each weighting strategy relative to EW.
-Every ratio compares numbers measured in the same run on the same machine.
+3. per-step cost of each weighting strategy relative to EW;
+4. wall time of every preset (what a page or `sweep --preset` costs on this machine).
+Every ratio compares numbers measured in the same run on the same machine. Studies go through
+`mtl_core.grid.run_grid`, the entry point the CLI and the pages use.
 """
 from __future__ import annotations
 
 import argparse
 import platform
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from mtl_core.config import default_config  # noqa: E402
-from mtl_core.data import DATASETS  # noqa: E402
-from mtl_core.models import ARCHITECTURES  # noqa: E402
-from mtl_core.models.layers import MLP, ExpertBank  # noqa: E402
-from mtl_core.train import RunSpec, train  # noqa: E402
-from mtl_core.weighting import WEIGHTINGS  # noqa: E402
+from mtl_core.config import default_config
+from mtl_core.data import DATASETS
+from mtl_core.grid import run_grid
+from mtl_core.models import ARCHITECTURES
+from mtl_core.models.layers import MLP, ExpertBank
+from mtl_core.presets import PRESETS
+from mtl_core.train import train
+from mtl_core.weighting import WEIGHTINGS
 
 DEVICE = "cpu"  # set by --device
 
@@ -46,13 +46,23 @@ def threads(n: int) -> None:
 REPEATS = 3  # best of N: this class of machine is shared and single timings wander by ±30%
 
 
-def throughput(cfg, runs=None) -> tuple[float, float]:
-    """(training samples/s over all runs, wall seconds), best of REPEATS passes of train()."""
+def throughput(cfg) -> tuple[float, float]:
+    """(training samples/s, wall seconds) of one run, best of REPEATS passes of train()."""
     best = (0.0, float("inf"))
     for _ in range(REPEATS):
         t = time.perf_counter()
-        last = list(train(cfg, runs))[-1]
+        last = list(train(cfg))[-1]
         best = (max(best[0], last.samples_per_s), min(best[1], time.perf_counter() - t))
+    return best
+
+
+def grid_seconds(cfg, axes, seeds) -> float:
+    """Wall seconds of a study through run_grid, best of REPEATS."""
+    best = float("inf")
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        run_grid(cfg, axes, seeds)
+        best = min(best, time.perf_counter() - t)
     return best
 
 
@@ -61,7 +71,7 @@ def bench_architectures(n: int, epochs: int) -> None:
     print("| architecture | dataset | samples/s |\n|---|---|---|")
     for arch in ARCHITECTURES:
         data = dataset_for(arch)
-        size = "data.n_train" if data == "synthetic" else "data.n_impressions"
+        size = f"data.{DATASETS[data].size_param}"
         cfg = default_config(**{"data": data, size: n, "model": arch, "train.batch_size": 256,
                                 "train.epochs": epochs, "train.snapshots_per_epoch": 1, "train.device": DEVICE})
         sps, _ = throughput(cfg)
@@ -105,7 +115,7 @@ def bench_batched(R: int, n: int, epochs: int) -> None:
     threads(1)  # the sequential baseline in its fastest setting
     seq = sum(throughput(cfg.with_changes(**{"train.seed": s}))[1] for s in range(R))  # each best of REPEATS
     threads(ALL_THREADS)
-    bat = throughput(cfg, [RunSpec(s) for s in range(R)])[1]
+    bat = grid_seconds(cfg, {}, range(R))
     print(f"\n## 2. {R} seeds of MMoE ({epochs} epochs of {n} samples each, data generation and evaluation "
           f"included; each timing best of {REPEATS}; sequential on 1 thread, its fastest; batched on "
           f"{ALL_THREADS})\n")
@@ -125,16 +135,27 @@ def bench_weightings(n: int, epochs: int) -> None:
         print(f"| {wid} | {'yes' if info.gradient_based else 'no'} | {sps:,.0f} | {base / sps:.2f}x |")
 
 
+def bench_presets() -> None:
+    print(f"\n## 4. Wall time of each preset ({DEVICE}, {ALL_THREADS} threads, best of {REPEATS})\n")
+    print("| preset | runs | expected (registry) | measured s |\n|---|---|---|---|")
+    threads(ALL_THREADS)
+    for p in PRESETS.values():
+        cfg = p.experiment().with_changes(**{"train.device": DEVICE})
+        secs = grid_seconds(cfg, p.axes, p.seeds)
+        print(f"| {p.id} | {p.n_runs} | {p.expected_s:.0f} s | {secs:.1f} |")
+    threads(1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda", "mps"), help="where to train (default cpu)")
     ap.add_argument("--repeats", type=int, default=3, help="report the best of this many timings")
-    ap.add_argument("--only", help="comma-separated sections to run: arch,bank,batched,weighting")
+    ap.add_argument("--only", help="comma-separated sections to run: arch,bank,batched,weighting,presets")
     a = ap.parse_args()
     global DEVICE, REPEATS
     DEVICE, REPEATS = a.device, max(1, a.repeats)
-    only = set(a.only.split(",")) if a.only else {"arch", "bank", "batched", "weighting"}
+    only = set(a.only.split(",")) if a.only else {"arch", "bank", "batched", "weighting", "presets"}
     threads(1)  # sections 1 and 3 time single runs
     gpu = f", GPU {torch.cuda.get_device_name()}" if DEVICE == "cuda" else ""
     print(f"# MTL Explorer benchmarks (device: {DEVICE})\n\n{platform.processor() or platform.machine()}, "
@@ -148,6 +169,8 @@ def main() -> None:
         bench_batched(R=50, n=2000 if q else 10000, epochs=1 if q else 3)
     if "weighting" in only:
         bench_weightings(n=3000 if q else 10000, epochs=1 if q else 3)
+    if "presets" in only:
+        bench_presets()
 
 
 if __name__ == "__main__":

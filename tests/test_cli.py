@@ -63,9 +63,11 @@ def test_sweep_writes_one_row_per_run_and_task(tmp_path):
               *TINY)
     assert res.returncode == 0, res.stderr
     df = pd.read_csv(tmp_path / "results.csv")
-    assert {"arch", "weighting", "rho", "seed", "task", "val_loss"} <= set(df.columns)
+    assert {"arch", "weighting", "data.rho", "relatedness", "seed", "task", "val_loss", "test_loss", "status",
+            "collapsed", "schema_version"} <= set(df.columns)
     assert len(df) == 2 * 2 * 3 * 2
-    assert sorted(df.seed.unique()) == [0, 1, 2] and sorted(df.rho.unique()) == [0.5, 1.0]
+    assert sorted(df.seed.unique()) == [0, 1, 2] and sorted(df["data.rho"].unique()) == [0.5, 1.0]
+    assert (df.relatedness == df["data.rho"]).all()
     assert "batched" in res.stderr
 
 
@@ -83,9 +85,51 @@ def test_sweep_writes_one_row_per_run_and_task(tmp_path):
     (["sweep", "--archs", "mmoe", "--seeds", "x"], "--seeds"),
     (["sweep", "--archs", "mmoe", "--rhos", "0.5,abc"], "--rhos"),
     (["sweep", "--archs", "mmoe", "--rhos", "1.5"], "--rhos"),
+    (["sweep", "--seeds", "9-3"], "--seeds"),
+    (["sweep", "--preset", "nope"], "--preset"),
+    (["train", "--data", "funnel", "--arch", "esmm", "--set", "n_experts=4"], "n_experts"),
+    (["train", "--relatedness", "0.5", "--data", "funnel", "--set", "relatedness=2"], "relatedness"),
 ])
 def test_bad_flags_give_one_line_and_exit_2(args, flag, tmp_path, capsys):
     # in-process (same code path as `python -m mtl_core`) to keep the suite fast
     assert main([*args, "--out", str(tmp_path)]) == 2
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and flag in lines[0]
+
+
+def test_list_presets_and_sweep_a_preset_on_a_seed_range(tmp_path):
+    res = cli("list", "--presets")
+    assert res.returncode == 0
+    from mtl_core.presets import PRESETS
+    assert all(pid in res.stdout for pid in PRESETS)
+    res = cli("sweep", "--preset", "static_weights_tradeoff", "--seeds", "100-101", "--epochs", "1",
+              "--n-samples", "300", "--set", "data.n_val=100", "--set", "data.n_test=100", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    df = pd.read_csv(tmp_path / "results.csv")
+    assert sorted(df.seed.unique()) == [100, 101] and df["weighting.weights"].nunique() == 5
+    assert set(df.batch_runs) == {10}  # every static-weight run of the grid trained in one batch
+
+
+def test_train_preset_with_a_flag_overriding_it(tmp_path):
+    res = cli("train", "--preset", "gates_unrelated", "--rho", "0.3", "--out", str(tmp_path), *TINY)
+    assert res.returncode == 0, res.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["config"]["data"]["rho"] == 0.3 and summary["config"]["model"]["id"] == "mmoe"
+    assert summary["schema_version"] == 2 and summary["status"] == "ok"
+    assert set(summary["final"]["task1"]) == {"val_loss", "test_loss"}
+
+
+def test_a_diverging_run_prints_one_line_and_exits_1(tmp_path):
+    res = cli("train", "--lr", "100", "--optimizer", "sgd", "--set", "data.c=10", "--out", str(tmp_path), *TINY)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    line = res.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: Training diverged") and "step" in line and "seed 0" in line and "try" in line
+
+
+def test_sweep_over_the_funnel_relatedness_knob(tmp_path):
+    res = cli("sweep", "--data", "funnel", "--archs", "esmm", "--rhos", "0.2,0.8", "--seeds", "1",
+              "--n-samples", "2000", "--epochs", "1", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    df = pd.read_csv(tmp_path / "results.csv")
+    assert sorted(df["data.relatedness"].unique()) == [0.2, 0.8] and set(df.relatedness_param) == {"relatedness"}

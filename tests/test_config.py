@@ -117,3 +117,65 @@ def test_param_parsing_known_answers():
     assert lst.parse("32, 16") == (32, 16) and lst.format((32, 16)) == "32,16"
     b = Param("b", False)
     assert b.parse("on") is True and b.parse("0") is False
+
+
+# ---- conditional parameters and defaults in one place -------------------------------------------------
+def test_inactive_parameters_are_left_out_and_refused_when_set():
+    from mtl_core.config import default_config, from_flat
+    from mtl_core.params import ConfigError
+
+    cfg = default_config(**{"data": "funnel", "model": "esmm", "model.backbone": "mmoe", "model.n_experts": 4})
+    flat = cfg.to_flat()
+    assert flat["model.n_experts"] == "4" and "model.n_levels" not in flat and "model.bottom_units" not in flat
+    assert from_flat(flat) == cfg
+    with pytest.raises(ConfigError, match="only used when backbone is"):
+        default_config(**{"data": "funnel", "model": "esmm", "model.n_experts": 4})  # shared-bottom backbone
+    ple = default_config(**{"data": "funnel", "model": "esmm", "model.backbone": "ple", "model.task_experts": "1,3"})
+    assert ple.model.params["task_experts"] == (1, 3)
+    assert "model.n_experts" not in ple.to_flat() and "model.shared_experts" in ple.to_flat()
+    assert "n_experts" not in ple.to_dict()["model"]
+
+
+def test_esmm_backbone_comes_from_the_registry_with_its_own_parameters():
+    from mtl_core.models import ARCHITECTURES, build_model
+    from mtl_core.data import DATASETS
+
+    choices = ARCHITECTURES["esmm"].params[0].choices
+    assert set(choices) == {a for a, info in ARCHITECTURES.items() if info.backbone}
+    spec = DATASETS["funnel"].spec({p.name: p.default for p in DATASETS["funnel"].params})
+    m = build_model("esmm", spec, {"backbone": "ple", "n_levels": 1, "shared_experts": 3, "task_experts": (2,)})
+    assert type(m.backbone).__name__ == "PLE" and m.backbone.levels[0].shared_experts.n_experts == 3
+    with pytest.raises(ConfigError):
+        build_model("esmm", spec, {"backbone": "no_such_model"})
+
+
+def test_a_lenient_url_drops_an_inactive_parameter_with_a_warning():
+    from mtl_core.config import from_flat_lenient
+
+    cfg, warnings = from_flat_lenient({"data": "funnel", "model": "esmm", "model.n_experts": "4"})
+    assert cfg.model.id == "esmm" and len(warnings) == 1 and "model.n_experts" in warnings[0]
+
+
+def test_messages_echo_only_a_prefix_of_a_long_bad_value():
+    from mtl_core.config import from_flat_lenient
+
+    _, warnings = from_flat_lenient({"data.rho": "9" * 5000})
+    assert len(warnings) == 1 and len(warnings[0]) < 300
+
+
+def test_train_defaults_live_in_the_param_specs():
+    from mtl_core.config import TRAIN_PARAMS, TrainConfig
+
+    t = TrainConfig()
+    assert all(getattr(t, p.name) == p.default for p in TRAIN_PARAMS)
+
+
+def test_model_constructors_have_no_default_hyper_parameters():
+    import inspect
+
+    from mtl_core.models import ARCHITECTURES
+
+    for arch, info in ARCHITECTURES.items():
+        sig = inspect.signature(info.cls.__init__)
+        with_defaults = [n for n, p in sig.parameters.items() if p.default is not inspect.Parameter.empty]
+        assert not with_defaults, (arch, with_defaults)
