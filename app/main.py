@@ -1,30 +1,31 @@
-"""MTL Explorer's web UI: a thin router. Run with `streamlit run app/main.py` from the repository root.
+"""MTL Explorer's web UI, the frame: page config, language, and the navigation built from the section
+registry (`app/sections/__init__.py`). Run with `streamlit run app/main.py` after `pip install -e .`.
 
-Pages live in app/views/ (not app/pages/: Streamlit would treat a "pages" folder as a legacy
-multi-page app when a page URL is opened directly, bypassing this router)."""
-import sys
-from pathlib import Path
+Each section is a folder under app/sections/ (not app/pages/: Streamlit would treat a "pages" folder as
+a legacy multi-page app when a page URL is opened directly, bypassing this frame).
+"""
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from app.i18n import LANG_NAMES, t
+from app.sections import GROUPS, SECTIONS
+from app.ui import url
 
-import streamlit as st  # noqa: E402
-import torch  # noqa: E402
+st.set_page_config(page_title="MTL Explorer", page_icon=":material/hub:", layout="wide")
+url.init_frame()
+with st.sidebar:
+    st.radio(t("lang.label"), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
+
+pages = {s.id: st.Page(s.page_path, title=t(s.title_key), icon=s.icon, default=s.default,
+                       **({} if s.default else {"url_path": s.url_path})) for s in SECTIONS}
+groups = {t(f"nav.group.{g}"): [pages[s.id] for s in SECTIONS if s.group == g] for g in GROUPS}
+nav = st.navigation({name: members for name, members in groups.items() if members})
+target = url.requested_section()  # ?page=<url_path>: open that section with the rest of the link
+if target is not None and nav.url_path != pages[target.id].url_path:
+    st.switch_page(pages[target.id], query_params={k: v for k, v in url.query().items() if k != "page"})
+
+import torch  # noqa: E402  (after the navigation is drawn: the menu appears while the library loads)
 
 # One thread per training session: a single small model trains fastest on one core, and several
 # browser sessions training at once then share the server's cores instead of fighting over them.
 torch.set_num_threads(1)
-
-from app.i18n import LANG_NAMES, t  # noqa: E402
-from app.urlstate import init_from_url  # noqa: E402
-
-st.set_page_config(page_title="MTL Explorer", page_icon=":material/hub:", layout="wide")
-init_from_url()
-with st.sidebar:
-    st.radio(t("lang.label"), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
-pages = [st.Page(str(Path(__file__).parent / "views" / "playground.py"), title=t("nav.playground"),
-                 icon=":material/science:", default=True),
-         st.Page(str(Path(__file__).parent / "views" / "zoo.py"), title=t("nav.zoo"),
-                 icon=":material/menu_book:", url_path="zoo")]
-st.navigation(pages).run()
+nav.run()

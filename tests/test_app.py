@@ -1,20 +1,26 @@
 """The Streamlit app through AppTest: pages, languages, generated controls, training, URLs, errors."""
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import en, zh
+from app.sections.playground.session import Session
+from mtl_core.config import from_flat
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from app.i18n import en, zh  # noqa: E402
-from app.session import Session  # noqa: E402
-from mtl_core.config import from_flat  # noqa: E402
-
 MAIN = str(ROOT / "app" / "main.py")
 TINY = {"data.n_train": "300", "data.n_val": "100", "data.n_test": "100", "train.epochs": "1"}
+
+
+def K(name: str) -> str:
+    """The Playground's widget keys are namespaced by its section."""
+    return f"playground.{name}"
+
+
+def session(at: AppTest):
+    return at.session_state["section:playground"]["session"]
 
 
 def app(**query) -> AppTest:
@@ -28,10 +34,10 @@ def texts(elements) -> str:
 
 
 def train_until_done(at: AppTest, max_runs: int = 40) -> AppTest:
-    at.button(key="btn_train").click()
+    at.button(key=K("btn_train")).click()
     at.run()
     for _ in range(max_runs):
-        if not at.session_state["mtl_session"].running:
+        if not session(at).running:
             break
         at.run()
     return at
@@ -43,8 +49,8 @@ def test_every_page_renders_in_both_languages(lang):
     at = app(lang=lang)
     assert not at.exception
     assert at.title[0].value == (en.STRINGS if lang == "en" else zh.STRINGS)["pg.title"]
-    assert at.button(key="btn_train").label == (en.STRINGS if lang == "en" else zh.STRINGS)["btn.train"]
-    at.switch_page("views/zoo.py").run()
+    assert at.button(key=K("btn_train")).label == (en.STRINGS if lang == "en" else zh.STRINGS)["btn.train"]
+    at.switch_page("sections/zoo/page.py").run()
     assert not at.exception
     assert at.title[0].value == (en.STRINGS if lang == "en" else zh.STRINGS)["zoo.title"]
     assert len(at.table) == 3
@@ -70,12 +76,12 @@ def test_translations_are_complete_and_every_used_key_exists():
 def test_architecture_choice_changes_the_hyper_parameter_controls():
     at = app()
     keys = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.text_input}
-    assert "w:model:mmoe:n_experts" in keys and "w:model:mmoe:expert_units" in keys
-    at.selectbox(key="w:model").set_value("shared_bottom").run()
+    assert K("w:model:mmoe:n_experts") in keys and K("w:model:mmoe:expert_units") in keys
+    at.selectbox(key=K("w:model")).set_value("shared_bottom").run()
     assert not at.exception
     keys = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.text_input}
-    assert not any(k.startswith("w:model:mmoe") for k in keys)
-    assert "w:model:shared_bottom:bottom_units" in keys
+    assert not any(k.startswith(K("w:model:mmoe")) for k in keys)
+    assert K("w:model:shared_bottom:bottom_units") in keys
     assert at.query_params["model"] == "shared_bottom"
     assert at.query_params["model.bottom_units"] == "113"
 
@@ -90,9 +96,9 @@ def test_measured_label_correlation_and_parameter_count_are_shown():
 def test_shared_url_sets_the_controls():
     at = app(model="shared_bottom", **{"data.rho": "0.9", "train.lr": "0.01"})
     assert not at.warning
-    assert at.selectbox(key="w:model").value == "shared_bottom"
-    assert at.slider(key="w:data:synthetic:rho").value == pytest.approx(0.9)
-    assert at.select_slider(key="w:train:lr").value == pytest.approx(0.01)
+    assert at.selectbox(key=K("w:model")).value == "shared_bottom"
+    assert at.slider(key=K("w:data:synthetic:rho")).value == pytest.approx(0.9)
+    assert at.select_slider(key=K("w:train:lr")).value == pytest.approx(0.01)
     assert at.query_params["data.rho"] == "0.9"
 
 
@@ -101,8 +107,8 @@ def test_invalid_query_parameters_fall_back_with_a_warning_naming_them():
     assert not at.exception
     warning = texts(at.warning)
     assert "data.rho" in warning and "model" in warning and "nope" in warning
-    assert at.selectbox(key="w:model").value == "mmoe"
-    assert at.slider(key="w:data:synthetic:rho").value == pytest.approx(0.5)
+    assert at.selectbox(key=K("w:model")).value == "mmoe"
+    assert at.slider(key=K("w:data:synthetic:rho")).value == pytest.approx(0.5)
 
 
 def test_invalid_language_and_hide_values_are_named_too():
@@ -122,17 +128,17 @@ def test_incompatible_architecture_is_explained_and_train_disabled():
     bad = [a for a, info in ARCHITECTURES.items() if info.supports(spec)]
     if not bad:
         pytest.skip("every registered architecture fits the synthetic dataset")
-    at.selectbox(key="w:model").set_value(bad[0]).run()
+    at.selectbox(key=K("w:model")).set_value(bad[0]).run()
     assert not at.exception
     assert "cannot train" in texts(at.error)
-    assert at.button(key="btn_train").disabled
+    assert at.button(key=K("btn_train")).disabled
 
 
 def test_classroom_link_hides_sections():
     at = app(classroom="1", hide="model,weighting")
     assert not at.exception
     keys = {w.key for w in at.sidebar.selectbox}
-    assert "w:data" in keys and "w:model" not in keys and "w:weighting" not in keys
+    assert K("w:data") in keys and K("w:model") not in keys and K("w:weighting") not in keys
     assert "MMoE" in texts(at.sidebar.caption)  # the locked choice is still named
     assert at.query_params["classroom"] == "1" and at.query_params["hide"] == "model,weighting"
     assert at.query_params["model"] == "mmoe"  # the hidden config is still in the link
@@ -142,7 +148,7 @@ def test_classroom_link_hides_sections():
 def test_short_training_run_produces_history():
     at = train_until_done(app(**TINY))
     assert not at.exception
-    sess = at.session_state["mtl_session"]
+    sess = session(at)
     assert len(sess.history) == 1 and sess.history[0].status == "finished"
     assert sess.history[0].snaps[-1].done
     assert any("Finished" in str(p.text) for p in at.get("progress")) or "Finished" in texts(at.markdown)
@@ -152,26 +158,26 @@ def test_short_training_run_produces_history():
 
 def test_step_trains_one_epoch_then_pauses():
     at = app(**{**TINY, "train.epochs": "3"})
-    at.button(key="btn_step").click().run()
+    at.button(key=K("btn_step")).click().run()
     for _ in range(40):  # Step trains live (page stays responsive) and pauses itself at the epoch's end
-        if not at.session_state["mtl_session"].running:
+        if not session(at).running:
             break
         at.run()
-    sess = at.session_state["mtl_session"]
+    sess = session(at)
     assert sess.current.status == "paused"
     assert sess.current.last.epoch_end and sess.current.last.epoch == pytest.approx(1.0)
-    assert at.button(key="btn_pause").label == "Resume"
-    at.button(key="btn_reset").click().run()
-    assert at.session_state["mtl_session"].current is None
-    assert len(at.session_state["mtl_session"].history) == 1  # the stopped run is kept
+    assert at.button(key=K("btn_pause")).label == "Resume"
+    at.button(key=K("btn_reset")).click().run()
+    assert session(at).current is None
+    assert len(session(at).history) == 1  # the stopped run is kept
 
 
 def test_divergence_is_shown_and_the_page_keeps_working():
     at = train_until_done(app(**{**TINY, "train.lr": "50", "train.optimizer": "sgd"}))
     assert not at.exception
     assert "diverged" in texts(at.error).lower()
-    assert at.session_state["mtl_session"].history[-1].status == "diverged"
-    at.selectbox(key="w:model").set_value("shared_bottom").run()
+    assert session(at).history[-1].status == "diverged"
+    at.selectbox(key=K("w:model")).set_value("shared_bottom").run()
     assert not at.exception
 
 

@@ -145,3 +145,42 @@ def test_shared_url_sets_the_controls(page, base_url):
     expect(page).to_have_url(re.compile(r"model=shared_bottom"))
     expect(page).to_have_url(re.compile(r"data\.rho=0\.9"))
     assert page.get_by_test_id("stException").count() == 0
+
+
+STUDY_HAS_DOTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
+    (gd.calcdata || []).some(cd => cd[0] && cd[0].trace && cd[0].trace.mode === 'markers' &&
+        cd.filter(p => isFinite(p.y)).length >= 4))"""
+
+
+def test_load_a_cli_results_file_into_the_study_panel(page, base_url, tmp_path):
+    from playwright.sync_api import expect
+
+    from mtl_core.config import from_flat
+    from mtl_core.grid import run_grid
+
+    tiny = {"data.n_train": 300, "data.n_val": 100, "data.n_test": 100, "train.epochs": 1}
+    path = tmp_path / "results.csv"
+    run_grid(from_flat(tiny), {"data.rho": [0.5, 1.0]}, seeds=range(2)).to_csv(path, index=False)
+
+    page.goto(f"{base_url}/?data.n_train=300&train.epochs=1")
+    panel = page.get_by_test_id("stExpander").filter(has_text="Repeat over seeds")
+    panel.get_by_text("Repeat over seeds").click()
+    panel.get_by_role("tab", name="Load results.csv").click()
+    panel.locator("input[type=file]").set_input_files(str(path))
+    expect(panel.get_by_test_id("stAlertContentSuccess")).to_contain_text("Loaded results.csv", timeout=60_000)
+    page.wait_for_function(STUDY_HAS_DOTS, timeout=60_000)
+    assert page.get_by_test_id("stException").count() == 0
+    panel.screenshot(path=str(ARTIFACTS / "study-loaded.png"))
+
+
+def test_page_and_preset_links_open_their_section(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/?page=zoo&lang=zh")
+    expect(page.get_by_role("heading", name="模型库", exact=True)).to_be_visible(timeout=60_000)
+    expect(page).to_have_url(re.compile(r"/zoo\?lang=zh$"))
+    page.goto(f"{base_url}/?preset=gates_unrelated")
+    expect(_sidebar_select(page, "Architecture")).to_have_value(re.compile(r"^MMoE"), timeout=60_000)
+    expect(page).to_have_url(re.compile(r"data\.rho=0\.0"))
+    expect(page).not_to_have_url(re.compile(r"preset="))
+    assert page.get_by_test_id("stException").count() == 0

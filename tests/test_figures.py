@@ -1,30 +1,31 @@
 """Pure figure builders of the web UI: data in, go.Figure out."""
-import sys
-from pathlib import Path
-
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app.diagram import architecture_figure, diagram_parts  # noqa: E402
-from app.figures import compare_figure, conflict_figure, loss_figure, weights_figure  # noqa: E402
-from app.gates import gate_blocks, gate_evolution_figure, gate_heatmap_figure, nice_zmax  # noqa: E402
-from app.i18n import translator  # noqa: E402
-from app.modelinfo import ModelInfo  # noqa: E402
-from app.series import Series, series_of  # noqa: E402
-from app.style import TASK_COLORS  # noqa: E402
+from app.figures.curves import compare_figure, conflict_figure, loss_figure, weights_figure
+from app.figures.diagram import architecture_figure, diagram_parts
+from app.figures.gates import gate_blocks, gate_evolution_figure, gate_heatmap_figure, nice_zmax
+from app.figures.series import Series, series_of
+from app.figures.style import TASK_COLORS
+from app.i18n import translator
+from app.ui.modelinfo import ModelInfo
+from mtl_core.models.base import Expert, Gate, Structure
 
 TASKS = ("task1", "task2")
-MMOE_LAYOUT = {t: [f"E{i + 1}" for i in range(4)] for t in TASKS}
-PLE_LAYOUT = {
-    "L1/task1": ["task1/1", "task1/2", "shared/1"],
-    "L1/task2": ["task2/1", "task2/2", "shared/1"],
-    "L1/shared": ["task1/1", "task1/2", "task2/1", "task2/2", "shared/1"],
-    "L2/task1": ["task1/1", "shared/1"],
-    "L2/task2": ["task2/1", "shared/1"],
-}
+# Gates as the models declare them (`model.structure().gates`): MMoE's two gates over one pool of
+# experts, and a two-level PLE with task-owned and shared experts.
+_POOL = tuple(Expert(f"E{i + 1}") for i in range(4))
+MMOE_LAYOUT = tuple(Gate(t, t, t, _POOL) for t in TASKS)
+_T1, _T2, _SH = ((Expert("task1/1", "task1"), Expert("task1/2", "task1")),
+                 (Expert("task2/1", "task2"), Expert("task2/2", "task2")), (Expert("shared/1", "shared"),))
+PLE_LAYOUT = (
+    Gate("L1/task1", "task1", "task1", _T1 + _SH, level=1),
+    Gate("L1/task2", "task2", "task2", _T2 + _SH, level=1),
+    Gate("L1/shared", "shared", "shared", _T1 + _T2 + _SH, level=1),
+    Gate("L2/task1", "task1", "task1", _T1[:1] + _SH, level=2),
+    Gate("L2/task2", "task2", "task2", _T2[:1] + _SH, level=2),
+)
 
 
 def make_series(n=6, kinds=("regression", "regression"), baseline=False, gates=True, cosine=True, state=False):
@@ -32,7 +33,7 @@ def make_series(n=6, kinds=("regression", "regression"), baseline=False, gates=T
     T = len(kinds)
     g = {}
     if gates:
-        for name in MMOE_LAYOUT:
+        for name in (g.name for g in MMOE_LAYOUT):
             w = rng.random((n, 4))
             g[name] = w / w.sum(1, keepdims=True)
     return Series(
@@ -102,7 +103,7 @@ def test_mmoe_heatmap_z_equals_gate_matrix_with_labelled_colour_scale():
 
 
 def test_ple_heatmap_one_block_per_level_grouped_with_blank_disallowed_cells():
-    gates = {g: np.full(len(e), 1.0 / len(e)) for g, e in PLE_LAYOUT.items()}
+    gates = {g.name: np.full(len(g.experts), 1.0 / len(g.experts)) for g in PLE_LAYOUT}
     blocks = gate_blocks(PLE_LAYOUT, gates, TASKS)
     assert [b.level for b in blocks] == ["L1", "L2"]
     l1 = blocks[0]
@@ -122,7 +123,7 @@ def test_ple_heatmap_one_block_per_level_grouped_with_blank_disallowed_cells():
 
 
 def test_heatmap_without_gates_explains():
-    fig = gate_heatmap_figure({}, None, TASKS)
+    fig = gate_heatmap_figure((), None, TASKS)
     assert not [tr for tr in fig.data if isinstance(tr, go.Heatmap)]
     assert "no gates" in fig.layout.annotations[0].text
 
@@ -176,13 +177,14 @@ def test_compare_figure_overlays_runs_per_task():
 
 
 # ---- architecture diagram -------------------------------------------------------------------------
-def _info(layout=None, **kw):
-    return ModelInfo(arch=kw.pop("arch", "x"), tasks=TASKS, kinds=("regression",) * 2, layout=layout or {}, **kw)
+def _info(layout=(), topology="gated", **kw):
+    structure = Structure(topology, tuple(layout), tuple(kw.pop("task_links", ())), tuple(kw.pop("outputs", ())))
+    return ModelInfo(arch=kw.pop("arch", "x"), tasks=TASKS, kinds=("regression",) * 2, structure=structure, **kw)
 
 
 def test_mmoe_diagram_edge_width_follows_gate_weight():
     gates = {"task1": np.array([0.7, 0.1, 0.1, 0.1]), "task2": np.array([0.25] * 4)}
-    nodes, edges = diagram_parts(_info(MMOE_LAYOUT, shared_prefixes=("input.", "experts.")), gates)
+    nodes, edges = diagram_parts(_info(MMOE_LAYOUT, shared_modules=("input.", "experts.")), gates)
     ids = {n.id for n in nodes}
     assert {"input", "e::E1", "g:task1", "g:task2", "tower:task1", "out:task2"} <= ids
     weighted = [e for e in edges if e.weight is not None]
@@ -202,19 +204,18 @@ def test_ple_diagram_levels_feed_by_owner():
 
 
 @pytest.mark.parametrize("kw, expect", [
-    (dict(shared_prefixes=("input.", "bottom."), children=("input", "bottom", "towers")), "bottom"),
-    (dict(shared_prefixes=(), children=("inputs", "bottoms", "towers")), "col1:task1"),
-    (dict(shared_prefixes=("input.", "columns.", "stitch."), children=("input", "columns", "stitch")), "col2:task2"),
-    (dict(shared_prefixes=("backbone.input.", "backbone.bottom."), children=("backbone",), extras=("ctcvr",)),
-     "extra:ctcvr"),
-    (dict(shared_prefixes=("input.",), children=("input", "towers", "transfer"), extras=("ctcvr",)), "tower:task2"),
+    (dict(topology="bottom"), "bottom"),  # Shared-Bottom
+    (dict(topology="separate"), "col1:task1"),  # single-task networks
+    (dict(topology="stitched"), "col2:task2"),  # Cross-Stitch
+    (dict(topology="bottom", outputs=("ctcvr",)), "extra:ctcvr"),  # ESMM on a shared bottom
+    (dict(topology="sequential", task_links=(("task1", "task2"),), outputs=("ctcvr",)), "tower:task2"),  # AITM
 ])
 def test_gate_free_diagrams(kw, expect):
     nodes, edges = diagram_parts(_info(**kw))
     assert expect in {n.id for n in nodes}
     fig = architecture_figure(_info(**kw))
     assert isinstance(fig, go.Figure) and len(fig.layout.shapes) == len(nodes)
-    if "transfer" in kw["children"]:
+    if kw.get("task_links"):
         assert any(e.src == "tower:task1" and e.dst == "tower:task2" for e in edges)
 
 

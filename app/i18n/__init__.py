@@ -1,8 +1,10 @@
-"""All UI text lives in `en.py` and `zh.py` (one dict per language, same keys).
+"""UI text in English and 中文, split per section (`en/common.py`, `en/playground.py`, ... and the same
+under `zh/`, with the same keys: a test checks).
 
 `translate(lang, key, **kw)` is pure (figure builders use it); `t(key, **kw)` reads the session's
-language. Optional keys (`p.<param>`, `desc.arch.<id>`...) translate registry texts when a
-translation exists and fall back to the registry's own English otherwise (`t_opt`).
+language. Registry texts (architecture / weighting / dataset names, descriptions and every parameter's
+help) live under `name.*`, `desc.*` and `help.*` in `registry.py`: English comes straight from the
+registry (the source of truth), other languages from their table (`registry_text`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from . import en, zh
 LANGS: dict[str, dict[str, str]] = {"en": en.STRINGS, "zh": zh.STRINGS}
 LANG_NAMES = {"en": "English", "zh": "中文"}
 DEFAULT_LANG = "en"
+# registry kinds in text keys: name.arch.mmoe, desc.weighting.uw, help.data.synthetic.rho, help.train.lr
+KINDS = {"data": "data", "model": "arch", "weighting": "weighting", "train": "train"}
 
 Translator = Callable[..., str]
 
@@ -25,8 +29,8 @@ def translate(lang: str, key: str, **kw) -> str:
 
 
 def translate_opt(lang: str, key: str, default: str) -> str:
-    """A translation if one exists for this language (or English), else `default` (registry text)."""
-    return LANGS.get(lang, LANGS[DEFAULT_LANG]).get(key, default)
+    """A translation if one exists for this language (or English), else `default`."""
+    return LANGS.get(lang, LANGS[DEFAULT_LANG]).get(key, LANGS[DEFAULT_LANG].get(key, default))
 
 
 def translator(lang: str) -> Translator:
@@ -36,6 +40,39 @@ def translator(lang: str) -> Translator:
 EN: Translator = translator("en")
 
 
+# ---- registry texts --------------------------------------------------------------------------------
+def name_key(section: str, entry_id: str) -> str:
+    return f"name.{KINDS[section]}.{entry_id}"
+
+
+def desc_key(section: str, entry_id: str) -> str:
+    return f"desc.{KINDS[section]}.{entry_id}"
+
+
+def help_key(section: str, entry_id: str | None, param: str) -> str:
+    return f"help.train.{param}" if section == "train" else f"help.{KINDS[section]}.{entry_id}.{param}"
+
+
+def registry_text(lang: str, key: str, source: str) -> str:
+    """`source` (the registry's own English) in English; the translation elsewhere, if there is one."""
+    if lang == DEFAULT_LANG:
+        return source
+    return LANGS.get(lang, {}).get(key, source)
+
+
+def entry_name(lang: str, section: str, entry) -> str:
+    return registry_text(lang, name_key(section, entry.id), entry.name)
+
+
+def entry_description(lang: str, section: str, entry) -> str:
+    return registry_text(lang, desc_key(section, entry.id), entry.description)
+
+
+def param_help(lang: str, section: str, entry_id: str | None, param) -> str:
+    return registry_text(lang, help_key(section, entry_id, param.name), param.help)
+
+
+# ---- the session's language (page-side helpers) ------------------------------------------------------
 def current_lang() -> str:
     import streamlit as st  # only the page-side helpers need streamlit
 

@@ -1,0 +1,83 @@
+"""The house style: task colours and one Plotly template, `pio.templates["mtl"]`, registered on import.
+
+Every figure builder sets `template="mtl"` (through `finish`) instead of repeating fonts, margins and
+legend placement; a task keeps its colour in every chart (Okabe-Ito: colour-blind safe, strong enough
+for a projector).
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TASK_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D1F", "#000000")
+SHARED_COLOR = "#6E6E6E"
+NEUTRAL_COLOR = "#9AA0A6"
+CONFLICT_FILL = "rgba(213, 94, 0, 0.10)"
+# Sequential scale for gate weights (light = small, dark = large); blank cells stay white.
+GATE_SCALE = [[0.0, "#F2F0F7"], [0.25, "#CBC9E2"], [0.5, "#9E9AC8"], [0.75, "#6A51A3"], [1.0, "#3F007D"]]
+RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+FONT_SIZE = 15
+TEMPLATE = "mtl"
+
+
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the page's own font, so charts blend in
+TEXT_COLOR = "#1F2328"  # .streamlit/config.toml textColor
+MUTED_COLOR = "#555A66"  # tick labels
+GRID_COLOR = "#E6EAF1"
+
+
+def _register() -> None:
+    """plotly_white with the house fonts, margins, legend and colours (charts are drawn with theme=None,
+    so this template, not Streamlit's, decides how they look)."""
+    template = go.layout.Template(pio.templates["plotly_white"])
+    axis = dict(gridcolor=GRID_COLOR, zerolinecolor=GRID_COLOR, linecolor=GRID_COLOR,
+                tickfont=dict(size=FONT_SIZE - 2, color=MUTED_COLOR),
+                title=dict(font=dict(size=FONT_SIZE, color=TEXT_COLOR)), automargin=True)
+    template.layout.update(
+        font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=TEXT_COLOR),
+        # the title is pinned to the top so a two-row legend fits below it
+        title=dict(x=0.01, xanchor="left", y=0.985, yanchor="top", font=dict(size=FONT_SIZE + 3, color=TEXT_COLOR)),
+        margin=dict(l=60, r=20, t=90, b=50),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0,
+                    font=dict(size=FONT_SIZE - 2)),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY, size=FONT_SIZE - 1)),
+        colorway=list(TASK_COLORS),
+        xaxis=dict(axis, showgrid=False, zeroline=False), yaxis=axis,
+        paper_bgcolor="#FFFFFF", plot_bgcolor="#FFFFFF",
+    )
+    pio.templates[TEMPLATE] = template
+
+
+if TEMPLATE not in pio.templates:
+    _register()
+
+
+def task_color(index: int) -> str:
+    return TASK_COLORS[index % len(TASK_COLORS)]
+
+
+def group_color(group: str, tasks: tuple[str, ...] | list[str]) -> str:
+    """Colour of a task's own block (expert group, gate, tower); grey for shared or unknown groups."""
+    return task_color(list(tasks).index(group)) if group in tasks else SHARED_COLOR
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {max(0.0, min(1.0, alpha)):.3f})"
+
+
+def finish(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    """The house template, a bold title and the height: the only layout every figure shares."""
+    fig.update_layout(template=TEMPLATE, title_text=f"<b>{title}</b>", height=height)
+    return fig
+
+
+def message_figure(title: str, message: str, height: int = 300) -> go.Figure:
+    """An empty chart that says why it is empty (no gates, nothing shared, no data yet)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=FONT_SIZE + 1, color=NEUTRAL_COLOR))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title, height)

@@ -1,0 +1,10 @@
+"""English UI text, split per section; `STRINGS` is all of it. Same keys as the other language (a test checks)."""
+from . import common, figures, playground, registry, zoo
+
+PARTS: dict[str, dict[str, str]] = {"common": common.STRINGS, "figures": figures.STRINGS,
+                                    "playground": playground.STRINGS, "zoo": zoo.STRINGS,
+                                    "registry": registry.STRINGS}
+from . import funnel  # noqa: E402  (the funnel explorer's own part)
+
+PARTS["funnel"] = funnel.STRINGS
+STRINGS: dict[str, str] = {k: v for part in PARTS.values() for k, v in part.items()}

@@ -1,0 +1,119 @@
+"""Train / Pause / Step / Reset toolbar and the live views, redrawn by the shared job panel while
+training (`app.ui.jobs.job_panel`: every 0.5 s it pulls the run's snapshots for at most 0.4 s and
+redraws; pausing stops the pulling, so a button press takes effect within one tick)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from mtl_core.config import ExperimentConfig
+
+from ...figures import (architecture_figure, conflict_figure, gate_evolution_figure, gate_heatmap_figure,
+                        loss_figure, weights_figure)
+from ...i18n import current_lang, t, translator
+from ...ui.cache import model_info_for
+from ...ui.charts import chart
+from ...ui.jobs import job_panel
+from ...ui.modelinfo import ModelInfo
+from ...ui.state import section_key, section_state
+from . import SECTION
+from .session import Run, Session
+
+LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
+
+
+def get_session() -> Session:
+    state = section_state(SECTION)
+    if "session" not in state:
+        state["session"] = Session()
+    return state["session"]
+
+
+def _k(name: str) -> str:
+    return section_key(SECTION, name)
+
+
+def toolbar(cfg: ExperimentConfig | None, flat: dict[str, str]) -> None:
+    sess = get_session()
+    c_train, c_pause, c_step, c_reset, c_note = st.columns([1.1, 1.1, 1, 1, 5], vertical_alignment="center")
+    c_train.button(t("btn.train"), key=_k("btn_train"), icon=":material/play_arrow:", type="primary",
+                   disabled=cfg is None, help=t("btn.train_help"), on_click=sess.start, args=(cfg,),
+                   width="stretch")
+    paused = sess.current is not None and sess.current.status == "paused"
+    c_pause.button(t("btn.resume" if paused else "btn.pause"), key=_k("btn_pause"),
+                   icon=":material/play_circle:" if paused else ":material/pause:", disabled=not sess.active,
+                   help=t("btn.pause_help"), on_click=sess.toggle_pause, width="stretch")
+    c_step.button(t("btn.step"), key=_k("btn_step"), icon=":material/skip_next:",
+                  disabled=cfg is None and not sess.active, help=t("btn.step_help"), on_click=sess.step,
+                  args=(cfg,), width="stretch")
+    c_reset.button(t("btn.reset"), key=_k("btn_reset"), icon=":material/restart_alt:",
+                   disabled=sess.current is None, help=t("btn.reset_help"), on_click=sess.reset, width="stretch")
+    if sess.current is not None and cfg is not None and sess.current.cfg.to_flat() != cfg.to_flat():
+        c_note.caption(t("settings_changed"))
+
+
+def _progress(run: Run | None) -> None:
+    if run is None:
+        return
+    status = t(f"status.{run.status}")
+    last = run.last
+    if last is None:
+        st.progress(0.0, text=t("progress.preparing", status=status))
+    else:
+        st.progress(min(1.0, last.step / max(1, last.total_steps)), text=t(
+            "progress.text", status=status, epoch=last.epoch, epochs=last.epochs, step=last.step,
+            total=last.total_steps, sps=last.samples_per_s, device=last.device.upper()))
+    if run.status == "diverged":
+        st.error(t("err.diverged", msg=run.message), icon=":material/error:")
+    elif run.status == "error":
+        st.error(t("err.run", msg=run.message), icon=":material/error:")
+
+
+def _views(sess: Session, default_info: ModelInfo | None) -> None:
+    tr = translator(current_lang())
+    run = sess.current
+    if run is None and sess.history:  # on a first visit the page's "what to do first" hint says it already
+        st.info(t("view.empty"), icon=":material/touch_app:")
+    s = run.series() if run is not None else None
+    info = model_info_for(run.cfg) if run is not None else default_info
+    idx = len(s) - 1 if s is not None else -1
+    if s is not None and len(s) > 1 and not sess.running:
+        idx = st.select_slider(t("view.scrub"), options=list(range(len(s))), value=len(s) - 1,
+                               format_func=lambda i, tr=tr: tr("view.scrub_fmt", epoch=float(s.epoch[i])),
+                               key=_k(f"scrub_{run.id}_{len(s)}"))
+    gates_now = s.gates_at(idx) if s is not None and s.gates else None
+    gate_defs = info.gates if info is not None else ()
+    tasks = info.tasks if info is not None else (s.tasks if s is not None else ())
+
+    left, right = st.columns(2, gap="medium")
+    with left:
+        if _k("log_loss") not in st.session_state:
+            st.session_state[_k("log_loss")] = True
+        log = st.toggle(t("view.loss.log"), key=_k("log_loss"))
+        base = t("view.loss.caption_baseline") if s is not None and s.baseline_val_loss is not None else ""
+        chart(loss_figure(s, log=log, tr=tr), t("view.loss.caption", baseline=base))
+    with right:
+        if gate_defs or (s is not None and s.gates):
+            routed = any(not g.sums_to_one for g in gate_defs)  # e.g. SNR's on/off connections
+            chart(gate_heatmap_figure(gate_defs, gates_now, tasks, tr=tr),
+                  t("view.gates.caption_routed" if routed else "view.gates.caption"))
+        else:
+            st.info(t("view.gates.none"))
+        if s is not None and s.grad_cosine is None:
+            st.info(t("view.conflict.none"))
+        else:
+            chart(conflict_figure(s, tr=tr), t("view.conflict.caption"))
+    left, right = st.columns(2, gap="medium")
+    with left:
+        if info is not None and not info.error:
+            chart(architecture_figure(info, gates_now, tr=tr), t("view.diagram.caption"))
+    with right:
+        chart(weights_figure(s, tr=tr), t("view.weights.caption"))
+    if s is not None and s.gates:
+        chart(gate_evolution_figure(gate_defs, s.gates, s.epoch, tasks, tr=tr), t("view.evolution.caption"))
+
+
+def live_panel(default_info: ModelInfo | None) -> None:
+    """The run as a job: progress and live charts, re-drawn while it trains."""
+    sess = get_session()
+    job_panel(LIVE_KEY, lambda: sess.job, lambda job: _views(sess, default_info),
+              header=lambda job: _progress(sess.current))

@@ -1,0 +1,66 @@
+"""Playground page: sidebar controls -> config -> live training views -> study -> run history."""
+import streamlit as st
+
+from app.i18n import current_lang, entry_name, t
+from app.sections import BY_ID
+from app.sections.playground import SECTION
+from app.sections.playground.classroom import classroom_panel, hidden_sections
+from app.sections.playground.controls import get_mem, sidebar_controls
+from app.sections.playground.history import history_section
+from app.sections.playground.live import get_session, live_panel, toolbar
+from app.sections.playground.study import offer_preset, study_panel
+from app.sections.playground.urlstate import load, own_query
+from app.ui import url
+from app.ui.code import show_code
+from app.ui.state import section_state
+from mtl_core.models import ARCHITECTURES
+from mtl_core.weighting import WEIGHTINGS
+
+section = BY_ID[SECTION]
+state = section_state(SECTION)
+query = url.section_query(section)
+if query is not None:  # first run in this tab: the configuration comes from the link
+    loaded = load(query)
+    get_mem().clear()
+    get_mem().update(loaded.mem)
+    state.update(classroom=loaded.classroom, hide=loaded.hide, url_flat=None)
+    url.set_warnings(section, loaded.warnings)
+    if loaded.preset is not None:
+        offer_preset(loaded.preset)
+
+hidden = hidden_sections()
+st.title(t("pg.title"))
+st.caption(t("pg.subtitle"))
+
+controls = sidebar_controls(hidden)
+classroom_panel()
+url.sync(section, own_query(controls.flat, bool(state.get("classroom")), state.get("hide", [])))
+
+warnings = url.warnings(section)
+if warnings:
+    if state.get("url_flat") is None:
+        state["url_flat"] = controls.flat
+    if state["url_flat"] == controls.flat:  # shown until the learner changes a setting
+        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings), icon=":material/link_off:")
+if controls.errors:
+    st.error(t("err.config") + "\n\n" + "\n".join(f"- {e}" for e in controls.errors), icon=":material/block:")
+sess = get_session()
+if not sess.history and sess.current is None:
+    st.info(t("hint.body"), icon=":material/lightbulb:")
+
+toolbar(controls.cfg, controls.flat)
+live_panel(controls.info)
+if controls.cfg is not None and "model" not in hidden:
+    with st.expander(t("code.title"), icon=":material/code:"):
+        cfg = controls.cfg
+        arch, weighting = ARCHITECTURES[cfg.model.id], WEIGHTINGS[cfg.weighting.id]
+        tab_arch, tab_weighting = st.tabs([entry_name(current_lang(), "model", arch),
+                                           entry_name(current_lang(), "weighting", weighting)])
+        with tab_arch:
+            show_code(arch.cls)
+        with tab_weighting:
+            show_code(weighting.cls)
+if "study" not in hidden:
+    study_panel(controls.cfg)
+if "history" not in hidden:
+    history_section()

@@ -1,0 +1,261 @@
+"""Jobs: one shared runner for everything that trains in a page — one Playground run, or a study of
+many runs through the batched engine.
+
+A `Job` wraps an iterator of progress events (the engine's snapshots, or `mtl_core.grid.iter_grid`'s
+`GridProgress`). Nothing runs in the background: `pull(budget_s)` advances the iterator for a bounded
+time and returns, so pausing is not pulling, `stop()` closes the iterator and keeps what finished, and
+a job stored in a section's session state is freed with the tab. `Job` is pure Python (no streamlit)
+and tested directly; `job_panel` is the Streamlit fragment that pulls it twice a second and redraws.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+ACTIVE = ("running", "paused")
+ENDED = ("finished", "stopped", "diverged", "error")
+TICK_S = 0.5  # the fragment re-runs this often while a job runs
+PULL_S = 0.4  # ... and pulls events for at most this long per tick
+
+
+@dataclass(frozen=True)
+class Progress:
+    runs_done: int
+    runs_total: int
+    fraction: float  # share of all the work done, 0..1
+
+
+class Job:
+    """An iterator of progress events, advanced for a bounded time per call.
+
+    progress(event) -> Progress: how far an event says the job is.
+    rows(event) -> list[dict]: result rows an event adds (kept in `rows`), if any.
+    done(event) -> bool: the event is the last one (the job finishes without asking for more).
+    keep_events: keep every event in `events` (a single run keeps its snapshots); else only `last`.
+    diverged: exception types that end the job as "diverged" (their message kept) instead of "error".
+    on_end(job): called once when the job ends, however it ends (finished, stopped, diverged, error).
+    """
+
+    def __init__(self, events: Iterable, *, progress: Callable[[Any], Progress], runs_total: int = 1,
+                 rows: Callable[[Any], Sequence[dict]] | None = None, done: Callable[[Any], bool] | None = None,
+                 keep_events: bool = True, diverged: tuple[type[BaseException], ...] = (),
+                 paused: bool = False, label: str = ""):
+        self._it = iter(events)
+        self._progress_of, self._rows_of, self._done_of = progress, rows, done
+        self._keep, self._diverged = keep_events, diverged
+        self.label = label
+        self.status = "paused" if paused else "running"
+        self.message = ""
+        self.events: list = []
+        self.rows: list[dict] = []
+        self.last: Any = None
+        self.progress = Progress(0, runs_total, 0.0)
+        self._elapsed = 0.0
+        self._since: float | None = None if paused else time.perf_counter()
+        self._pause_when: Callable[[Any], bool] | None = None
+        self.on_end: Callable[[Job], None] | None = None
+        self.shown = False  # drawn once by a page (which pulls it from then on)
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED
+
+    @property
+    def runs_done(self) -> int:
+        return self.progress.runs_done
+
+    @property
+    def runs_total(self) -> int:
+        return self.progress.runs_total
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds spent running (paused time excluded)."""
+        return self._elapsed + (time.perf_counter() - self._since if self._since is not None else 0.0)
+
+    @property
+    def eta_s(self) -> float | None:
+        """Estimated seconds left at the pace so far; None before any progress or once ended."""
+        f = self.progress.fraction
+        if self.ended or f <= 0:
+            return None
+        return max(0.0, self.elapsed_s * (1.0 - f) / f)
+
+    # -- actions -------------------------------------------------------------------------------
+    def pause(self) -> None:
+        self._pause_when = None
+        if self.running:
+            self._clock(False)
+            self.status = "paused"
+
+    def resume(self) -> None:
+        if self.status == "paused":
+            self.status = "running"
+            self._clock(True)
+
+    def pause_when(self, predicate: Callable[[Any], bool]) -> None:
+        """Pause by itself after the first event for which `predicate` holds (e.g. an epoch's end)."""
+        self._pause_when = predicate
+
+    def stop(self) -> None:
+        """Stop for good; what finished so far (events, rows) is kept."""
+        if self.active:
+            self._end("stopped")
+
+    def pull(self, budget_s: float = PULL_S) -> bool:
+        """Advance a running job for up to `budget_s` seconds (at least one event); nothing happens
+        while paused. Returns True when the job ended during this call."""
+        if not self.running:
+            return False
+        t0 = time.perf_counter()
+        while True:
+            try:
+                event = next(self._it)
+            except StopIteration:
+                return self._end("finished")
+            except self._diverged as err:
+                return self._end("diverged", str(err))
+            except Exception as err:  # noqa: BLE001 - any library error is shown, the page keeps working
+                return self._end("error", f"{type(err).__name__}: {err}")
+            self._take(event)
+            if self._done_of is not None and self._done_of(event):
+                return self._end("finished")
+            if self._pause_when is not None and self._pause_when(event):
+                self.pause()
+                return False
+            if time.perf_counter() - t0 >= budget_s:
+                return False
+
+    def close(self) -> None:
+        close = getattr(self._it, "close", None)
+        if close is not None:
+            close()
+
+    # -- internals -----------------------------------------------------------------------------
+    def _take(self, event: Any) -> None:
+        self.last = event
+        if self._keep:
+            self.events.append(event)
+        if self._rows_of is not None:
+            self.rows.extend(self._rows_of(event))
+        self.progress = self._progress_of(event)
+
+    def _clock(self, on: bool) -> None:
+        if on and self._since is None:
+            self._since = time.perf_counter()
+        elif not on and self._since is not None:
+            self._elapsed += time.perf_counter() - self._since
+            self._since = None
+
+    def _end(self, status: str, message: str = "") -> bool:
+        self._clock(False)
+        self.status, self.message = status, message
+        self._pause_when = None
+        self.close()
+        if self.on_end is not None:
+            self.on_end(self)
+        return True
+
+
+# ---- the engine's two kinds of job -------------------------------------------------------------------
+def run_job(cfg, *, snapshot_interval_s: float = 0.25, paused: bool = False) -> Job:
+    """One training run (`mtl_core.train.train`): events are snapshots, kept for the live views."""
+    from mtl_core.train import DivergenceError, train
+
+    return Job(train(cfg, snapshot_interval_s=snapshot_interval_s), runs_total=1, paused=paused,
+               progress=lambda s: Progress(int(bool(s.done)), 1, min(1.0, s.step / max(1, s.total_steps))),
+               done=lambda s: bool(s.done), diverged=(DivergenceError,))
+
+
+def grid_job(cfg, axes: dict[str, list], seeds: list[int], **kw) -> Job:
+    """Many runs as batched models (`mtl_core.grid.iter_grid`): events are `GridProgress`; their new
+    result rows accumulate in `job.rows` (only the last event is kept)."""
+    from mtl_core.grid import iter_grid
+
+    n = len(seeds)
+    for values in axes.values():
+        n *= max(1, len(values))
+    return Job(iter_grid(cfg, axes, seeds, **kw), runs_total=n, keep_events=False,
+               progress=lambda g: Progress(g.runs_done, g.runs_total, g.steps_done / max(1, g.steps_total)),
+               rows=lambda g: g.new_rows)
+
+
+# ---- the page side -------------------------------------------------------------------------------------
+def _fmt_s(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s} s" if s < 90 else f"{s // 60} min {s % 60:02d} s"
+
+
+def progress_text(job: Job) -> str:
+    """"runs 12 / 60 · 8 s elapsed · ~20 s left" in the page language."""
+    from ..i18n import t
+
+    parts = [t("job.runs", done=job.runs_done, total=job.runs_total), t("job.elapsed", s=_fmt_s(job.elapsed_s))]
+    if job.eta_s is not None and job.running:
+        parts.append(t("job.left", s=_fmt_s(job.eta_s)))
+    return f"**{t('status.' + job.status)}** · " + " · ".join(parts)
+
+
+def default_header(job: Job | None, key: str) -> None:
+    """Progress bar with runs, elapsed and time left, and a Stop button while the job is active."""
+    import streamlit as st
+
+    from ..i18n import t
+
+    if job is None:
+        return
+    bar, stop = st.columns([6, 1], vertical_alignment="bottom") if job.active else (st.container(), None)
+    bar.progress(min(1.0, job.progress.fraction), text=progress_text(job))
+    if stop is not None:
+        stop.button(t("job.stop"), key=f"{key}-stop", icon=":material/stop:", on_click=job.stop,
+                    help=t("job.stop_help"), width="stretch")
+    if job.status == "error":
+        st.error(t("job.error", msg=job.message), icon=":material/error:")
+
+
+def _no_fade_css(key: str) -> str:
+    # Streamlit dims a fragment's elements while it reruns; a job's panel reruns twice a second and spends
+    # most of each tick computing, so without this it would sit dimmed (and flicker) the whole time.
+    return (f"<style>.st-key-{key} [data-stale=\"true\"] {{ opacity: 1 !important; "
+            f"transition: none !important; }}</style>")
+
+
+def job_panel(key: str, get_job: Callable[[], Job | None], render: Callable[[Job | None], None], *,
+              header: Callable[[Job | None], None] | None = None, tick_s: float = TICK_S,
+              budget_s: float = PULL_S) -> None:
+    """Draw a job's progress and results in a fragment that, while the job runs, re-runs every
+    `tick_s`, pulls it for `budget_s`, and calls `render(job)` with the results so far. When the job
+    ends (or pauses itself) the whole page re-runs once, so buttons and tables outside follow.
+    `header(job)` replaces the default progress bar + Stop button; `key` names the container."""
+    import streamlit as st
+
+    job = get_job()
+    ticking = job is not None and job.running
+
+    @st.fragment(run_every=tick_s if ticking else None)
+    def panel() -> None:
+        current = get_job()
+        if current is not None and current.running and not current.shown:
+            current.shown = True  # a new job: draw it at once ("preparing…"), pull from the next tick on
+        elif current is not None and current.running:
+            ended = current.pull(budget_s)
+            if ended or not current.running:
+                st.rerun()  # the whole page: buttons, history, the timer switched off
+        elif ticking:
+            st.rerun()  # stopped from inside the panel (or replaced): switch the timer off
+        with st.container(key=key):
+            (header or (lambda j: default_header(j, key)))(current)
+            render(current)
+
+    st.html(_no_fade_css(key))
+    panel()

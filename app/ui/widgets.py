@@ -1,0 +1,184 @@
+"""Widgets generated from `Param` specs, and the mapping between a section's config memory and flat
+config keys. Any section that edits a configuration uses these; none of it names a model or dataset.
+
+Flat keys are those of `ExperimentConfig.to_flat()`: "data", "data.rho", "model", "model.n_experts",
+"train.lr"... A section keeps its configuration as text in a *memory* keyed by `mkey`, which carries the
+chosen id so two models' same-named parameters never collide: "w:data", "w:data:synthetic:rho",
+"w:model:mmoe:n_experts", "w:train:lr". The widget showing a value has the key
+`section_key(<section>, mkey)`, so sections never share widget state.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Mapping
+
+import streamlit as st
+
+from mtl_core.params import ConfigError, Param
+
+from ..i18n import current_lang, param_help, t, t_opt
+from .state import section_key
+
+PARTS = ("data", "model", "weighting")  # flat-config sections chosen from a registry
+
+
+def mkey(section: str, part_id: str | None = None, name: str | None = None) -> str:
+    if section == "train":
+        return f"w:train:{name}"
+    return f"w:{section}" if name is None else f"w:{section}:{part_id}:{name}"
+
+
+def parsed_values(specs, mem: Mapping[str, str], section: str, part_id: str) -> dict[str, Any]:
+    """Each parameter's value from memory text (the default where missing or invalid)."""
+    out = {}
+    for spec in specs:
+        try:
+            out[spec.name] = spec.parse(mem.get(mkey(section, part_id, spec.name), spec.format(spec.default)))
+        except ConfigError:
+            out[spec.name] = spec.default
+    return out
+
+
+def flat_to_mem(flat: Mapping[str, str]) -> dict[str, str]:
+    """Flat config -> memory text values."""
+    mem: dict[str, str] = {}
+    for key, value in flat.items():
+        head, _, name = key.partition(".")
+        if head == "train":
+            mem[mkey("train", name=name)] = str(value)
+        elif not name:
+            mem[mkey(head)] = str(value)
+        else:
+            mem[mkey(head, str(flat.get(head, "")), name)] = str(value)
+    return mem
+
+
+def mem_to_flat(mem: Mapping[str, str], registries: Mapping[str, Mapping], train_params) -> dict[str, str]:
+    """Memory -> flat config of the chosen data/model/weighting (registry order), inactive parameters
+    (`Param.when`) left out."""
+    flat: dict[str, str] = {}
+    for section in PARTS:
+        part = mem[mkey(section)]
+        flat[section] = part
+        specs = registries[section][part].params
+        values = parsed_values(specs, mem, section, part)
+        for spec in specs:
+            if spec.active(values):
+                flat[f"{section}.{spec.name}"] = mem.get(mkey(section, part, spec.name), spec.format(spec.default))
+    for spec in train_params:
+        flat[f"train.{spec.name}"] = mem.get(mkey("train", name=spec.name), spec.format(spec.default))
+    return flat
+
+
+# ---- one widget per Param -------------------------------------------------------------------------
+def _log_grid(p: Param) -> list[float] | None:
+    """1-3-10 grid for positive float ranges spanning >= 2 decades (learning rates)."""
+    if p.kind != "float" or not p.low or p.low <= 0 or not p.high or p.high / p.low < 100:
+        return None
+    grid, k = [], math.floor(math.log10(p.low))
+    while 10.0 ** k <= p.high * 1.0001:
+        for m in (1.0, 3.0):
+            v = float(f"{m * 10.0 ** k:.10g}")
+            if p.low <= v <= p.high:
+                grid.append(v)
+        k += 1
+    return grid
+
+
+def widget_kind(p: Param) -> str:
+    if p.kind == "bool":
+        return "toggle"
+    if p.kind == "choice":
+        return "select"
+    if p.kind == "int":
+        bounded = p.low is not None and p.high is not None
+        return "slider" if bounded and p.high - p.low <= 64 else "number"
+    if p.kind == "float":
+        if p.low is not None and p.high is not None and (p.step is not None or p.high - p.low <= 2):
+            return "slider"
+        return "log" if _log_grid(p) else "number"
+    return "text"  # ints, floats, str
+
+
+def to_widget(p: Param, text: str) -> Any:
+    """Text (Param.format) -> the value a widget holds; invalid text falls back to the default."""
+    if widget_kind(p) == "text":
+        return text
+    try:
+        value = p.parse(text)
+    except ConfigError:
+        value = p.default
+    if p.kind == "choice":
+        return str(value)
+    return value
+
+
+def from_widget(p: Param, value: Any) -> str:
+    if widget_kind(p) == "text":
+        return str(value).strip()
+    return p.format(p.parse(value))
+
+
+def _float_step(p: Param) -> float:
+    if p.step is not None:
+        return p.step
+    span = (p.high - p.low) if p.low is not None and p.high is not None else 1.0
+    return float(f"{10 ** math.floor(math.log10(span / 100)) if span > 0 else 0.01:.10g}")
+
+
+def param_widget(p: Param, key: str, label: str, help_text: str, *,
+                 options: list | None = None, format_func: Callable[[Any], str] | None = None) -> None:
+    """Draw the widget for `p` (its value lives in st.session_state[key])."""
+    kind = widget_kind(p)
+    common = dict(key=key, help=help_text or None)
+    if kind == "toggle":
+        st.toggle(label, **common)
+    elif kind == "select":
+        opts = options or [str(c) for c in p.choices]
+        st.selectbox(label, opts, format_func=format_func or str, **common)
+    elif kind == "slider" and p.kind == "int":
+        st.slider(label, int(p.low), int(p.high), step=1, **common)
+    elif kind == "slider":
+        st.slider(label, float(p.low), float(p.high), step=_float_step(p), **common)
+    elif kind == "log":
+        grid = _log_grid(p)
+        current = st.session_state.get(key)
+        if current is not None and current not in grid:
+            grid = sorted(grid + [current])
+        st.select_slider(label, grid, format_func=lambda v: f"{v:g}", **common)
+    elif kind == "number" and p.kind == "int":
+        st.number_input(label, min_value=None if p.low is None else int(p.low),
+                        max_value=None if p.high is None else int(p.high), step=1, **common)
+    elif kind == "number":
+        st.number_input(label, min_value=p.low, max_value=p.high, step=_float_step(p), format="%g", **common)
+    else:
+        st.text_input(label, **common)
+
+
+def humanise(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def param_label(name: str, section: str = "") -> str:
+    """Translated label: section-specific ("p.weighting.c") before generic ("p.c"), else the name."""
+    return t_opt(f"p.{section}.{name}", t_opt(f"p.{name}", humanise(name)))
+
+
+def param_control(p: Param, ns: str, key: str, mem: dict[str, str], errors: list[str], section: str,
+                  entry_id: str | None = None, **widget_kw) -> None:
+    """One generated control: seeded from `mem[key]`, labelled and explained in the page language,
+    written back to `mem[key]` as text; an invalid value is shown and added to `errors`.
+    `ns` is the owning section (widget-key namespace); `section` the config section ("data", ...)."""
+    wkey = section_key(ns, key)
+    if wkey not in st.session_state:
+        st.session_state[wkey] = to_widget(p, mem.get(key, p.format(p.default)))
+    help_text = param_help(current_lang(), section, entry_id, p)
+    if widget_kind(p) == "text":
+        help_text = f"{help_text}  \n{t('ctl.list_help')}"
+    param_widget(p, wkey, param_label(p.name, section), help_text, **widget_kw)
+    try:
+        mem[key] = from_widget(p, st.session_state[wkey])
+        p.parse(mem[key], f"{section}.{p.name}")
+    except ConfigError as err:
+        st.error(str(err))
+        errors.append(str(err))
