@@ -15,8 +15,8 @@ import torch
 from mtl_core.config import default_config
 from mtl_core.data.base import TaskSpec
 from mtl_core.params import ConfigError
-from mtl_core.weighting import WEIGHTINGS, StepContext, build_weighting
-from mtl_core.weighting.mgda import min_norm_weights
+from mtl_core.weighting import WEIGHTINGS, GradientWeighting, StepContext, Weighting, build_weighting
+from mtl_core.weighting.solvers import min_norm_weights
 
 def tasks(n: int, kinds: str = "") -> tuple[TaskSpec, ...]:
     kinds = kinds or "r" * n
@@ -104,11 +104,11 @@ def test_ple_decay_follows_omega_gamma_power_epoch():
 # -------------------------------------------------------------------------------------------------
 def test_uw_factors_by_task_kind_and_state():
     weighting = build_weighting("uw", tasks(2, "rb"), [0, 1])
-    assert weighting.parameters()[0].shape == (2, 2)
+    assert list(weighting.parameters())[0].shape == (2, 2)
     params, losses = linear_problem(torch.ones(2, 2, 1, dtype=torch.float64))
     w = weighting.backward(losses.float(), ctx(params))
     assert torch.allclose(w, torch.tensor([[0.5, 1.0], [0.5, 1.0]]))  # s = 0: 0.5·L regression, L binary
-    s = weighting.parameters()[0]
+    s = list(weighting.parameters())[0]
     # d/ds (c·e^{-s}·L + 0.5·s) at s = 0 is 0.5 − c·L
     L = losses.detach().float()
     assert torch.allclose(s.grad, 0.5 - torch.tensor([0.5, 1.0]) * L)
@@ -368,40 +368,178 @@ def nonlinear_problem(params, centres, scales):
     return 0.5 * scales * ((x[:, None, :] - centres) ** 2).sum(2) + 0.5 * h ** 2
 
 
-@pytest.mark.parametrize("wid", list(WEIGHTINGS))
-def test_runs_in_a_batch_equal_runs_alone(wid):
-    """Run r of an R = 3 batch gives the same weights and gradients as that seed trained alone."""
+def train_toy(wid: str, idx: list[int], params=None, steps: int = 4):
+    """Train runs idx (of three) of a small nonlinear problem with strategy `wid` for a few steps:
+    per step (weights, grad on shared, grad on head) and the final state. `params`: as build_weighting's."""
     seeds, T, P = [11, 12, 13], 3, 4
     g = torch.Generator().manual_seed(0)
     x0, h0 = torch.randn(3, P, generator=g), torch.randn(3, T, generator=g)
     centres, scales = torch.randn(3, T, P, generator=g), torch.rand(3, T, generator=g) + 0.5
-    kinds = tasks(T, "rbr")
-
-    def run(idx):
-        weighting = build_weighting(wid, kinds, [seeds[i] for i in idx])
-        params = {"shared": x0[idx].clone().requires_grad_(), "head": h0[idx].clone().requires_grad_()}
-        extra = weighting.parameters()
-        out = []
-        for step in range(4):
+    weighting = build_weighting(wid, tasks(T, "rbr"), [seeds[i] for i in idx], params)
+    params = {"shared": x0[idx].clone().requires_grad_(), "head": h0[idx].clone().requires_grad_()}
+    extra = list(weighting.parameters())
+    out = []
+    for step in range(steps):
+        for p in list(params.values()) + extra:
+            p.grad = None
+        losses = nonlinear_problem(params, centres[idx], scales[idx] * (1 + 0.3 * step * torch.arange(T)))
+        w = weighting.backward(losses, ctx(params, step=step, epoch=step))
+        out.append((w.clone(), params["shared"].grad.clone(), params["head"].grad.clone()))
+        with torch.no_grad():
             for p in list(params.values()) + extra:
-                p.grad = None
-            losses = nonlinear_problem(params, centres[idx], scales[idx] * (1 + 0.3 * step * torch.arange(T)))
-            w = weighting.backward(losses, ctx(params, step=step, epoch=step))
-            out.append((w.clone(), params["shared"].grad.clone(), params["head"].grad.clone()))
-            with torch.no_grad():
-                for p in list(params.values()) + extra:
-                    p -= 0.05 * p.grad
-            weighting.after_step()
-            weighting.on_epoch_end(step, losses.detach())
-        state = {k: v.clone() for k, v in weighting.state().items()}
-        return out, state
+                p -= 0.05 * p.grad
+        weighting.after_step()
+        weighting.on_epoch_end(step, losses.detach())
+    state = {k: v.clone() for k, v in weighting.state().items()}
+    return out, state
 
-    batched, bstate = run([0, 1, 2])
+
+def assert_run_matches(batched, alone, r: int, label) -> None:
+    (bsteps, bstate), (asteps, astate) = batched, alone
+    for (wb, gb, hb), (wa, ga, ha) in zip(bsteps, asteps):
+        assert torch.allclose(wb[r], wa[0], rtol=1e-5, atol=1e-6), (label, r)
+        assert torch.allclose(gb[r], ga[0], rtol=1e-5, atol=1e-6), (label, r)
+        assert torch.allclose(hb[r], ha[0], rtol=1e-5, atol=1e-6), (label, r)
+    for k in bstate:
+        assert torch.allclose(bstate[k][r], astate[k][0], rtol=1e-5, atol=1e-6), (label, k)
+
+
+@pytest.mark.parametrize("wid", list(WEIGHTINGS))
+def test_runs_in_a_batch_equal_runs_alone(wid):
+    """Run r of an R = 3 batch gives the same weights and gradients as that seed trained alone."""
+    batched = train_toy(wid, [0, 1, 2])
     for r in range(3):
-        alone, astate = run([r])
-        for (wb, gb, hb), (wa, ga, ha) in zip(batched, alone):
-            assert torch.allclose(wb[r], wa[0], rtol=1e-5, atol=1e-6), (wid, r)
-            assert torch.allclose(gb[r], ga[0], rtol=1e-5, atol=1e-6), (wid, r)
-            assert torch.allclose(hb[r], ha[0], rtol=1e-5, atol=1e-6), (wid, r)
-        for k in bstate:
-            assert torch.allclose(bstate[k][r], astate[k][0], rtol=1e-5, atol=1e-6), (wid, k)
+        assert_run_matches(batched, train_toy(wid, [r]), r, wid)
+
+
+# -------------------------------------------------------------------------------------------------
+PER_RUN = {"static": [{"weights": (1.0, 1.0, 1.0)}, {"weights": (1.0, 3.0, 0.5)}, {"weights": (3.0,)}],
+           "ple_decay": [{"omega": (1.0,), "gamma": (0.9,)}, {"omega": (2.0, 1.0, 0.5), "gamma": (0.5,)},
+                         {"omega": (1.0,), "gamma": (1.0, 0.8, 0.6)}],
+           "gradnorm": [{"alpha": 0.0}, {"alpha": 1.5}, {"alpha": 3.0}],
+           "dwa": [{"temperature": 0.1}, {"temperature": 2.0}, {"temperature": 20.0}],
+           "cagrad": [{"c": 0.0}, {"c": 0.5}, {"c": 2.0}],
+           "nash_mtl": [{"max_norm": 0.0}, {"max_norm": 0.05}, {"max_norm": 1.0}]}
+
+
+def test_per_run_parameters_are_the_numeric_ones():
+    marked = {f"{w}.{p.name}" for w, i in WEIGHTINGS.items() for p in i.params if p.per_run}
+    assert marked == {"static.weights", "ple_decay.omega", "ple_decay.gamma", "gradnorm.alpha",
+                      "dwa.temperature", "cagrad.c", "nash_mtl.max_norm"}
+    assert marked == {f"{w}.{name}" for w, sets in PER_RUN.items() for name in sets[0]}
+
+
+@pytest.mark.parametrize("wid", list(PER_RUN))
+def test_per_run_values_in_a_batch_equal_runs_alone_with_those_values(wid):
+    """A batch whose runs have different hyper-parameters: run r equals run r trained alone with its values."""
+    sets = PER_RUN[wid]
+    batched = train_toy(wid, [0, 1, 2], sets, steps=5)
+    for r in range(3):
+        assert_run_matches(batched, train_toy(wid, [r], sets[r], steps=5), r, (wid, sets[r]))
+    same = train_toy(wid, [0, 1, 2], sets[1], steps=5)  # one dict: the same values for every run
+    assert_run_matches(same, train_toy(wid, [0], sets[1], steps=5), 0, wid)
+    ws = torch.stack([w for w, _, _ in batched[0]])  # (steps, R, T)
+    assert not torch.allclose(ws[:, 0], ws[:, 2])  # the values did change something
+
+
+def test_per_run_weights_tensor_shapes():
+    w = build_weighting("static", tasks(2), [0, 1, 2], [{"weights": "1"}, {"weights": "1,3"}, {"weights": "3,1"}])
+    assert torch.equal(w.w, torch.tensor([[1.0, 1.0], [1.0, 3.0], [3.0, 1.0]]))  # (R, T)
+    assert build_weighting("cagrad", tasks(2), [0, 1], [{"c": 0.1}, {"c": 0.2}]).c.shape == (2, 1)  # (R, 1)
+    assert build_weighting("dwa", tasks(2), [0, 1], {"temperature": 3.0}).temperature.shape == (2, 1)
+
+
+def test_non_per_run_parameters_must_agree_across_runs():
+    with pytest.raises(ConfigError, match="weighting.mode"):
+        build_weighting("mgda", tasks(2), [0, 1], [{"mode": "rep"}, {"mode": "params"}])
+    with pytest.raises(ConfigError, match="weighting.update_weights_every"):
+        build_weighting("nash_mtl", tasks(2), [0, 1], [{"update_weights_every": 1}, {"update_weights_every": 2}])
+    w = build_weighting("mgda", tasks(2), [0, 1], [{"mode": "params"}, {"mode": "params"}])  # equal: fine
+    assert w.mode == "params"
+    with pytest.raises(ConfigError, match="weighting"):  # neither one set nor one per run
+        build_weighting("static", tasks(2), [0, 1, 2], [{"weights": "1"}, {"weights": "2"}])
+    with pytest.raises(ConfigError, match="weighting.weights"):  # each run's values are checked
+        build_weighting("static", tasks(2), [0, 1], [{"weights": "1"}, {"weights": "1,2,3"}])
+    with pytest.raises(ConfigError, match="weighting.c"):
+        build_weighting("cagrad", tasks(2), [0, 1], [{"c": 0.1}, {"c": -1}])
+
+
+# -------------------------------------------------------------------------------------------------
+def test_strategies_are_modules_with_run_shaped_parameters():
+    for wid, info in WEIGHTINGS.items():
+        w = build_weighting(wid, tasks(3), [0, 1])
+        assert isinstance(w, torch.nn.Module) and w.to(torch.device("cpu")) is w
+        assert w.device == torch.device("cpu")
+        learnable = dict(w.named_parameters())
+        assert {"uw": {"s"}, "gradnorm": {"w"}}.get(wid, set()) == set(learnable), wid
+        assert all(p.shape == (2, 3) and p.requires_grad for p in learnable.values())
+        assert info.gradient_based == info.cls.needs_gradients
+    assert set(build_weighting("uw", tasks(2), [0]).state_dict()) == {"s"}
+
+
+def test_a_new_strategy_overrides_one_hook():
+    """A loss-based strategy writes `weights`, a gradient-based one `combine`; the base does the rest."""
+    class Halves(Weighting):
+        """Every weight ½."""
+
+        def weights(self, losses, ctx):
+            return torch.full_like(losses.detach(), 0.5)
+
+    class FirstTaskOnly(GradientWeighting):
+        """The shared parameters follow task 0's gradient alone."""
+
+        def combine(self, grads, losses, ctx):
+            w = torch.zeros_like(losses)
+            w[:, 0] = 1.0
+            return grads[:, 0], w
+
+    assert not Halves.needs_gradients and FirstTaskOnly.needs_gradients
+    A = t64([[[1.0, 2.0], [3.0, -1.0]]])
+    params, losses = linear_problem(A)
+    w = Halves(tasks(2), [0]).backward(losses, ctx(params))
+    assert torch.allclose(w, t64([[0.5, 0.5]])) and torch.allclose(params["shared"].grad, 0.5 * A.sum(1))
+    assert torch.allclose(params["head"].grad, 0.5 * params["head"].detach())
+    params, losses = linear_problem(A)
+    w = FirstTaskOnly(tasks(2), [0]).backward(losses, ctx(params))
+    assert torch.equal(params["shared"].grad, A[:, 0]) and torch.allclose(w, t64([[1.0, 0.0]]))
+    assert torch.allclose(params["head"].grad, params["head"].detach())  # task-specific: own gradient
+
+
+@pytest.mark.parametrize("wid", ["ew", "uw", "gradnorm", "pcgrad", "mgda", "nash_mtl"])
+def test_context_penalty_is_added_once_unweighted(wid):
+    """ctx.penalty (R,) (e.g. a model's sparsity term) reaches shared and task-specific parameters alike."""
+    A = t64([[[1.0, 2.0], [3.0, -1.0]], [[0.5, 1.0], [-1.0, 2.0]]])
+    grads = []
+    for with_penalty in (False, True):
+        weighting = build_weighting(wid, tasks(2), [0, 1], {"mode": "params"} if wid == "mgda" else None)
+        params, losses = linear_problem(A)
+        c = ctx(params)
+        if with_penalty:
+            c.penalty = (params["shared"] * t64([2.0, -1.0])).sum(1) + 3 * params["head"].sum(1)  # (R,)
+        weighting.backward(losses, c)
+        grads.append((params["shared"].grad, params["head"].grad))
+    (s0, h0), (s1, h1) = grads
+    assert torch.allclose(s1 - s0, t64([[2.0, -1.0], [2.0, -1.0]]))
+    assert torch.allclose(h1 - h0, torch.full_like(h0, 3.0))
+
+
+def test_mgda_rep_space_reads_ctx_shared_rep_and_falls_back_without_it():
+    """L_k = a_k·z + ½h_k², z = shared·(1, 1) per sample: ∂L_k/∂z = a_k, the min-norm solve runs on those."""
+    A = t64([[[1.0, 0.0], [0.0, 2.0]]])  # min-norm point of the segment [(1,0), (0,2)] is (0.8, 0.4)
+    params = {"shared": t64([[0.3, -0.2]]).requires_grad_(), "head": t64([[1.0, 2.0]]).requires_grad_()}
+    z = params["shared"][:, None, :] * torch.ones(1, 3, 1, dtype=torch.float64)  # (R, B, D)
+    losses = torch.einsum("rtd,rbd->rt", A, z) / 3 + 0.5 * params["head"] ** 2
+    weighting = build_weighting("mgda", tasks(2), [0])
+    w = weighting.backward(losses, StepContext(0, 0, params, ["shared"], ["shared"], shared_rep=z))
+    assert weighting.used_space == "rep"
+    assert torch.allclose(w, t64([[2 * 0.8, 2 * 0.2]]))  # α = (0.8, 0.2): 0.8·(1, 0) + 0.2·(0, 2) = (0.8, 0.4)
+    assert torch.allclose(params["shared"].grad, (w[:, :, None] * A).sum(1))  # trained on Σ w_k L_k
+    # no representation: exact MGDA on the parameters (same answer here, the map z <- shared is linear)
+    w2, *_ = combined("mgda", A)
+    assert torch.allclose(w2, w)
+    # a "representation" the losses do not depend on: warn, then use the parameters
+    params, losses = linear_problem(A)
+    stray = torch.ones(1, 3, requires_grad=True)
+    with pytest.warns(RuntimeWarning, match="shared representation"):
+        w3 = weighting.backward(losses, StepContext(0, 0, params, ["shared"], ["shared"], shared_rep=stray))
+    assert weighting.used_space == "params" and torch.allclose(w3, w)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from mtl_core.config import default_config
-from mtl_core.train import Member, RunSpec, StackedSplit, build_datasets, train
+from mtl_core.train import RunSpec, Trainer, train
 from mtl_core.weighting import WEIGHTINGS
 
 
@@ -25,13 +25,16 @@ def test_every_weighting_trains_a_real_model(wid):
 
 
 def _member(arch: str, seeds: list[int]):
+    """The engine's stacked runs of `arch` under MGDA (default mode: rep) and one batch of 128 rows per run."""
     cfg = default_config(**{"data.n_train": 300, "data.n_val": 100, "data.n_test": 100, "model": arch,
                             "weighting": "mgda", "data.rho": -0.5})
-    datasets = build_datasets(cfg, [RunSpec(s) for s in seeds])
-    member = Member(cfg, arch, dict(cfg.model.params), "mgda", dict(cfg.weighting.params), datasets, seeds,
-                    torch.device("cpu"))
-    split = StackedSplit.of([d.train for d in datasets], torch.device("cpu"))
-    return member, split.take(torch.arange(128).repeat(len(seeds), 1))
+    trainer = Trainer(cfg, [RunSpec(s) for s in seeds])
+    return trainer.main, trainer.splits["train"].take(torch.arange(128).repeat(len(seeds), 1))
+
+
+def _step(member, batch) -> torch.Tensor:
+    """One engine step; the task weights applied, (R, T)."""
+    return member.step(batch, step=0, epoch=0, alive=torch.ones(member.n_runs, dtype=torch.bool))[1]
 
 
 def test_mgda_ub_uses_gradients_wrt_the_shared_representation():
@@ -50,8 +53,8 @@ def test_mgda_ub_uses_gradients_wrt_the_shared_representation():
         g = [torch.autograd.grad(((o - y[:, t]) ** 2).mean(), z)[0].reshape(-1) for t, o in enumerate(outs)]
         gamma = ((g[1] - g[0]) @ g[1] / ((g[0] - g[1]) @ (g[0] - g[1]))).clamp(0, 1)
         expected = 2 * torch.stack([gamma, 1 - gamma])
-        w = member.step(batch, step=0, epoch=0)[1]
-        assert member.weighting.used_mode == "rep"
+        w = _step(member, batch)
+        assert member.weighting.used_space == "rep"
         torch.testing.assert_close(w[r].float(), expected.float(), rtol=1e-4, atol=1e-5)
         reported[len(seeds)] = w[r]
     torch.testing.assert_close(reported[1], reported[2], rtol=1e-4, atol=1e-6)
@@ -59,6 +62,21 @@ def test_mgda_ub_uses_gradients_wrt_the_shared_representation():
 
 def test_mgda_rep_mode_falls_back_to_parameters_without_a_shared_representation():
     member, batch = _member("cross_stitch", [0])  # per-task columns: no single shared representation
-    w = member.step(batch, step=0, epoch=0)[1]
-    assert member.weighting.used_mode == "params"
+    w = _step(member, batch)
+    assert member.weighting.used_space == "params"
     torch.testing.assert_close(w.sum(), torch.tensor(2.0, dtype=w.dtype))  # T·α with α on the simplex
+
+
+def test_per_run_static_weights_in_one_batch_equal_runs_alone():
+    """A grid of static weights (a Pareto sweep) trained as ONE batch of the same seed: run r equals that
+    seed trained alone with its weights."""
+    grid = [(1.0, 1.0), (1.0, 3.0), (3.0, 1.0)]
+    cfg = default_config(**{"weighting": "static", "train.epochs": 2, "data.n_train": 400, "data.n_val": 200,
+                            "data.n_test": 200, "train.batch_size": 64, "train.device": "cpu"})
+    batched = list(train(cfg, [RunSpec(5, overrides={"weighting.weights": w}) for w in grid]))[-1]
+    for r, w in enumerate(grid):
+        alone = list(train(cfg.with_changes(**{"weighting.weights": w, "train.seed": 5})))[-1]
+        np.testing.assert_allclose(alone.weights[0], w, rtol=1e-6)
+        np.testing.assert_allclose(batched.weights[r], w, rtol=1e-6)
+        np.testing.assert_allclose(batched.val_loss[r], alone.val_loss[0], rtol=1e-4, atol=1e-5)
+    assert not np.allclose(batched.val_loss[1], batched.val_loss[2])  # the weights made a difference
