@@ -3,13 +3,14 @@ import numpy as np
 import pytest
 
 from mtl_core.config import default_config
-from mtl_core.data import DATASETS
-from mtl_core.models import ARCHITECTURES
+from mtl_core.data import DATASETS, census
+from mtl_core.models import ARCHITECTURES, build_model
 from mtl_core.train import train
 from mtl_core.weighting import WEIGHTINGS
 
 TINY = {"synthetic": {"data.n_train": 256, "data.n_val": 100, "data.n_test": 100},
-        "funnel": {"data.n_impressions": 3000}}
+        "funnel": {"data.n_impressions": 3000},
+        "census": {"data.n_train": 500, "data.n_eval": 200}}
 
 
 def supported(arch: str) -> list[str]:
@@ -26,13 +27,18 @@ def test_every_architecture_has_a_dataset():
 
 @pytest.mark.parametrize("data, arch, wid", COMBOS)
 def test_trains_and_reports(data, arch, wid):
+    if data == "census" and not census.is_available():
+        pytest.skip("the Census-Income cache is missing (python -m mtl_core data fetch census); "
+                    "tests/test_census.py trains on a tiny raw file instead")
     cfg = default_config(**{"data": data, "model": arch, "weighting": wid, "train.epochs": 1,
                             "train.batch_size": 64, "train.snapshots_per_epoch": 1}, **TINY[data])
     snaps = list(train(cfg))
     last = snaps[-1]
     assert last.done and np.isfinite(last.val_loss).all() and np.isfinite(last.train_loss).all()
     assert np.isfinite(last.weights).all() and (last.weights >= 0).all()
+    sums_to_one = {g.name: g.sums_to_one for g in build_model(arch, DATASETS[data].spec(cfg.data.params), cfg.model.params).structure().gates}
     for g, w in last.gates.items():
-        assert abs(w.sum() - 1) < 1e-4, g
+        if sums_to_one[g]:
+            assert abs(w.sum() - 1) < 1e-4, g
     # parameters moved: the validation loss changed from its value at initialisation
     assert not np.array_equal(snaps[0].val_loss, last.val_loss)
