@@ -114,7 +114,7 @@ def big():
 def test_funnel_param_order():
     names = [p.name for p in DATASETS["funnel"].params]
     assert names == ["n_impressions", "n_users", "n_items", "latent_dim", "base_ctr", "base_cvr", "relatedness",
-                     "bias_std", "latent_std", "n_dense", "val_frac", "test_frac"]
+                     "selection_strength", "bias_std", "latent_std", "n_dense", "val_frac", "test_frac"]
 
 
 def test_funnel_shapes_schema_and_ids():

@@ -3,13 +3,18 @@
 Ma et al., "Entire Space Multi-Task Model", SIGIR 2018. Every user u and item i has a bias and a
 latent vector on the CTR side and on the CVR side:
 
-    pCTR = σ(a0 + b_u + b_i + ⟨U_u, V_i⟩/√k + xᵀw)
+    pCTR = σ(a0 + s·(b_u + b_i + ⟨U_u, V_i⟩/√k + xᵀw))
     pCVR = σ(c0 + b'_u + b'_i + ⟨U'_u, V'_i⟩/√k + xᵀw')
 
 The CVR side is the CTR side mixed with fresh noise by the relatedness ρ: b' = ρ·b + √(1−ρ²)·z (same
 for the dense weights w'), and, so that the *product* ⟨U', V'⟩ is also ρ-correlated with ⟨U, V⟩,
 U' = √|ρ|·U + √(1−|ρ|)·Z and V' = sign(ρ)·√|ρ|·V + √(1−|ρ|)·W. Every term then has correlation ρ with
 its CTR twin and the same variance, so corr(CTR logit, CVR logit) ≈ ρ whatever the mix of terms.
+
+s (selection_strength) sets how strongly clicks select impressions, i.e. the sample selection bias:
+s = 0 makes clicks random, so clicked impressions are a fair sample of all impressions (their true
+pCVR has the same distribution) whatever ρ; larger s concentrates clicks on high-pCTR impressions,
+whose pCVR differs from the rest by ρ. It leaves the CVR side and corr(CTR logit, CVR logit) as they are.
 
 a0 is set by bisection so the mean pCTR over the sampled impressions is base_ctr; c0 so that the
 conversion rate among clicks, E[pCTR·pCVR] / E[pCTR], is base_cvr. Impressions are (user, item) pairs
@@ -40,6 +45,9 @@ PARAMS = (
     Param("base_cvr", 0.4, "conversion rate given a click", low=0.001, high=0.99, step=0.01, per_run=True),
     Param("relatedness", 0.7, "ρ: correlation of the CVR-side biases and factors with the CTR-side ones",
           low=-1.0, high=1.0, step=0.05, per_run=True),
+    Param("selection_strength", 1.0, "how strongly clicks select impressions: multiplies the spread of the CTR "
+          "logit (0 = clicks at random, no sample selection bias; 2 = clicks concentrate on the likeliest "
+          "impressions)", low=0.0, high=3.0, step=0.1, per_run=True),
     Param("bias_std", 1.0, "std of the user and item biases", low=0.0, high=3.0, step=0.1, per_run=True),
     Param("latent_std", 1.0, "std of each latent coordinate (the interaction term has std latent_std²)",
           low=0.0, high=2.0, step=0.1, per_run=True),
@@ -116,7 +124,7 @@ def build(p: dict, seed: int) -> Dataset:
 
     users, items = rng.integers(0, nu, n), rng.integers(0, ni, n)  # uniform impressions
     x = normal(n, d)
-    zc = logits(bu, bi, U, V, w, users, items, x)
+    zc = p["selection_strength"] * logits(bu, bi, U, V, w, users, items, x)
     zv = logits(bu2, bi2, U2, V2, w2, users, items, x)
     a0 = calibrate_offset(zc, p["base_ctr"])
     pctr = _sigmoid(zc + a0)
