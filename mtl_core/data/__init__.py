@@ -1,7 +1,7 @@
 """Datasets. `DATASETS` maps id -> DatasetInfo; the UI, CLI and tests iterate it."""
 from .base import Dataset, DatasetInfo, DatasetSpec, FeatureSchema, Split, TaskSpec
-from . import funnel, synthetic
+from . import census, funnel, synthetic
 
-DATASETS: dict[str, DatasetInfo] = {info.id: info for info in (synthetic.INFO, funnel.INFO)}
+DATASETS: dict[str, DatasetInfo] = {info.id: info for info in (synthetic.INFO, funnel.INFO, census.INFO)}
 
 __all__ = ["DATASETS", "Dataset", "DatasetInfo", "DatasetSpec", "FeatureSchema", "Split", "TaskSpec"]

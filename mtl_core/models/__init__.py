@@ -6,10 +6,13 @@ from ..params import ConfigError, resolve_params
 from .base import ModelOutput, MTLModel, count_parameters
 from .registry import ArchInfo
 from . import aitm, cgc, cross_stitch, esmm, mmoe, omoe, ple, shared_bottom, single_task
+from . import asymmetric, dselect_k, snr  # the model zoo: other sharing patterns
+from . import escm2, esmm_ns, ipw  # the funnel comparison's models
 
 ARCHITECTURES: dict[str, ArchInfo] = {info.id: info for info in (
     single_task.INFO, shared_bottom.INFO, cross_stitch.INFO, omoe.INFO, mmoe.INFO, cgc.INFO, ple.INFO,
-    esmm.INFO, aitm.INFO,
+    esmm.INFO, aitm.INFO, asymmetric.INFO, snr.INFO, dselect_k.INFO,
+    esmm_ns.INFO, ipw.INFO, escm2.INFO,
 )}
 
 
