@@ -68,6 +68,8 @@ STRINGS: dict[str, str] = {
                           "is off by only {naive_c:+.4f} on the clicked ones it was trained on; ESMM's error on "
                           "unclicked impressions is {esmm:+.4f}.",
     # 4. table
+    "fx.calibrator_idle": 'AITM with and without its calibrator score the same here (gap {gap:.1e}): the calibrator only penalises a predicted P(click and convert) above P(click), and with conversions this rare the model never predicts that, so the penalty stays at zero. It matters only when the later step is not much rarer than the earlier one.',
+    "fx.calibrator_active": "The calibrator moved AITM's entire-space CVR AUC by {gap:.4f}.",
     "fx.table": "4 · Metrics over seeds",
     "fx.table_caption": "Test split. CVR AUC on clicked impressions is what a real dataset can measure; the "
                         "entire-space CVR AUC uses the counterfactual labels (would it have converted, had it been "

@@ -63,6 +63,8 @@ STRINGS: dict[str, str] = {
     "fx.bias_naive_esmm": "这里朴素模型在未被点击的曝光上高估了 {naive:+.4f}，而在它训练所用的被点击曝光上只偏差 "
                           "{naive_c:+.4f}；ESMM 在未被点击曝光上的偏差为 {esmm:+.4f}。",
     # 4. table
+    "fx.calibrator_idle": 'AITM 有无校准器的结果在这里相同（差 {gap:.1e}）：校准器只惩罚预测的 P(点击且转化) 高于 P(点击) 的情况，而转化如此稀少时模型从不这样预测，因此惩罚项一直为零。只有当后一步并不比前一步稀少很多时它才起作用。',
+    "fx.calibrator_active": '校准器使 AITM 的全空间 CVR AUC 变化了 {gap:.4f}。',
     "fx.table": "4 · 多个种子上的指标",
     "fx.table_caption": "测试集。被点击曝光上的 CVR AUC 是真实数据能够测量的；全空间 CVR AUC 使用只有合成漏斗才有的"
                         "反事实标签（如果被点击，是否会转化）。最后一列是 ESMM 论文在 Ali-CCP 上的结果（表 2）："

@@ -170,7 +170,7 @@ def results() -> None:
     st.subheader(t("fx.table"), divider="gray")
     shown = metrics_table(table, names, fx.PAPER_ALI_CCP, tr=tr)
     st.table(shown.set_index(shown.columns[0]), border="horizontal")
-    st.caption(t("fx.table_caption") + " " + seeds_note)
+    st.caption(t("fx.table_caption") + " " + seeds_note + _calibrator_note(table))
     oracle = result.summary()["oracle"]
     st.caption(t("fx.oracle", auc=oracle["cvr_auc_entire"], ctcvr=oracle["ctcvr_auc"]))
     a, b = st.columns(2)
@@ -178,6 +178,14 @@ def results() -> None:
                       mime="application/json", on_click="ignore", icon=":material/download:", key=_k("dl_summary"))
     b.download_button(t("fx.download_results"), result.frame().to_csv(index=False), file_name="results.csv",
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=_k("dl_results"))
+
+
+def _calibrator_note(table: pd.DataFrame) -> str:
+    """AITM with and without its calibrator: say when the calibrator changed nothing in this run."""
+    if not {"aitm", "aitm_nocal"} <= set(table.index):
+        return ""
+    gap = abs(table.loc["aitm", "cvr_auc_entire"] - table.loc["aitm_nocal", "cvr_auc_entire"])
+    return " " + t("fx.calibrator_idle" if gap < 1e-6 else "fx.calibrator_active", gap=gap)
 
 
 def _bias_sentence(table: pd.DataFrame, result: fx.FunnelResult, names: dict[str, str]) -> str:
