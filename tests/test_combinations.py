@@ -35,7 +35,8 @@ def test_trains_and_reports(data, arch, wid):
     snaps = list(train(cfg))
     last = snaps[-1]
     assert last.done and np.isfinite(last.val_loss).all() and np.isfinite(last.train_loss).all()
-    assert np.isfinite(last.weights).all() and (last.weights >= 0).all()
+    assert np.isfinite(last.weights).all()
+    assert WEIGHTINGS[wid].cls.signed_weights or (last.weights >= 0).all()  # Aligned-MTL's may be < 0
     sums_to_one = {g.name: g.sums_to_one for g in build_model(arch, DATASETS[data].spec(cfg.data.params), cfg.model.params).structure().gates}
     for g, w in last.gates.items():
         if sums_to_one[g]:

@@ -92,7 +92,8 @@ def test_device_resolution():
             resolve_device("cuda")
 
 
-@pytest.mark.parametrize("wid", ["ew", "uw", "gradnorm", "dwa", "pcgrad", "mgda", "cagrad", "nash_mtl"])
+@pytest.mark.parametrize("wid", ["ew", "uw", "gradnorm", "dwa", "pcgrad", "mgda", "cagrad", "nash_mtl", "famo",
+                                 "gradvac", "imtl", "aligned_mtl", "db_mtl", "metabalance"])
 def test_masking_ignores_out_of_space_samples_for_every_strategy(wid):
     """CVR lives on clicked impressions: its labels elsewhere must not move any parameter."""
     from mtl_core.engine.data import StackedSplit

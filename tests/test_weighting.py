@@ -58,13 +58,15 @@ def simplex_grid(T: int, n: int) -> torch.Tensor:
 # -------------------------------------------------------------------------------------------------
 def test_registry_order_and_metadata():
     assert list(WEIGHTINGS) == ["ew", "static", "ple_decay", "uw", "gradnorm", "dwa", "rlw", "pcgrad", "mgda",
-                                "cagrad", "nash_mtl"]
+                                "cagrad", "nash_mtl", "famo", "gradvac", "imtl", "aligned_mtl", "db_mtl",
+                                "metabalance"]
     for info in WEIGHTINGS.values():
         assert info.name and info.paper and info.cls.__doc__
         for p in info.params:
             assert p.parse(p.default) == p.default
     grad_based = {w for w, i in WEIGHTINGS.items() if i.gradient_based}
-    assert grad_based == {"gradnorm", "pcgrad", "mgda", "cagrad", "nash_mtl"}
+    assert grad_based == {"gradnorm", "pcgrad", "mgda", "cagrad", "nash_mtl", "gradvac", "imtl", "aligned_mtl",
+                          "db_mtl", "metabalance"}
 
 
 def test_ew_weights_are_ones_and_gradient_is_the_sum():
@@ -389,6 +391,9 @@ def train_toy(wid: str, idx: list[int], params=None, steps: int = 4):
             for p in list(params.values()) + extra:
                 p -= 0.05 * p.grad
         weighting.after_step()
+        if weighting.needs_post_step_losses:  # as the engine does: the same "batch" after the update
+            scale = scales[idx] * (1 + 0.3 * step * torch.arange(T))
+            weighting.after_step_losses(nonlinear_problem(params, centres[idx], scale).detach())
         weighting.on_epoch_end(step, losses.detach())
     state = {k: v.clone() for k, v in weighting.state().items()}
     return out, state
@@ -419,13 +424,19 @@ PER_RUN = {"static": [{"weights": (1.0, 1.0, 1.0)}, {"weights": (1.0, 3.0, 0.5)}
            "gradnorm": [{"alpha": 0.0}, {"alpha": 1.5}, {"alpha": 3.0}],
            "dwa": [{"temperature": 0.1}, {"temperature": 2.0}, {"temperature": 20.0}],
            "cagrad": [{"c": 0.0}, {"c": 0.5}, {"c": 2.0}],
-           "nash_mtl": [{"max_norm": 0.0}, {"max_norm": 0.05}, {"max_norm": 1.0}]}
+           "nash_mtl": [{"max_norm": 0.0}, {"max_norm": 0.05}, {"max_norm": 1.0}],
+           "famo": [{"lr": 0.0, "gamma": 0.0}, {"lr": 0.025, "gamma": 0.001}, {"lr": 0.3, "gamma": 0.1}],
+           "gradvac": [{"beta": 0.0}, {"beta": 0.5}, {"beta": 1.0}],
+           "db_mtl": [{"beta": 0.0, "beta_sigma": 0.0}, {"beta": 0.5, "beta_sigma": 0.5},
+                      {"beta": 0.9, "beta_sigma": 0.0}],
+           "metabalance": [{"relax": 0.0, "beta": 0.0}, {"relax": 0.5, "beta": 0.5}, {"relax": 1.0, "beta": 0.9}]}
 
 
 def test_per_run_parameters_are_the_numeric_ones():
     marked = {f"{w}.{p.name}" for w, i in WEIGHTINGS.items() for p in i.params if p.per_run}
     assert marked == {"static.weights", "ple_decay.omega", "ple_decay.gamma", "gradnorm.alpha",
-                      "dwa.temperature", "cagrad.c", "nash_mtl.max_norm"}
+                      "dwa.temperature", "cagrad.c", "nash_mtl.max_norm", "famo.lr", "famo.gamma", "gradvac.beta",
+                      "db_mtl.beta", "db_mtl.beta_sigma", "metabalance.relax", "metabalance.beta"}
     assert marked == {f"{w}.{name}" for w, sets in PER_RUN.items() for name in sets[0]}
 
 
@@ -471,7 +482,7 @@ def test_strategies_are_modules_with_run_shaped_parameters():
         assert isinstance(w, torch.nn.Module) and w.to(torch.device("cpu")) is w
         assert w.device == torch.device("cpu")
         learnable = dict(w.named_parameters())
-        assert {"uw": {"s"}, "gradnorm": {"w"}}.get(wid, set()) == set(learnable), wid
+        assert {"uw": {"s"}, "gradnorm": {"w"}, "imtl": {"s"}}.get(wid, set()) == set(learnable), wid
         assert all(p.shape == (2, 3) and p.requires_grad for p in learnable.values())
         assert info.gradient_based == info.cls.needs_gradients
     assert set(build_weighting("uw", tasks(2), [0]).state_dict()) == {"s"}

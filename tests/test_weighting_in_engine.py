@@ -18,7 +18,8 @@ def test_every_weighting_trains_a_real_model(wid):
     snaps = list(train(cfg))
     assert snaps[-1].done
     for s in snaps:
-        assert np.isfinite(s.val_loss).all() and np.isfinite(s.weights).all() and (s.weights >= 0).all()
+        assert np.isfinite(s.val_loss).all() and np.isfinite(s.weights).all()
+        assert WEIGHTINGS[wid].cls.signed_weights or (s.weights >= 0).all()  # Aligned-MTL's may be < 0
         for v in s.weighting_state.values():
             assert np.isfinite(v).all()
     assert snaps[-1].val_loss.mean() < snaps[0].val_loss.mean() * 1.5
@@ -80,3 +81,30 @@ def test_per_run_static_weights_in_one_batch_equal_runs_alone():
         np.testing.assert_allclose(batched.weights[r], w, rtol=1e-6)
         np.testing.assert_allclose(batched.val_loss[r], alone.val_loss[0], rtol=1e-4, atol=1e-5)
     assert not np.allclose(batched.val_loss[1], batched.val_loss[2])  # the weights made a difference
+
+
+NEW = {"famo": [{"lr": 0.01}, {"lr": 0.1, "gamma": 0.01}],
+       "gradvac": [{"beta": 0.01}, {"beta": 0.5}],
+       "imtl": [{}, {}],
+       "aligned_mtl": [{}, {}],
+       "db_mtl": [{"beta": 0.5}, {"beta": 0.9, "beta_sigma": 0.5}],
+       "metabalance": [{"relax": 0.3}, {"relax": 0.9, "beta": 0.5}]}
+
+
+@pytest.mark.parametrize("wid", list(NEW))
+def test_new_strategies_batched_runs_equal_runs_alone(wid):
+    """Two seeds with their own hyper-parameters trained as one batch (vmap): run r equals seed r trained
+    alone (no vmap) with its values, weights and validation losses alike."""
+    cfg = default_config(**{"weighting": wid, "train.epochs": 1, "data.n_train": 400, "data.n_val": 200,
+                            "data.n_test": 200, "train.batch_size": 64, "train.device": "cpu",
+                            "data.rho": -0.3})
+    seeds, sets = [3, 5], NEW[wid]
+    runs = [RunSpec(s, overrides={f"weighting.{k}": v for k, v in p.items()}) for s, p in zip(seeds, sets)]
+    batched = list(train(cfg, runs))[-1]
+    for r, (seed, p) in enumerate(zip(seeds, sets)):
+        alone = list(train(cfg.with_changes(**{"train.seed": seed}, **{f"weighting.{k}": v for k, v in p.items()})))[-1]
+        np.testing.assert_allclose(batched.weights[r], alone.weights[0], rtol=1e-3, atol=1e-5)
+        np.testing.assert_allclose(batched.val_loss[r], alone.val_loss[0], rtol=1e-4, atol=1e-5)
+        for k, v in batched.weighting_state.items():
+            np.testing.assert_allclose(v[r], alone.weighting_state[k][0], rtol=1e-3, atol=1e-5)
+    assert not np.allclose(batched.val_loss[0], batched.val_loss[1])  # two different runs

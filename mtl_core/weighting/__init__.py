@@ -11,9 +11,11 @@ from ..data.base import TaskSpec
 from ..params import ConfigError, resolve_params
 from .base import GradientWeighting, StepContext, Weighting
 from .registry import WeightingInfo
-from . import cagrad, dwa, ew, gradnorm, mgda, nash_mtl, pcgrad, ple_decay, rlw, static, uw
+from . import (aligned_mtl, cagrad, db_mtl, dwa, ew, famo, gradnorm, gradvac, imtl, metabalance, mgda, nash_mtl,
+               pcgrad, ple_decay, rlw, static, uw)
 
-_ORDER = (ew, static, ple_decay, uw, gradnorm, dwa, rlw, pcgrad, mgda, cagrad, nash_mtl)
+_ORDER = (ew, static, ple_decay, uw, gradnorm, dwa, rlw, pcgrad, mgda, cagrad, nash_mtl,
+          famo, gradvac, imtl, aligned_mtl, db_mtl, metabalance)
 WEIGHTINGS: dict[str, WeightingInfo] = {m.INFO.id: m.INFO for m in _ORDER}
 
 

@@ -17,7 +17,11 @@ overrides ONE hook:
   `gradient_space(ctx)` to return "rep" makes the base take the task gradients w.r.t. the shared
   representation instead and train on Σ w·L (MGDA-UB).
 
-Whether a strategy looks at gradients is declared once, by the class attribute `needs_gradients`.
+Whether a strategy looks at gradients is declared once, by the class attribute `needs_gradients`. Two more
+class attributes declare what else a strategy needs or does: `needs_post_step_losses` (the engine then
+re-evaluates each step's batch after the optimiser step and passes those losses to `after_step_losses`,
+as FAMO's update requires) and `signed_weights` (its reported weights are coefficients of a linear
+combination that may be negative, as Aligned-MTL's are).
 """
 from __future__ import annotations
 
@@ -56,6 +60,8 @@ class Weighting(nn.Module):
     """Base class of every strategy; on its own it is EW (every weight 1)."""
 
     needs_gradients: ClassVar[bool] = False  # looks at gradients on shared parameters (more costly)
+    needs_post_step_losses: ClassVar[bool] = False  # wants the step's batch re-evaluated after the update (FAMO)
+    signed_weights: ClassVar[bool] = False  # reported weights may be negative (Aligned-MTL, IMTL-G with 3+ tasks)
 
     def __init__(self, tasks: tuple[TaskSpec, ...], seeds: list[int]):
         super().__init__()
@@ -88,6 +94,10 @@ class Weighting(nn.Module):
 
     def after_step(self) -> None:
         """Called after the optimiser step (GradNorm renormalises its weights here)."""
+
+    def after_step_losses(self, losses: torch.Tensor) -> None:
+        """Only when `needs_post_step_losses`: called after `after_step` with the losses (R, T) of the same
+        batch under the updated parameters, without a graph (FAMO compares them with the losses before)."""
 
     def state(self) -> dict[str, torch.Tensor]:
         """Anything worth plotting besides the weights (e.g. UW's sigma^2), each (R, T)."""

@@ -87,6 +87,10 @@ STRINGS: dict[str, str] = {
     "help.data.synthetic.ab_seed": "seed of the fixed alpha/beta draw",
     "help.data.synthetic.noise": "label noise standard deviation",
     "help.data.synthetic.n_tasks": "number of tasks",
+    "help.data.synthetic.label_scale_b": "multiplies the labels of task2 (its loss grows by the square): a "
+        "loss-scale imbalance",
+    "help.data.synthetic.m_b": "number of sine terms of task2 (-1: the same as m): one easy and one hard task",
+    "help.data.synthetic.noise_b": "label noise standard deviation of task2 (-1: the same as noise)",
     # ---- registry names
     "name.data.funnel": "Funnel: impression → click → conversion (ESMM world)",
     # ---- registry descriptions
@@ -371,6 +375,63 @@ STRINGS: dict[str, str] = {
     # ---- parameter help: loss weightings
     "help.weighting.nash_mtl.update_weights_every": "recompute α every this many steps (reuse it in between)",
     "help.weighting.nash_mtl.max_norm": "clip the combined shared gradient to this norm (0 disables)",
+    # ---- registry names
+    "name.weighting.famo": "FAMO (fast adaptive)",
+    # ---- registry descriptions
+    "desc.weighting.famo": "Descend the weighted log-losses and, after each step, shift weight towards the tasks whose "
+                           "loss fell least: balanced improvement without per-task gradients.",
+    # ---- parameter help: loss weightings
+    "help.weighting.famo.lr": "step size of the task-weight logits (their own Adam optimiser)",
+    "help.weighting.famo.gamma": "decay of the task-weight logits towards equal weights",
+    # ---- registry names
+    "name.weighting.gradvac": "GradVac (gradient vaccine)",
+    # ---- registry descriptions
+    "desc.weighting.gradvac": "Give every pair of tasks a target gradient cosine (a moving average of the cosines "
+                              "seen) and, when a pair falls below it, add just enough of one gradient to the other to "
+                              "reach it.",
+    # ---- parameter help: loss weightings
+    "help.weighting.gradvac.beta": "rate of the moving average that sets each pair's target cosine (0 = target stays "
+                                   "0, i.e. PCGrad)",
+    # ---- registry names
+    "name.weighting.imtl": "IMTL (impartial)",
+    # ---- registry descriptions
+    "desc.weighting.imtl": "Scale the task gradients so that the update has the same projection on every task's "
+                           "gradient direction, and learn loss scales that bring every loss to the same level.",
+    # ---- parameter help: loss weightings
+    "help.weighting.imtl.variant": "hybrid = the paper's IMTL (loss balance and gradient balance); g = IMTL-G alone; "
+                                   "l = IMTL-L alone",
+    "help.weighting.imtl.mode": "rep = gradients w.r.t. the shared representation (as in the paper, cheap); params = "
+                                "gradients on the shared parameters",
+    # ---- registry names
+    "name.weighting.aligned_mtl": "Aligned-MTL (aligned components)",
+    # ---- registry descriptions
+    "desc.weighting.aligned_mtl": "Make the task gradients orthogonal and equally long before summing them, so no task "
+                                  "dominates the update and none conflicts with another.",
+    # ---- parameter help: loss weightings
+    "help.weighting.aligned_mtl.scale": "length of the aligned gradients: the smallest singular value (paper), the "
+                                        "median or the root mean square",
+    "help.weighting.aligned_mtl.mode": "params = gradients on the shared parameters; rep = gradients w.r.t. the shared "
+                                       "representation (Aligned-MTL-UB, cheap)",
+    # ---- registry names
+    "name.weighting.db_mtl": "DB-MTL (dual balancing)",
+    # ---- registry descriptions
+    "desc.weighting.db_mtl": "Train on the logarithm of each loss (loss-scale balance) and rescale every task's "
+                             "gradient to the largest task-gradient norm (gradient-magnitude balance).",
+    # ---- parameter help: loss weightings
+    "help.weighting.db_mtl.beta": "rate of the moving average of each task's gradient (0 = this step's gradient only)",
+    "help.weighting.db_mtl.beta_sigma": "σ: the moving-average rate decays as β / step^σ (0 = constant)",
+    # ---- registry names
+    "name.weighting.metabalance": "MetaBalance (target + auxiliary)",
+    # ---- registry descriptions
+    "desc.weighting.metabalance": "Keep one target task's gradient as it is and pull every auxiliary task's gradient "
+                                  "magnitude towards it, separately for each shared layer.",
+    # ---- parameter help: loss weightings
+    "help.weighting.metabalance.target": "index of the target task (0 = the first); every other task is auxiliary",
+    "help.weighting.metabalance.relax": "relax factor r: how close an auxiliary gradient's magnitude is pulled to the "
+                                        "target's (1 = equal, 0 = unchanged)",
+    "help.weighting.metabalance.beta": "rate of the moving average of the gradient norms",
+    "help.weighting.metabalance.adapt": "which auxiliary gradients are rescaled: both, only those larger than the "
+                                        "target's (reduce), or only the smaller ones (enlarge)",
     # ---- parameter help: training
     "help.train.epochs": "passes over the training data",
     "help.train.batch_size": "samples per optimisation step",

@@ -84,6 +84,9 @@ STRINGS: dict[str, str] = {
     "help.data.synthetic.ab_seed": "固定 alpha/beta 抽取所用的随机种子",
     "help.data.synthetic.noise": "标签噪声的标准差",
     "help.data.synthetic.n_tasks": "任务数",
+    "help.data.synthetic.label_scale_b": "task2 标签的乘数（其损失按平方增大）：损失尺度失衡",
+    "help.data.synthetic.m_b": "task2 的正弦项个数（-1：与 m 相同）：一个容易、一个困难的任务",
+    "help.data.synthetic.noise_b": "task2 的标签噪声标准差（-1：与 noise 相同）",
     # ---- 注册表名称
     "name.data.funnel": "漏斗：曝光 → 点击 → 转化（ESMM 场景）",
     # ---- 注册表描述
@@ -332,6 +335,49 @@ STRINGS: dict[str, str] = {
     # ---- 参数说明：损失加权
     "help.weighting.nash_mtl.update_weights_every": "每隔这么多步重新计算 α（中间复用）",
     "help.weighting.nash_mtl.max_norm": "把合并后的共享梯度裁剪到此范数（0 表示不裁剪）",
+    # ---- 注册表名称
+    "name.weighting.famo": "FAMO（快速自适应）",
+    # ---- 注册表描述
+    "desc.weighting.famo": "对加权的对数损失做梯度下降，并在每步之后把权重移向损失下降最少的任务：不需要逐任务梯度就能让各任务均衡地改进。",
+    # ---- 参数说明：损失加权
+    "help.weighting.famo.lr": "任务权重 logits 的步长（它们有自己的 Adam 优化器）",
+    "help.weighting.famo.gamma": "任务权重 logits 向等权重回归的衰减",
+    # ---- 注册表名称
+    "name.weighting.gradvac": "GradVac（梯度疫苗）",
+    # ---- 注册表描述
+    "desc.weighting.gradvac": "为每对任务设定一个目标梯度余弦（历史余弦的滑动平均）；当某对任务的余弦低于目标时，把恰好足够的另一任务梯度加到该梯度上，使余弦达到目标。",
+    # ---- 参数说明：损失加权
+    "help.weighting.gradvac.beta": "设定每对任务目标余弦的滑动平均速率（0 = 目标保持为 0，即 PCGrad）",
+    # ---- 注册表名称
+    "name.weighting.imtl": "IMTL（公平多任务学习）",
+    # ---- 注册表描述
+    "desc.weighting.imtl": "缩放各任务梯度，使更新在每个任务梯度方向上的投影相同；同时学习损失缩放，把各任务的损失拉到同一水平。",
+    # ---- 参数说明：损失加权
+    "help.weighting.imtl.variant": "hybrid = 论文中的 IMTL（损失均衡加梯度均衡）；g = 仅 IMTL-G；l = 仅 IMTL-L",
+    "help.weighting.imtl.mode": "rep = 对共享表示求梯度（与论文相同，开销小）；params = 在共享参数上求梯度",
+    # ---- 注册表名称
+    "name.weighting.aligned_mtl": "Aligned-MTL（对齐主成分）",
+    # ---- 注册表描述
+    "desc.weighting.aligned_mtl": "先把各任务梯度变成相互正交且长度相同，再相加：没有任务主导更新，也没有任务彼此冲突。",
+    # ---- 参数说明：损失加权
+    "help.weighting.aligned_mtl.scale": "对齐后梯度的长度：最小奇异值（论文默认）、中位数或均方根",
+    "help.weighting.aligned_mtl.mode": "params = 在共享参数上求梯度；rep = 对共享表示求梯度（Aligned-MTL-UB，开销小）",
+    # ---- 注册表名称
+    "name.weighting.db_mtl": "DB-MTL（双重均衡）",
+    # ---- 注册表描述
+    "desc.weighting.db_mtl": "对每个损失取对数后训练（损失尺度均衡），并把每个任务的梯度缩放到各任务梯度范数中的最大值（梯度幅度均衡）。",
+    # ---- 参数说明：损失加权
+    "help.weighting.db_mtl.beta": "各任务梯度滑动平均的速率（0 = 只用本步的梯度）",
+    "help.weighting.db_mtl.beta_sigma": "σ：滑动平均速率按 β / step^σ 衰减（0 = 不衰减）",
+    # ---- 注册表名称
+    "name.weighting.metabalance": "MetaBalance（目标任务 + 辅助任务）",
+    # ---- 注册表描述
+    "desc.weighting.metabalance": "保持目标任务的梯度不变，把每个辅助任务的梯度幅度拉向目标任务的梯度幅度，每个共享层分别处理。",
+    # ---- 参数说明：损失加权
+    "help.weighting.metabalance.target": "目标任务的序号（0 = 第一个任务）；其余任务都是辅助任务",
+    "help.weighting.metabalance.relax": "松弛因子 r：辅助任务梯度幅度被拉向目标任务梯度幅度的程度（1 = 相等，0 = 不变）",
+    "help.weighting.metabalance.beta": "梯度范数滑动平均的速率",
+    "help.weighting.metabalance.adapt": "缩放哪些辅助梯度：both = 全部；reduce = 只缩小比目标大的；enlarge = 只放大比目标小的",
     # ---- 参数说明：训练
     "help.train.epochs": "遍历训练数据的轮数",
     "help.train.batch_size": "每个优化步的样本数",
