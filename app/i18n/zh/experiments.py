@@ -1,0 +1,228 @@
+"""中文：实验板块（MMoE 论文的各项研究、结论判定、Census-Income）。"""
+
+STRINGS: dict[str, str] = {
+    "exp.title": "实验：现场重做 MMoE 论文并逐条判定",
+    "exp.intro": "MMoE 论文（Ma 等，KDD 2018）在可设定任务相关性 ρ 的合成任务上提出了四个结论，并在 Census-Income 上"
+                 "测试了各个模型。在这里你可以通过批量训练引擎亲自运行这些研究，页面会依据你训练出的结果逐条判定每个"
+                 "结论；某个结论不成立时，也会给出具体数字说明。",
+    "exp.tab.correlation": "1 · 标签相关性",
+    "exp.tab.sweep": "2 · 相关性扫描",
+    "exp.tab.trainability": "3 · 可训练性",
+    "exp.tab.gates": "4 · 门控会分开吗？",
+    "exp.tab.difficulty": "5 · 难度探索",
+    "exp.tab.census": "Census-Income（真实数据）",
+    "exp.tab.load": "加载 results.csv",
+    # shared
+    "exp.run": "运行研究",
+    "exp.download": "results.csv",
+    "exp.invalid": "部分设置无效：",
+    "exp.pick_one": "请至少选择一种结构。",
+    "exp.single_task": "单任务",
+    "exp.secs": "{s} 秒",
+    "exp.mins": "{m} 分钟",
+    "exp.job.which": "正在训练：{study}。训练完成的运行会陆续显示在对应的标签页中；点击停止会保留已完成的运行。",
+    "exp.busy": "另一项研究正在训练（{study}）：请等待其结束或先停止它。",
+    "exp.stopped": "已停止：{total} 次运行中完成了 {done} 次；下面的所有内容都基于这些运行判定。",
+    "exp.expected": "在 2 核 CPU 上实测：约 {s}。",
+    "exp.estimating": "正在本机上计时几个训练步……",
+    "exp.estimate": "本研究要训练 {runs} 次运行：在本机上约需 **{s}**（刚刚根据每个模型的几个训练步计时得出；页面只用一个"
+                    "CPU 核训练）。更快的方式是用命令行运行，它会用上所有核：`python -m mtl_core sweep --preset {preset} "
+                    "--out runs/study`（在 GPU 上加 `--device cuda`），然后在最后一个标签页加载它的 results.csv。",
+    "exp.estimate_failed": "无法在此计时（{msg}）。",
+    # sidebar
+    "exp.side.title": "研究设置",
+    "exp.side.preset": "预设",
+    "exp.side.preset_help": "一个命名的起点；更换预设会重置下面的设置。完整版预设即论文的实验流程：3 个模型 × 3 个相关性 × "
+                            "200 次运行。",
+    "exp.side.archs": "结构",
+    "exp.side.archs_help": "注册表中任何能在这些任务上训练的结构；相关性扫描标签页会显示它们的参数量。",
+    "exp.side.rhos": "任务相关性 ρ",
+    "exp.side.rhos_help": "用逗号分隔的取值，范围 [−1, 1]。结论在 ρ = 1 与 ρ = 0.5 处判定。",
+    "exp.side.seeds": "种子",
+    "exp.side.seeds_help": "一个数量（20 = 种子 0-19）或一个范围，例如 100-119：在新的种子上检验结论。",
+    "exp.side.weighting": "损失加权",
+    "exp.side.weighting_help": "两个任务的损失如何合并；论文使用等权重。",
+    "exp.side.data": "数据设置",
+    "exp.side.data_help": "论文中的合成任务；本页所有合成数据研究共用这些设置。",
+    "exp.side.train": "训练与模型规模",
+    "exp.side.sb_units": "Shared-Bottom 单元数",
+    "exp.side.sb_units_help": "Shared-Bottom 共享层的宽度：论文加宽这一层，使其参数量与 MMoE 大致相同。",
+    "exp.side.names": "比较对象：{names}。",
+    # 1. label correlation
+    "exp.lc.intro": "**论文图 2。** ρ 是两个任务权重向量之间的余弦；由于正弦项把标签打乱，标签之间的相关性要比 ρ 低。"
+                    "对于从 −1 到 1 的每个 ρ，数据被抽取若干次，并测量两列标签的 Pearson 相关系数。使用侧栏中的数据"
+                    "设置（α/β 抽样、c、m、噪声、d）。",
+    "exp.lc.draws": "每个 ρ 的抽样次数",
+    "exp.lc.draws_help": "每个 ρ 的数据抽样次数（新的方向、输入与噪声），每次 5,000 个样本。",
+    "exp.lc.mode": "每次抽样的 α、β",
+    "exp.lc.mode_random": "重新抽取",
+    "exp.lc.mode_fixed": "固定",
+    "exp.lc.mode_help": "重新抽取：每次抽样使用新的正弦频率与相位（即论文图中的离散程度）。固定：使用侧栏的 α/β 抽样，"
+                        "也就是各项研究训练所用的那一组；只有方向与噪声变化。",
+    "exp.lc.drawing": "正在抽取数据……",
+    "exp.lc.caption": "每个 ρ 抽样 {draws} 次、每次 {n} 个样本，α/β {mode}；阴影带 = 各次抽样的均值 ± 2 倍标准差。实测的"
+                      "标签相关性：ρ = 0 时为 {r0:.2f}，ρ = 0.5 时为 {r05:.2f}（标准差 {sd05:.2f}），ρ = 1 时为 {r1:.3f}。"
+                      "曲线低于对角线：任务之间的关联比 ρ 所表示的更弱。",
+    # 2. sweep
+    "exp.sweep.intro": "**论文图 3–4。** 每种结构在每个 ρ 上用每个种子训练（设置见侧栏；每种结构的所有运行合并为一个"
+                       "批量模型训练）。先看训练过程中验证损失如何下降，再看最终测试损失随 ρ 的变化，最后是对论文四个"
+                       "结论的判定。",
+    "exp.sweep.plan": "{runs} 次运行：{archs} 种结构 × {rhos} 个 ρ 值 × {seeds} 个种子。",
+    "exp.sweep.hint": "点击 **运行研究**。每个训练轮结束后显示曲线，每个模型训练完后显示最终损失，全部结束后给出判定；"
+                      "快速版预设（180 次运行：3 个模型 × 3 个 ρ × 20 个种子）在 2 核 CPU 上约需一分钟。",
+    "exp.sweep.waiting": "第一个模型的运行完成后会显示最终损失。",
+    "exp.sweep.curves_caption": "训练过程中的验证损失（两个任务的平均）：各种子的中位数（线）与四分位距（阴影带），每个 ρ "
+                                "一个面板，对数坐标。",
+    "exp.sweep.final_caption": "最终测试损失（两个任务的平均）随 ρ 的变化：中位数（实线）及四分位距（阴影带），以及均值"
+                               "（虚线、菱形）。判定依据的是均值，因此少数失败的运行可能使它偏离中位数。发散的运行不计入，"
+                               "其数量列在判定表中。",
+    "exp.sweep.verdict_later": "研究完成或停止后会显示判定表。",
+    "exp.params.line": "按论文方式计数的参数量：{items}。下表将每种结构与 MMoE 的参数预算比较。",
+    "exp.params.title": "各结构的参数量",
+    "exp.params.caption": "论文按权重矩阵匹配参数预算，不计偏置、门控与输出单元（按此计数，论文中的 MMoE 为 13,056）："
+                          "加宽 Shared-Bottom 的共享层（侧栏“训练与模型规模”），直到它与 MMoE 大致相同。第一列统计"
+                          "全部可训练权重。",
+    "exp.col.model": "模型",
+    "exp.col.params": "全部权重",
+    "exp.col.params_paper": "论文计数",
+    "exp.col.vs_ref": "相对 {ref}",
+    # verdicts
+    "exp.v.title": "论文的结论在这些运行上成立吗？",
+    "exp.v.spread": "结论 (d) 的离散度",
+    "exp.v.sd": "标准差",
+    "exp.v.iqr": "四分位距",
+    "exp.v.spread_help": "结论 (d) 比较每个模型最终损失的离散程度。一次失败的运行（任务塔失效）就会拉高标准差；四分位距"
+                         "则忽略两端各四分之一。",
+    "exp.v.exclude": "排除任务塔失效的运行",
+    "exp.v.exclude_help": "任务塔失效的运行会对该任务输出常数（其损失停留在标签方差附近）。默认保留，因为论文统计了每次"
+                          "运行。",
+    "exp.claim.a": "任务相关性 ρ 降低时，每个模型都变差",
+    "exp.claim.b": "ρ 降低时，MMoE 的损失上升远小于 Shared-Bottom 与 OMoE",
+    "exp.claim.c": "任务相同（ρ = 1）时，MMoE 与 OMoE 表现相当",
+    "exp.claim.d": "Shared-Bottom 的最终损失在各次运行间最分散（可训练性）",
+    "exp.col.claim": "结论",
+    "exp.col.numbers": "具体数字",
+    "exp.col.verdict": "判定",
+    "exp.v.holds": "✓ 成立",
+    "exp.v.fails": "✗ 不成立",
+    "exp.v.a": "ρ = {high} → ρ = {low} 时的平均测试损失：{items}。",
+    "exp.v.b": "平均测试损失的上升：{items}。Shared-Bottom 与 OMoE 的上升是 MMoE 的倍数：{times}（要求至少 {ratio} 倍）。",
+    "exp.v.c": "ρ = {rho} 时：MMoE {mmoe}，OMoE {omoe}，相差 {rel} %（差值的 {z} 个标准误）：{why}。",
+    "exp.v.c_close": "在 {tol} % 的容差之内",
+    "exp.v.c_noise": "相差超过 {tol} %，但在 {se} 个标准误之内，属于运行间的噪声",
+    "exp.v.c_far": "相差超过 {tol} %，且超出 {se} 个标准误",
+    "exp.v.d": "最终测试损失的{measure}：{items}。",
+    "exp.v.collapsed": "任务塔失效的运行：{items}。",
+    "exp.v.diverged": "发散的运行（不计入）：{items}。",
+    "exp.v.failed": "损失超过其中位数 3 倍的种子（训练失败，仍计入）：{items}。",
+    "exp.v.cannot": "无法在这些运行上判定结论：{msg}。判定需要 Shared-Bottom、OMoE 与 MMoE 在 ρ = 1 和 ρ = 0.5 处的结果。",
+    "exp.v.all_hold": "四个结论在这些运行上全部成立。试试其他种子（侧栏，例如 100-119），看看它们是否再次成立。",
+    "exp.v.some_fail": "结论 {claims} 在这些运行上不成立；具体数字说明了原因。论文的现象取决于数据设置和种子：试试其他"
+                       "种子、另一种离散度，或难度探索。",
+    # 3. trainability
+    "exp.trn.intro": "**论文图 5。** 相关性扫描中各次运行的最终损失有多分散？每次运行是一个点（悬停可看种子）；叉号表示"
+                     "某个任务退化为常数预测（任务塔失效）；发散的运行没有损失值，其数量写在模型名称下方。",
+    "exp.trn.hint": "先运行相关性扫描（标签页 2）或加载一个 results.csv（最后一个标签页）：它的运行会显示在这里。",
+    "exp.trn.rho": "相关性 ρ",
+    "exp.trn.caption": "ρ = {rho} 时：",
+    "exp.trn.item": "{name}：标准差 {sd:.3f}，四分位距 {iqr:.3f}，{collapsed} 次失效，{diverged} 次发散",
+    # 4. gates
+    "exp.gates.intro": "**论文中没有这项实验，只有直觉：** 任务越不相关，每个任务的门控就越应该选择不同的专家组合。对每次"
+                       "运行，把每个任务的门控在验证集上取平均，并测量两个任务门控之间的 Jensen–Shannon 距离（0 = 相同"
+                       "的组合，1 = 没有共同的专家）。CGC 与 PLE 在其全部专家的并集上比较，因此任务自己的专家算作分开。",
+    "exp.gates.archs": "带门控的结构",
+    "exp.gates.archs_help": "每个任务各有一个门控的结构。",
+    "exp.gates.rhos": "ρ 取值",
+    "exp.gates.plan": "{runs} 次运行：{archs} 种结构 × {rhos} 个 ρ 值 × {seeds} 个种子，使用侧栏的数据设置与训练设置。",
+    "exp.gates.hint": "点击 **运行研究**：默认训练 120 次运行（MMoE、CGC、PLE × 5 个 ρ 值 × 8 个种子）。",
+    "exp.gates.caption": "每次运行是一个点（悬停可看种子）；线 = 各种子的中位数，阴影带 = 四分位距。",
+    "exp.gates.found": "**这些运行显示：**",
+    "exp.gates.apart": "{name}：任务越不相关，门控越分开——ρ = {lo} 时距离中位数为 {low:.3f}，ρ = {hi} 时为 {high:.3f}"
+                       "（ρ 与距离的 Spearman 相关 {rs:+.2f}，{n} 次运行）。",
+    "exp.gates.closer": "{name}：任务越不相关，门控反而越接近，与直觉相反——ρ = {lo} 时距离中位数为 {low:.3f}，ρ = {hi} "
+                        "时为 {high:.3f}（Spearman {rs:+.2f}，{n} 次运行）。",
+    "exp.gates.flat": "{name}：与 ρ 没有明显关系——ρ = {lo} 时距离中位数为 {low:.3f}，ρ = {hi} 时为 {high:.3f}"
+                      "（Spearman {rs:+.2f}，{n} 次运行）；种子的影响比 ρ 更大。",
+    # 5. difficulty
+    "exp.diff.intro": "**为什么快速版预设使用这样的设置。** 论文的现象并不总会出现：换一种数据它们就会消失。选择一个数据"
+                      "参数及要比较的取值；对每个取值，Shared-Bottom、OMoE 与 MMoE 分别在 ρ = 1 和 ρ = 0.5 上训练，图中"
+                      "显示各自的损失上升了多少。结论 (b) 要求 MMoE 的上升至多是其他模型的一半。",
+    "exp.diff.knob": "数据参数",
+    "exp.diff.knob_help": "α、β 种子：决定任务的固定正弦频率与相位；c：权重向量的尺度（越大越非线性）；m：正弦项个数；"
+                          "noise：标签噪声。",
+    "exp.diff.values": "要比较的取值",
+    "exp.diff.values_help": "用逗号分隔的参数取值；其余设置与侧栏相同。",
+    "exp.diff.plan": "{runs} 次运行：3 个模型 × 2 个 ρ（1 与 0.5）× {knob} 的 {values} 个取值 × {seeds} 个种子。",
+    "exp.diff.hint": "点击 **运行研究** 比较这些取值。",
+    "exp.diff.caption": "柱：ρ = 0.5 时的平均测试损失减去 ρ = 1 时的（± 各种子的 1 个标准误）。柱接近零表示在该设置下 ρ "
+                        "对这个模型几乎没有影响。",
+    "exp.col.times_mmoe": "上升是 MMoE 的几倍",
+    "exp.col.claim_b": "结论 (b)",
+    "exp.diff.why": "快速版预设在 20 维输入上使用 α/β 抽样 5 与 c = 2。挑选预设时（在种子 0-39 上），默认的抽样 0 与 "
+                    "c = 1 让任务过于简单，ρ 几乎没有影响（上升只在小数点后第三位）；而抽样 5 与 c = 2 让 Shared-Bottom "
+                    "与 OMoE 的上升达到 MMoE 的数倍。亲自比较这些取值，并观察结论随种子变化有多大。",
+    # Census
+    "exp.census.intro": "**论文的真实数据基准**：UCI Census-Income（KDD，1994–95 年调查），任务组 1：一个人的收入是否超过"
+                        " 5 万美元，以及是否从未结婚（标签相关性约 0.18）。各模型的测试集 AUC（各种子的均值 ± 标准差），"
+                        "并与公开的复现结果并列。",
+    "exp.census.missing": "本机上还没有 Census-Income 数据：运行一次 `python -m mtl_core data fetch census`（下载约 9 MB 的"
+                          " UCI 文件并缓存到 data/census/ 下），或点击下面的按钮。",
+    "exp.census.fetch": "立即获取",
+    "exp.census.fetching": "正在下载并转换 Census-Income 文件……",
+    "exp.census.fetch_failed": "获取失败：{msg}。请在终端中运行 `python -m mtl_core data fetch census` 查看每一步。",
+    "exp.census.published_only": "本页用来对比的公开复现结果（测试集 AUC）：",
+    "exp.census.preset": "预设",
+    "exp.census.plan": "{runs} 次运行；在 2 核 CPU 上实测约 {s}。",
+    "exp.census.hint": "点击 **运行研究**：快速版预设在 50,000 条样本的子集上训练五种结构 × 3 个种子。",
+    "exp.census.close": "**{task}**：我们最好的结果是 {best}（{model}）；与 torch-rechub 的相同模型对比：{comp}。",
+    "exp.census.preprocessing": "预处理：我们遵循 torch-rechub 的 `preprocess_census.py`——去掉 instance weight 列，从输入中"
+                                "去掉两个标签列，类别列做标签编码后经嵌入层输入，官方测试文件对半分为验证集与测试集——不同"
+                                "之处是我们对七个数值列做标准化，而不是最小-最大缩放。快速版预设只在 50,000 条样本的子集上"
+                                "训练 4 轮，结果会低于完整版。",
+    "exp.census.sources": "来源：torch-rechub，examples/ranking/README.md（测试集 AUC：收入 / 从未结婚；其单层 PLE 即 "
+                          "CGC）；IJANMC 2024，doi:10.2478/ijanmc-2024-0005（其自有的预处理；在那里单任务模型在收入任务上"
+                          "胜出：跷跷板现象）。OMoE 没有公开数字；MMoE 论文自己的 Census 表格因无法核对而未列出。",
+    "exp.task.income": "收入 > 5 万美元",
+    "exp.task.marital": "从未结婚",
+    "exp.task.education": "大学学位",
+    "exp.src.torch_rechub": "torch-rechub",
+    "exp.src.ijanmc_2024": "IJANMC 2024",
+    "exp.col.ours": "本页结果：{task}",
+    # load
+    "exp.load.intro": "加载由命令行生成的 results.csv——例如论文的完整流程 `python -m mtl_core sweep --preset "
+                      "mmoe_paper_full --out runs/full`（1,800 次运行），或 `--preset census_full`——查看其最终损失、"
+                      "可训练性与结论判定，或其 Census AUC。",
+    "exp.load.upload": "results.csv",
+    "exp.load.help": "由 `python -m mtl_core sweep` 写出的 results.csv（记录格式版本 2）。",
+    "exp.load.bad": "**无法显示 {name}：** {msg}",
+    "exp.load.ok": "已加载 {name}：{rows:,} 行，{runs:,} 次运行。",
+    "exp.load.no_curves": "results.csv 只包含最终损失：损失随训练步变化的曲线只对在本页运行的研究显示。",
+    # figures
+    "exp.fig.lc_title": "标签相关性与任务相关性 ρ",
+    "exp.fig.identity": "对角线（标签相关性等于 ρ）",
+    "exp.fig.two_sd": "各次抽样的均值 ± 2 倍标准差",
+    "exp.fig.lc_mean": "实测标签相关性（均值）",
+    "exp.fig.rho_axis": "任务相关性 ρ = cos(w₁, w₂)",
+    "exp.fig.lc_axis": "标签的 Pearson 相关系数",
+    "exp.fig.curves_title": "训练过程中的验证损失（按 ρ）",
+    "exp.fig.step": "训练步",
+    "exp.fig.val_loss_axis": "验证损失（对数）",
+    "exp.fig.final_title": "最终测试损失与任务相关性 ρ",
+    "exp.fig.median_of": "{name} · 中位数",
+    "exp.fig.mean_of": "{name} · 均值",
+    "exp.fig.median": "中位数",
+    "exp.fig.mean": "均值",
+    "exp.fig.rho_short": "任务相关性 ρ",
+    "exp.fig.test_loss_axis": "测试损失（各任务平均）",
+    "exp.fig.trn_title": "ρ = {rho} 时每次运行的最终测试损失",
+    "exp.fig.trn_counts": "{n} 次运行 · {collapsed} 次失效 · {diverged} 次发散",
+    "exp.fig.trn_legend": "点 = 一次运行 · × = 某个任务失效 · 小提琴 = 分布，虚线 = 均值（对数坐标）",
+    "exp.fig.collapsed": "某个任务失效",
+    "exp.fig.gates_title": "两个任务门控之间的距离与 ρ",
+    "exp.fig.js_axis": "Jensen–Shannon 距离（0 = 相同，1 = 不相交）",
+    "exp.fig.diff_title": "从 ρ = {high} 到 ρ = {low} 的损失上升",
+    "exp.fig.diff_axis": "ρ = {low} 时的损失 − ρ = {high} 时的损失",
+    "exp.fig.census_title": "Census-Income：各任务的测试集 AUC",
+    "exp.fig.ours": "本页结果（各种子的均值 ± 标准差）",
+    "exp.fig.test_auc": "测试集 AUC",
+}

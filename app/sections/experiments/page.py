@@ -1,0 +1,53 @@
+"""Experiments page: the MMoE paper's studies on synthetic data, live and judged (label correlation, the
+correlation sweep with the claim verdicts, trainability, gate separation, difficulty), its real benchmark
+Census-Income, and a results.csv made by the CLI. Settings live in the address (`exp.*`)."""
+import streamlit as st
+
+from app.i18n import t
+from app.sections import BY_ID
+from app.sections.experiments import SECTION
+from app.sections.experiments.config import TABS, load_query, to_query
+from app.sections.experiments.controls import mem, sidebar
+from app.sections.experiments.views import TABS as VIEWS
+from app.sections.experiments.views import job_header
+from app.ui import url
+from app.ui.state import forget_widgets, section_key, section_state
+
+section = BY_ID[SECTION]
+state = section_state(SECTION)
+query = url.section_query(section)
+if query is not None:  # first run in this tab: the settings come from the link (or the quick preset)
+    loaded, warnings = load_query(query)
+    state["mem"] = loaded
+    forget_widgets(SECTION)
+    url.set_warnings(section, warnings)
+    state["warn_query"] = None
+    state.pop("tab_default", None)
+
+st.title(t("exp.title"))
+st.caption(t("exp.intro"))
+m = mem()
+sidebar()
+if url.warnings(section):
+    own = to_query(m)
+    if state.get("warn_query") is None:
+        state["warn_query"] = own
+    if state["warn_query"] == own:  # shown until the learner changes a setting
+        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in url.warnings(section)),
+                   icon=":material/link_off:")
+
+job_header()
+labels = {tab: t(f"exp.tab.{tab}") for tab in TABS}
+lang = st.session_state.get("lang")
+if state.get("tab_default", (None,))[0] != lang:  # the default changes only with the labels (first run, language)
+    state["tab_default"] = (lang, m.get("tab") if m.get("tab") in TABS else "sweep")
+tabs = st.tabs(list(labels.values()), key=section_key(SECTION, "tabs"), on_change="rerun",
+               default=labels[state["tab_default"][1]])
+opened = [tab for tab, box in zip(TABS, tabs) if box.open]
+if opened:
+    m["tab"] = opened[0]
+for tab, box in zip(TABS, tabs):
+    if box.open or not opened:  # lazy: only the open tab runs (all of them where tabs are not tracked)
+        with box:
+            VIEWS[tab]()
+url.sync(section, to_query(m))
