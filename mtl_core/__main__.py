@@ -4,6 +4,11 @@
     python -m mtl_core train --data synthetic --rho 0.5 --arch mmoe --weighting gradnorm --epochs 30 --out runs/a
     python -m mtl_core sweep --archs shared_bottom,omoe,mmoe --rhos 0.5,0.9,1.0 --seeds 20 --out runs/sweep
     python -m mtl_core sweep --preset correlation_sweep_small --seeds 100-119 --out runs/fresh
+    python -m mtl_core sweep --preset balance_loss_scale --weightings ew,uw,gradnorm --baselines \
+        --set data.label_scale_b=100 --threads 1 --out runs/scale
+The balancing lab's scenario knobs are data settings of the synthetic dataset, set with --set:
+data.label_scale_b (task2's labels ×k: a loss-scale imbalance), data.m_b and data.noise_b (task2's own
+non-linearity and noise: tasks of different difficulty), data.rho (task relatedness; negative for conflict).
 Bad flags or values print one line naming the flag and what is allowed, and exit with code 2; a run
 that diverges prints one line saying where and what to try, and exits with code 1.
 """
@@ -230,29 +235,51 @@ def sweep_axes(a, base: dict, preset) -> tuple[dict, list[int]]:
 
 
 def cmd_sweep(a) -> int:
-    from .grid import plan_grid, run_grid
-    from .records import run_counts
+    from .experiments import balance
+    from .grid import plan_grid
+    from .records import results_frame, run_counts
 
     preset = get_preset(a.preset, "--preset") if a.preset else None
     base = build_flat(a)
     axes, seeds = sweep_axes(a, base, preset)
     cfg = from_flat(base)
+    if a.threads is not None:
+        if a.threads < 1:
+            raise ConfigError("--threads", a.threads, "a number of CPU threads >= 1")
+        import torch
+
+        torch.set_num_threads(a.threads)
+    scenario = balance.SCENARIOS.get(preset.id) if preset else None
+    record = a.conflict or bool(scenario and scenario.record_conflict)
+    parts = balance.plan_study(cfg, axes, seeds, baselines=a.baselines)
     batches = plan_grid(cfg, axes, seeds, a.max_batch)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     n_runs = sum(len(b.runs) for b in batches)
+    extra = "".join(f" + {p.n_runs} single-task baseline runs" for p in parts if p.role == balance.ROLE_SINGLE)
     print(f"sweep: {n_runs} runs ({' x '.join(f'{len(v)} {k}' for k, v in axes.items()) or 'one setting'} x "
-          f"{len(seeds)} seeds) trained batched as {len(batches)} model(s) of up to {a.max_batch} runs",
-          file=sys.stderr)
-    with tqdm(total=sum(b.steps for b in batches), unit="step", file=sys.stderr) as bar:
-        def progress(p):
+          f"{len(seeds)} seeds) trained batched as {len(batches)} model(s) of up to {a.max_batch} runs{extra}"
+          + (", recording the gradient conflict at every step" if record else ""), file=sys.stderr)
+    rows: list[dict] = []
+    with tqdm(total=balance.study_size(parts)[1], unit="step", file=sys.stderr) as bar:
+        for p in balance.iter_study(parts, record_conflict=record, snapshots_per_epoch=1, max_batch=a.max_batch):
+            rows += p.new_rows
             bar.update(p.steps_done - bar.n)
-            bar.set_description(f"batch {p.batch + 1}/{p.n_batches}, runs done {p.runs_done}/{p.runs_total}")
-        df = run_grid(cfg, axes, seeds, max_batch=a.max_batch, on_progress=progress)
+            bar.set_description(f"{p.part} batch {p.grid.batch + 1}/{p.grid.n_batches}, runs done "
+                                f"{p.runs_done}/{p.runs_total}")
+    df = results_frame(rows)
+    if a.baselines:
+        df = balance.add_mtl_gain(df)
     df.to_csv(out / "results.csv", index=False)
     keys = [k for k in axes if k in df] + ["task"]
-    ok = df[df.status == "ok"]
-    print(ok.groupby(keys)["val_loss"].agg(["mean", "std", "min", "max"]).round(4).to_string())
+    ok = df[(df.status == "ok") & (df.role != balance.ROLE_SINGLE)]
+    cols = ["val_loss", "test_loss"] + (["mtl_gain", "mtl_gain_pct"] if a.baselines else [])
+    print(ok.groupby(keys)[cols].mean().round(4).to_string())
+    if a.baselines:
+        single = df[df.role == balance.ROLE_SINGLE].groupby("task")["test_loss"].mean()
+        print("single-task baselines, test loss: " + ", ".join(f"{k} {v:.4g}" for k, v in single.items()))
+    for v in balance.verdicts(df):
+        print(balance.summary_line(v))
     counts = run_counts(df)
     print(f"{counts['runs']} runs: {counts['diverged']} diverged, {counts['collapsed']} with a collapsed task "
           f"(excluded from nothing: see the status and collapsed columns of {out / 'results.csv'})", file=sys.stderr)
@@ -421,6 +448,13 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", help="a count (20 = seeds 0-19) or a range (100-119); default 10 or the preset's")
     p.add_argument("--first-seed", type=int, default=0, help="shift every seed by this much")
     p.add_argument("--max-batch", type=int, default=256, help="most runs trained at once in one batched model")
+    p.add_argument("--baselines", action="store_true", help="also train single-task baselines on the same data, "
+                   "seeds and budget; adds single_task_metric, mtl_gain and mtl_gain_pct to every row (gain: "
+                   "higher is better, AUC: MTL − single, MSE: single − MTL)")
+    p.add_argument("--conflict", action="store_true", help="record the gradient cosine between tasks before and "
+                   "after the weighting at every step (extra columns; on by itself for balance_conflict)")
+    p.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice; 1 is fastest for "
+                   "these small models on a shared CPU)")
     p = sub.add_parser("data", help="get a real dataset once: `data fetch census` downloads and caches it")
     dsub = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = dsub.add_parser("fetch", help="download a dataset's raw files and convert them into the local cache")

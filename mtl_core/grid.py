@@ -52,6 +52,8 @@ class GridProgress:
     n_batches: int
     snapshot: Snapshot | None  # the latest snapshot of the batch in progress
     new_rows: list[dict] = field(default_factory=list)  # result rows of runs that finished now
+    batch_cfg: ExperimentConfig | None = None  # the shared configuration of the batch in progress
+    batch_axes: dict[str, list[str]] = field(default_factory=dict)  # axis -> each run's value, in that batch
 
 
 def _text(cfg: ExperimentConfig, key: str) -> str:
@@ -101,35 +103,39 @@ def _diverged_rows(trainer: Trainer, batch: Batch, last: Snapshot, err: Divergen
 
 def iter_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, seeds: Sequence[int], *,
               max_batch: int = 256, snapshots_per_epoch: int = 1,
-              snapshot_interval_s: float | None = None) -> Iterator[GridProgress]:
-    """Train the grid batch by batch, yielding progress after every snapshot and when a batch ends."""
+              snapshot_interval_s: float | None = None, record_conflict: bool = False) -> Iterator[GridProgress]:
+    """Train the grid batch by batch, yielding progress after every snapshot and when a batch ends.
+    record_conflict: record the gradient cosine before and after the weighting at every step
+    (`Snapshot.conflict`, and run totals in the result rows)."""
     cfg = cfg.with_changes(**{"train.snapshots_per_epoch": snapshots_per_epoch})
     batches = plan_grid(cfg, axes, seeds, max_batch)
     runs_total, steps_total = sum(len(b.runs) for b in batches), sum(b.steps for b in batches)
     runs_done = steps_before = 0
     for i, batch in enumerate(batches):
-        trainer = Trainer(batch.cfg, batch.runs, snapshot_interval_s)
+        trainer = Trainer(batch.cfg, batch.runs, snapshot_interval_s, record_conflict)
         last = None
         try:
             for snap in trainer:
                 last = snap
                 if not snap.done:
                     yield GridProgress(runs_done, runs_total, steps_before + snap.step, steps_total, i,
-                                       len(batches), snap)
+                                       len(batches), snap, batch_cfg=batch.cfg, batch_axes=batch.axes)
             rows = result_rows(trainer.configs, last, batch.axes)
         except DivergenceError as err:
             rows = _diverged_rows(trainer, batch, last, err)
         runs_done += len(batch.runs)
         steps_before += batch.steps
-        yield GridProgress(runs_done, runs_total, steps_before, steps_total, i, len(batches), last, rows)
+        yield GridProgress(runs_done, runs_total, steps_before, steps_total, i, len(batches), last, rows,
+                           batch_cfg=batch.cfg, batch_axes=batch.axes)
 
 
 def run_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None = None,
              seeds: Sequence[int] = (0,), *, max_batch: int = 256,
-             on_progress: Callable[[GridProgress], None] | None = None) -> pd.DataFrame:
+             on_progress: Callable[[GridProgress], None] | None = None,
+             record_conflict: bool = False) -> pd.DataFrame:
     """Train the whole grid; one row per run and task (the records' results schema)."""
     rows: list[dict] = []
-    for progress in iter_grid(cfg, axes, seeds, max_batch=max_batch):
+    for progress in iter_grid(cfg, axes, seeds, max_batch=max_batch, record_conflict=record_conflict):
         rows += progress.new_rows
         if on_progress:
             on_progress(progress)

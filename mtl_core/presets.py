@@ -46,6 +46,13 @@ class Preset:
         return from_flat(self.config)
 
 
+def _registered(*ids: str) -> tuple[str, ...]:
+    """The weighting ids among `ids` that are registered (a scenario may name strategies added later)."""
+    from .weighting import WEIGHTINGS
+
+    return tuple(w for w in ids if w in WEIGHTINGS)
+
+
 TINY_FUNNEL = {"data": "funnel", "data.n_impressions": 300_000, "data.n_users": 2000, "data.n_items": 2000}
 
 PRESETS: dict[str, Preset] = {p.id: p for p in (
@@ -168,6 +175,69 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
          "train.batch_size": 1024, "train.lr": 0.002, "model": "mmoe"},
         axes={"model": ("single_task", "shared_bottom", "omoe", "mmoe", "cgc")}, seeds=(0, 1),
         expected_s=230.0),
+    # ---- the loss-balancing lab (section "balance"; what else each study trains: experiments/balance.py) ----
+    # Regimes chosen on seeds 0-2 and checked on seeds 10-17 (the loss-scale claim also on 20-27); strategies that
+    # are not registered are left out (`_registered`). expected_s: the page's study (with the static-weight grid,
+    # single-task baselines and, for conflict, its recording), 1 thread.
+    Preset(
+        "balance_loss_scale", "balance",
+        {"en": "Losses on different scales: task2's labels ×10", "zh": "损失尺度不同：task2 的标签 ×10"},
+        {"en": "Shared-Bottom on two related tasks (ρ = 0.5) where task2's labels are 10 times larger, so its "
+               "loss is 100 times larger. With equal weights task2 drives the shared layers and task1 ends well "
+               "behind its single-task baseline. Which strategies let both learn? Static weights trace the "
+               "trade-off; 3 seeds; change the scale with `--set data.label_scale_b=100`.",
+         "zh": "两个相关任务（ρ = 0.5）上的 Shared-Bottom，task2 的标签放大 10 倍，其损失因此大 100 倍。等权重时"
+               "task2 主导共享层，task1 明显落后于其单任务基线。哪些策略能让两个任务都学好？静态权重描出权衡曲线；"
+               "3 个种子；用 `--set data.label_scale_b=100` 改变尺度。"},
+        {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 4000,
+         "data.rho": 0.5, "data.label_scale_b": 10.0, "train.epochs": 15, "train.batch_size": 32, "train.lr": 0.003},
+        axes={"weighting": _registered("ew", "uw", "gradnorm", "dwa", "famo", "nash_mtl")},
+        seeds=(0, 1, 2), expected_s=40.0),
+    Preset(
+        "balance_conflict", "balance",
+        {"en": "Conflicting gradients: ρ = −0.9", "zh": "梯度冲突：ρ = −0.9"},
+        {"en": "Shared-Bottom with a small bottom (16 units) on anti-correlated tasks (ρ = −0.9, task2's labels "
+               "×3). The cosine between the two task gradients on the shared layers is recorded at every step, "
+               "before the strategy combines them, and after: the cosine between the step taken and each task's "
+               "gradient (below 0: the step makes that task worse). PCGrad, MGDA, CAGrad, Nash-MTL and friends "
+               "against equal weights, 3 seeds.",
+         "zh": "共享底层较小（16 个单元）的 Shared-Bottom，任务负相关（ρ = −0.9，task2 的标签 ×3）。每一步都记录"
+               "共享层上两个任务梯度的余弦：策略组合梯度之前，以及之后——实际更新方向与每个任务梯度的余弦（小于 0："
+               "这一步让该任务变差）。PCGrad、MGDA、CAGrad、Nash-MTL 等与等权重对比，3 个种子。"},
+        {"model": "shared_bottom", "model.bottom_units": (16,), "data.d": 20, "data.n_train": 3000,
+         "data.rho": -0.9, "data.label_scale_b": 3.0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
+        axes={"weighting": _registered("ew", "pcgrad", "mgda", "cagrad", "nash_mtl", "gradvac", "aligned_mtl")},
+        seeds=(0, 1, 2), expected_s=25.0),
+    Preset(
+        "balance_speed", "balance",
+        {"en": "Tasks learning at different speeds: one easy, one hard", "zh": "学习速度不同的任务：一易一难"},
+        {"en": "task1 is linear (m = 0), task2 has 10 sine terms (m_b = 10, c = 2): task1's loss falls within two "
+               "epochs, task2's keeps falling slowly. Watch the loss ratios L(t)/L(0) and the weights that react to "
+               "them: GradNorm raises the task whose ratio lags (task2), FAMO the task whose log-loss falls slowest "
+               "right now (task1, once it has plateaued), DWA looks at the last two epochs. 3 seeds.",
+         "zh": "task1 是线性的（m = 0），task2 有 10 个正弦项（m_b = 10，c = 2）：task1 的损失两轮内就降下来，task2 的"
+               "损失缓慢下降。观察损失比 L(t)/L(0) 以及对它作出反应的权重：GradNorm 提高损失比落后的任务（task2），"
+               "FAMO 提高当前对数损失下降最慢的任务（task1 进入平台期之后就是它），DWA 只看最近两轮。3 个种子。"},
+        {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 3000, "data.rho": 0.5,
+         "data.m": 0, "data.m_b": 10, "data.c": 2.0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
+        axes={"weighting": _registered("ew", "gradnorm", "dwa", "famo")}, seeds=(0, 1, 2), expected_s=15.0),
+    Preset(
+        "balance_seesaw", "balance",
+        {"en": "The seesaw map: architectures × weightings against single-task models",
+         "zh": "跷跷板图：结构 × 加权策略，对比单任务模型"},
+        {"en": "Shared-Bottom, MMoE and CGC, each with equal weights, UW and GradNorm, on 2,000 samples of two "
+               "related tasks (ρ = 0.5; task1 non-linear, task2 linear), 3 seeds. Every configuration is one point: "
+               "its MTL gain on task1 against its gain on task2, relative to single-task models trained on the "
+               "same data with the same budget. Up and right is better on both; the quadrants name negative "
+               "transfer, seesaw and both win.",
+         "zh": "Shared-Bottom、MMoE 与 CGC，分别配合等权重、UW 与 GradNorm，在两个相关任务（ρ = 0.5；task1 非线性，"
+               "task2 线性）的 2,000 个样本上训练，3 个种子。每种配置是一个点：相对于在同样数据、同样预算下训练的"
+               "单任务模型，它在 task1 上的 MTL 增益对比在 task2 上的增益。越靠右上越好；四个象限分别标出负迁移、"
+               "跷跷板与双赢。"},
+        {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 2000, "data.rho": 0.5,
+         "data.m_b": 0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
+        axes={"model": ("shared_bottom", "mmoe", "cgc"), "weighting": _registered("ew", "uw", "gradnorm")},
+        seeds=(0, 1, 2), expected_s=20.0),
 )}
 
 

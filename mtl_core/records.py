@@ -5,7 +5,11 @@ history  long format, one row per (snapshot, run, task, split): step, epoch, run
 summary  summary.json of one run: config, final val and test metrics per task, status, throughput.
 results  results.csv of a study, one row per (run, task): RESULT_COLUMNS plus one column per grid axis
          (named by its flat key, e.g. "data.rho"), carrying val and test metrics, the run's status
-         (ok / diverged, and the step) and whether the task collapsed to a constant prediction.
+         (ok / diverged, and the step) and whether the task collapsed to a constant prediction. Optional
+         columns, present when the study produced them: the recorded gradient conflict per run
+         (`CONFLICT_METRICS`, see `Trainer(record_conflict=True)`) and, for studies with single-task
+         baselines, `mtl_gain` per row (`mtl_core.experiments.balance.add_mtl_gain`); `role` (mtl, static or
+         single_task) and `step_ms` (time per step of the run's batch) in the balancing lab's studies.
 Every file carries SCHEMA_VERSION; `read_results` refuses another version or missing columns with a
 message naming them.
 """
@@ -18,13 +22,15 @@ import pandas as pd
 
 from .config import ExperimentConfig
 from .data import DATASETS
-from .engine.snapshot import Snapshot
+from .engine.snapshot import CONFLICT_METRICS, Snapshot
 
 SCHEMA_VERSION = 2
 RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "relatedness_param", "relatedness",
                   "task", "task_kind", "val_loss", "val_auc", "test_loss", "test_auc", "status", "diverged_step",
                   "collapsed", "label_pearson", "batch_runs", "samples_per_s", "elapsed_s")
 REQUIRED_RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "task", "val_loss", "status")
+# optional per-run columns (present when recorded): the gradient conflict of `Trainer(record_conflict=True)`
+OPTIONAL_RESULT_COLUMNS = (*CONFLICT_METRICS, "role", "step_ms", "single_task_metric", "mtl_gain", "mtl_gain_pct")
 HISTORY_COLUMNS = ("step", "epoch", "run", "seed", "task", "split", "loss", "auc", "weight")
 
 
@@ -123,6 +129,7 @@ def result_rows(configs: Sequence[ExperimentConfig], final: Snapshot, axes: Mapp
                        collapsed=bool(final.collapsed[r, t]),
                        label_pearson=_f(None if pearson is None else pearson[r]),
                        batch_runs=len(configs), samples_per_s=final.samples_per_s, elapsed_s=final.elapsed_s)
+            row.update({k: float(final.extra_metrics[k][r]) for k in CONFLICT_METRICS if k in final.extra_metrics})
             rows.append(row)
     return rows
 
@@ -132,8 +139,8 @@ def results_frame(rows: Sequence[dict]) -> pd.DataFrame:
     df = pd.DataFrame(list(rows))
     if df.empty:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    axes = [c for c in df.columns if c not in RESULT_COLUMNS]
-    return df[[c for c in RESULT_COLUMNS if c in df.columns] + axes]
+    axes = [c for c in df.columns if c not in RESULT_COLUMNS and c not in OPTIONAL_RESULT_COLUMNS]
+    return df[[c for c in (*RESULT_COLUMNS, *OPTIONAL_RESULT_COLUMNS) if c in df.columns] + axes]
 
 
 def read_results(source: str | IO) -> pd.DataFrame:
@@ -160,7 +167,7 @@ def read_results(source: str | IO) -> pd.DataFrame:
 def run_counts(df: pd.DataFrame) -> dict[str, int]:
     """How many runs (not rows) ended ok, diverged, or with a collapsed task."""
     keys = [c for c in ("data", "arch", "weighting", "seed") if c in df] + \
-        [c for c in df.columns if c not in RESULT_COLUMNS]
+        [c for c in df.columns if c not in RESULT_COLUMNS and c not in OPTIONAL_RESULT_COLUMNS]
     runs = df.groupby(keys, dropna=False).agg(status=("status", "first"), collapsed=("collapsed", "any"))
     return {"runs": len(runs), "diverged": int((runs["status"] == "diverged").sum()),
             "collapsed": int(runs["collapsed"].sum())}

@@ -13,6 +13,9 @@ state, and may differ in any per-run setting (`RunSpec.overrides`: data knobs, w
 hyper-parameters, learning rate). A run whose loss becomes NaN/inf is marked diverged and stops
 counting while the others go on; when every run has diverged, `DivergenceError` says which task, when,
 and what to try. Stopping = stopping iteration. Same config and seed -> same numbers on CPU.
+`record_conflict=True` also records the gradient cosine before and after the weighting's combination at
+every step (`Snapshot.conflict`; run totals in `extra_metrics`, see `CONFLICT_METRICS`); its cost is left
+out of the throughput.
 The pieces (stacked data and runs, optimiser, evaluation, snapshot) live in `mtl_core/engine/`.
 """
 from __future__ import annotations
@@ -29,8 +32,8 @@ from .data import DATASETS
 from .engine.data import StackedSplit
 from .engine.evaluate import Evaluation, evaluate
 from .engine.runs import RunSpec, run_configs
-from .engine.snapshot import DIVERGED, OK, Snapshot
-from .engine.stacked import StackedRuns
+from .engine.snapshot import CONFLICT_METRICS, DIVERGED, OK, Snapshot
+from .engine.stacked import StackedRuns, cpu_time
 from .params import ConfigError
 
 
@@ -70,7 +73,7 @@ class Trainer:
     """R stacked runs of one configuration: iterate it for snapshots, then ask for predictions."""
 
     def __init__(self, cfg: ExperimentConfig, runs: Sequence[RunSpec] | None = None,
-                 snapshot_interval_s: float | None = None):
+                 snapshot_interval_s: float | None = None, record_conflict: bool = False):
         cfg = validate(cfg)
         self.cfg, self.snapshot_interval_s = cfg, snapshot_interval_s
         self.configs = run_configs(cfg, list(runs) if runs else [RunSpec(cfg.train.seed)])
@@ -82,7 +85,7 @@ class Trainer:
         self.splits = {name: StackedSplit.of([getattr(d, name) for d in self.datasets], self.device)
                        for name in ("train", "val", "test")}
         self.entire_space = self.datasets[0].meta.get("entire_space_labels", {})
-        self.main = StackedRuns(self.configs, self.spec, self.device)
+        self.main = StackedRuns(self.configs, self.spec, self.device, record_conflict=record_conflict)
         self.baseline = (StackedRuns(self.configs, self.spec, self.device, arch="single_task", arch_params={},
                                      weighting="ew")
                          if cfg.train.baseline and cfg.model.id != "single_task" else None)
@@ -128,14 +131,24 @@ class Trainer:
         baseline_alive = alive.clone()
 
         t_start = time.perf_counter()
-        train_time, samples = 0.0, 0
+        train_time, train_cpu, samples = 0.0, 0.0, 0
         acc_loss, acc_w, acc_n = torch.zeros(R, T), torch.zeros(R, T), 0
         epoch_loss, epoch_n = torch.zeros(R, T), 0
         last_snap_t = time.perf_counter()
+        conflict_sum = np.zeros((4, R))  # running sums of cos_before, cos_before < 0, cos_after, cos_after < 0
+        conflict_n = 0
 
         def snapshot(step: int, epoch_end: bool, done: bool) -> Snapshot:
+            nonlocal conflict_n
             ev = self._evaluate(main, "val")
             extra = dict(ev.extra)
+            conflict = main.pop_conflict()
+            if conflict:
+                b, a = conflict["cos_before"], conflict["cos_after"]
+                conflict_sum[:] += np.stack([b.sum(1), (b < 0).sum(1), a.sum(1), (a < 0).sum(1)])
+                conflict_n += b.shape[1]
+            if conflict_n:
+                extra.update(zip(CONFLICT_METRICS, conflict_sum / conflict_n))
             if self.label_pearson is not None:  # measured task relatedness, per run
                 extra["label_pearson"] = self.label_pearson
             snap = Snapshot(
@@ -150,7 +163,7 @@ class Trainer:
                 status=np.where(alive.cpu().numpy(), OK, DIVERGED), diverged_step=diverged_step.copy(),
                 collapsed=ev.collapsed & alive.cpu().numpy()[:, None],  # a diverged run is not "collapsed"
                 weighting_state={k: v.detach().cpu().numpy() for k, v in main.weighting.state().items()},
-                extra_metrics=extra, trained_as=main.model.trained_as())
+                extra_metrics=extra, trained_as=main.model.trained_as(), conflict=conflict, train_cpu_s=train_cpu)
             if done:
                 test = self._evaluate(main, "test")
                 snap.test_loss, snap.test_auc = test.loss, test.auc
@@ -167,7 +180,7 @@ class Trainer:
         for epoch in range(tc.epochs):
             perm = torch.stack([torch.randperm(N, generator=g) for g in order_gens]).to(device)  # (R, N)
             for i in range(steps_per_epoch):
-                t0 = time.perf_counter()
+                t0, c0, recorded, recorded_cpu = time.perf_counter(), cpu_time(), main.record_s, main.record_cpu_s
                 batch = train_split.take(perm[:, i * B:(i + 1) * B])
                 losses, w = main.step(batch, step, epoch, alive)
                 finite = torch.isfinite(losses).all(1)  # (R,)
@@ -179,7 +192,8 @@ class Trainer:
                     baseline_alive &= torch.isfinite(b_losses).all(1)
                 if device.type == "cuda":
                     torch.cuda.synchronize()
-                train_time += time.perf_counter() - t0
+                train_time += time.perf_counter() - t0 - (main.record_s - recorded)
+                train_cpu += cpu_time() - c0 - (main.record_cpu_s - recorded_cpu)
                 samples += batch[0].shape[0] * batch[0].shape[1]
                 losses, w = losses.cpu(), w.cpu()
                 acc_loss += losses
@@ -213,11 +227,12 @@ class Trainer:
 
 
 def train(cfg: ExperimentConfig, runs: Sequence[RunSpec] | None = None,
-          snapshot_interval_s: float | None = None) -> Iterator[Snapshot]:
+          snapshot_interval_s: float | None = None, record_conflict: bool = False) -> Iterator[Snapshot]:
     """Train, yielding a Snapshot at step 0, `snapshots_per_epoch` times per epoch (or every
     `snapshot_interval_s` seconds if smaller) and at the end (which also evaluates the test split).
     Nothing is built before the first `next()`."""
-    yield from Trainer(cfg, runs, snapshot_interval_s)
+    yield from Trainer(cfg, runs, snapshot_interval_s, record_conflict)
 
 
-__all__ = ["train", "Trainer", "RunSpec", "Snapshot", "DivergenceError", "resolve_device", "available_devices"]
+__all__ = ["train", "Trainer", "RunSpec", "Snapshot", "DivergenceError", "resolve_device", "available_devices",
+           "CONFLICT_METRICS"]

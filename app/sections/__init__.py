@@ -42,6 +42,9 @@ PLAYGROUND_KEYS = ("data", "data.*", "model", "model.*", "weighting", "weighting
 SECTIONS: tuple[Section, ...] = (
     Section("playground", "explore", "nav.playground", ":material/science:", "playground", "playground/page.py",
             PLAYGROUND_KEYS, default=True),
+    Section("experiments", "explore", "nav.experiments", ":material/labs:", "experiments", "experiments/page.py",
+            ("exp.*",)),
+    Section("balance", "explore", "nav.balance", ":material/balance:", "balance", "balance/page.py", ("bal.*",)),
     Section("funnel", "explore", "nav.funnel", ":material/filter_alt:", "funnel", "funnel/page.py", ("funnel.*",)),
     Section("zoo", "reference", "nav.zoo", ":material/menu_book:", "zoo", "zoo/page.py"),
 )

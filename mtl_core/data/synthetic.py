@@ -5,6 +5,12 @@ KDD 2018, section 3.2. With u1 ⟂ u2 unit vectors, w1 = c·u1, w2 = c·(ρ·u1 
 x ~ N(0, I_d) and y_k = w_kᵀx + Σ_i sin(α_i·w_kᵀx + β_i) + ε_k, the cosine of (w1, w2) is ρ.
 The Pearson correlation of the labels is lower than ρ (the sin terms decorrelate), so we measure it.
 For T > 2 tasks, task k ≥ 2 uses its own orthogonal direction u_k: every task has cosine ρ with task 1.
+
+Three knobs of task 2 ("task B") provoke the training problems of the balancing lab; their defaults leave
+the data exactly as above. `label_scale_b` multiplies task B's labels (noise included), so its MSE is
+label_scale_b² times larger: a loss-scale imbalance. `m_b` gives task B its own number of sine terms (the
+first m_b of the draw; terms beyond m come from a second draw of the same seed) and `noise_b` its own noise
+level: one easy and one hard task, which learn at different speeds.
 """
 from __future__ import annotations
 
@@ -27,6 +33,12 @@ PARAMS = (
     Param("ab_seed", 0, "seed of the fixed alpha/beta draw", low=0, high=2**31 - 1, per_run=True),
     Param("noise", 0.1, "label noise standard deviation", low=0.0, high=10.0, step=0.01, per_run=True),
     Param("n_tasks", 2, "number of tasks", low=2, high=8),
+    Param("label_scale_b", 1.0, "multiplies the labels of task2 (its loss grows by the square): a loss-scale "
+          "imbalance", low=0.001, high=10000.0, per_run=True),
+    Param("m_b", -1, "number of sine terms of task2 (-1: the same as m): one easy and one hard task", low=-1,
+          high=50, per_run=True),
+    Param("noise_b", -1.0, "label noise standard deviation of task2 (-1: the same as noise)", low=-1.0, high=10.0,
+          step=0.01, per_run=True),
 )
 
 
@@ -56,8 +68,25 @@ def build(p: dict, seed: int) -> Dataset:
     n = p["n_train"] + p["n_val"] + p["n_test"]
     x = rng.standard_normal((n, d))
     z = x @ w.T  # (N, T)
-    y = z + np.sin(alpha[None, None, :] * z[..., None] + beta[None, None, :]).sum(-1)
-    y = y + p["noise"] * rng.standard_normal(y.shape)
+    m_b = p["m"] if p["m_b"] < 0 else p["m_b"]
+    if m_b == p["m"]:
+        y = z + np.sin(alpha[None, None, :] * z[..., None] + beta[None, None, :]).sum(-1)
+    else:  # task 2 ("B") with its own number of sine terms
+        if m_b > p["m"]:  # terms beyond m: a second draw, so the first m stay those of the other tasks
+            extra = np.random.default_rng([p["ab_seed"] if p["ab_mode"] == "fixed" else seed, 1])
+            alpha_b = np.concatenate([alpha, extra.standard_normal(m_b - p["m"])])
+            beta_b = np.concatenate([beta, extra.standard_normal(m_b - p["m"])])
+        else:
+            alpha_b, beta_b = alpha[:m_b], beta[:m_b]
+        y = z + np.sin(alpha[None, None, :] * z[..., None] + beta[None, None, :]).sum(-1)
+        y[:, 1] = z[:, 1] + np.sin(alpha_b[None, :] * z[:, 1, None] + beta_b[None, :]).sum(-1)
+    eps = rng.standard_normal(y.shape)
+    noise = np.full(T, p["noise"])
+    if p["noise_b"] >= 0:
+        noise[1] = p["noise_b"]
+    y = y + noise * eps
+    if p["label_scale_b"] != 1.0:
+        y[:, 1] *= p["label_scale_b"]
     tasks = spec(p).tasks
     xt, yt = torch.from_numpy(x).float(), torch.from_numpy(y).float()
     empty_cat = torch.zeros((n, 0), dtype=torch.long)

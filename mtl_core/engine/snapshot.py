@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 OK, DIVERGED = "ok", "diverged"
+# run totals of the recorded gradient conflict (Snapshot.extra_metrics, (R,) each, and results.csv columns):
+# mean cosine between task gradients, share of steps where it is < 0, and the same for the applied update
+CONFLICT_METRICS = ("cos_before_mean", "conflict_share", "cos_after_mean", "conflict_share_after")
 
 
 @dataclass
@@ -42,6 +45,12 @@ class Snapshot:
     test_auc: np.ndarray | None = None
     baseline_test_loss: np.ndarray | None = None
     baseline_test_auc: np.ndarray | None = None
+    # per-step gradient conflict since the previous snapshot (only when the trainer records it): "step" (S,),
+    # "cos_before" (R, S) the smallest cosine between task gradients on the shared parameters, "cos_after"
+    # (R, S) the smallest cosine between the gradient the weighting applied and a task's gradient
+    conflict: dict[str, np.ndarray] = field(default_factory=dict)
+    train_cpu_s: float = 0.0  # CPU seconds of the optimisation steps so far (engine.stacked.cpu_time; evaluation
+    #                           and conflict recording excluded): compares strategies' costs on a shared CPU
 
     @property
     def n_runs(self) -> int:

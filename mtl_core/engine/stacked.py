@@ -3,10 +3,20 @@
 Every parameter is a (R, ...) tensor; the model is evaluated with `torch.func.vmap` over
 `functional_call` (R = 1 skips vmap: same math, less overhead). The total loss is a sum over runs and
 the optimisers are elementwise, so runs never influence each other.
+
+With `record_conflict`, every step also records, per run, the cosine of the task gradients on the shared
+parameters BEFORE the weighting combines them (the smallest over pairs of tasks) and AFTER: the smallest
+cosine between the gradient actually applied to the shared parameters (what `weighting.backward` left in
+their `.grad`: Σ w_k g_k for loss-based strategies, the projected / min-norm / bargained combination for
+gradient-based ones) and each task's own gradient. After < 0 means the step goes uphill, to first order,
+for some task. It costs one extra backward pass per task; its time is kept apart (`record_s`) so that
+throughput and time per step stay those of the strategy alone.
 """
 from __future__ import annotations
 
 from typing import Sequence
+
+import time
 
 import numpy as np
 import torch
@@ -23,6 +33,13 @@ from .data import StackedSplit
 from .optim import StackedOptimizer
 
 
+def cpu_time() -> float:
+    """CPU seconds of the work torch does for this thread: the thread's own time when torch runs on one
+    thread (other sessions of a server do not count), the process's otherwise. Unlike wall time it barely
+    moves when other programs share the CPU, so it compares strategies' costs on a busy machine."""
+    return time.thread_time() if torch.get_num_threads() == 1 else time.process_time()
+
+
 def _with_run_axis(out: ModelOutput) -> ModelOutput:
     """(B, ...) outputs of a lone run -> (1, B, ...), the shape a batch of runs has."""
     def add(d):
@@ -34,7 +51,8 @@ class StackedRuns:
     """Parameters, optimiser and weighting of R runs of one architecture (run r: configs[r])."""
 
     def __init__(self, configs: Sequence[ExperimentConfig], spec: DatasetSpec, device: torch.device,
-                 arch: str | None = None, arch_params: dict | None = None, weighting: str | None = None):
+                 arch: str | None = None, arch_params: dict | None = None, weighting: str | None = None,
+                 record_conflict: bool = False):
         cfg = configs[0]
         arch = arch or cfg.model.id
         arch_params = dict(cfg.model.params) if arch_params is None else arch_params
@@ -61,6 +79,9 @@ class StackedRuns:
         self.n_runs = len(seeds)
         self.has_penalty = self.model.penalty(self.model(*self._probe_inputs(spec, device))) is not None
         self._vmapped = vmap(self._run_one)
+        self.record_conflict = bool(record_conflict) and bool(self.shared)
+        self.record_s = self.record_cpu_s = 0.0  # wall / CPU seconds spent recording conflict (not the strategy's)
+        self._conflict: list[tuple[int, torch.Tensor, torch.Tensor]] = []  # (step, before (R,), after (R,))
 
     @staticmethod
     def _probe_inputs(spec: DatasetSpec, device):
@@ -95,11 +116,50 @@ class StackedRuns:
         ctx = StepContext(step=step, epoch=epoch, params=self.params, shared=self.shared,
                           last_shared=self.last_shared, outputs=out, shared_rep=raw.extras.get(SHARED_REP),
                           penalty=penalty)
+        grads = self._task_grads(losses) if self.record_conflict else None
         self.opt.zero_grad()
         w = self.weighting.backward(losses, ctx)
+        if grads is not None:
+            self._record(step, grads)
         self.opt.step()
         self.weighting.after_step()
+        if self.weighting.needs_post_step_losses:  # FAMO: the same batch under the updated parameters
+            with torch.no_grad():
+                self.weighting.after_step_losses(self.forward(*batch)[0])
         return losses.detach(), w
+
+    # -- gradient conflict, before and after the weighting's combination --------------------------
+    def _task_grads(self, losses: torch.Tensor) -> torch.Tensor:
+        t0, c0 = time.perf_counter(), cpu_time()
+        g = task_gradients(losses, [self.params[n] for n in self.shared]).detach()  # (R, T, P)
+        self.record_s += time.perf_counter() - t0
+        self.record_cpu_s += cpu_time() - c0
+        return g
+
+    @torch.no_grad()
+    def _record(self, step: int, grads: torch.Tensor) -> None:
+        t0, c0 = time.perf_counter(), cpu_time()
+        R, T, _ = grads.shape
+        applied = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).reshape(R, -1)
+                             for p in (self.params[n] for n in self.shared)], 1)  # (R, P)
+        cos = cosine_matrix(grads)  # (R, T, T)
+        iu = torch.triu_indices(T, T, 1, device=cos.device)
+        before = cos[:, iu[0], iu[1]].min(1).values  # (R,) the most conflicting pair
+        unit = applied / applied.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        g_unit = grads / grads.norm(dim=2, keepdim=True).clamp_min(1e-12)
+        after = (g_unit @ unit[:, :, None])[:, :, 0].min(1).values  # (R,) the task the step helps least
+        self._conflict.append((step, before.cpu(), after.cpu()))
+        self.record_s += time.perf_counter() - t0
+        self.record_cpu_s += cpu_time() - c0
+
+    def pop_conflict(self) -> dict[str, np.ndarray]:
+        """The per-step cosines recorded since the last call: step (S,), cos_before and cos_after (R, S)."""
+        if not self._conflict:
+            return {}
+        steps, before, after = zip(*self._conflict)
+        self._conflict = []
+        return {"step": np.array(steps), "cos_before": torch.stack(before, 1).numpy(),
+                "cos_after": torch.stack(after, 1).numpy()}
 
     # -- evaluation ----------------------------------------------------------------------------
     @torch.no_grad()

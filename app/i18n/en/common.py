@@ -3,6 +3,7 @@
 STRINGS: dict[str, str] = {
     "app.title": "MTL Explorer",
     "nav.playground": "Playground",
+    "nav.experiments": "Experiments",
     "nav.zoo": "Model zoo",
     "lang.label": "Language",
     "status.idle": "Ready",

@@ -7,4 +7,10 @@ PARTS: dict[str, dict[str, str]] = {"common": common.STRINGS, "figures": figures
 from . import funnel  # noqa: E402  (the funnel explorer's own part)
 
 PARTS["funnel"] = funnel.STRINGS
+from . import experiments  # noqa: E402  (the Experiments section's own part)
+
+PARTS["experiments"] = experiments.STRINGS
+from . import balance  # noqa: E402  (the balancing lab's own part)
+
+PARTS["balance"] = balance.STRINGS
 STRINGS: dict[str, str] = {k: v for part in PARTS.values() for k, v in part.items()}

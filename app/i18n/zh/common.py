@@ -3,6 +3,7 @@
 STRINGS: dict[str, str] = {
     "app.title": "MTL Explorer 多任务学习探索",
     "nav.playground": "训练场",
+    "nav.experiments": "实验",
     "nav.zoo": "模型库",
     "lang.label": "语言",
     "status.idle": "就绪",
