@@ -4,14 +4,7 @@ registry (`app/sections/__init__.py`). Run with `streamlit run app/main.py` afte
 Each section is a folder under app/sections/ (not app/pages/: Streamlit would treat a "pages" folder as
 a legacy multi-page app when a page URL is opened directly, bypassing this frame).
 """
-import sys
-from pathlib import Path
-
 import streamlit as st
-
-# `streamlit run app/main.py` puts app/ on sys.path, not the repository: import this tree's `app` and
-# `mtl_core` even when another checkout is the one pip-installed.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.i18n import LANG_NAMES, t
 from app.sections import GROUPS, SECTIONS
