@@ -13,12 +13,12 @@ MEASURED_CSV = Path(__file__).resolve().parent / "measured.csv"
 STRATEGIES = "ew,uw,gradnorm,dwa,rlw,pcgrad,mgda,cagrad,nash_mtl,famo,gradvac,imtl,aligned_mtl,db_mtl,metabalance"
 COMMANDS = {
     "balance_loss_scale": f"python -m mtl_core sweep --preset balance_loss_scale --weightings {STRATEGIES} "
-                          "--seeds 5 --baselines --threads 1 --out runs/loss_scale",
+                          "--seeds 10-14 --baselines --threads 1 --out runs/loss_scale",
     "balance_conflict": f"python -m mtl_core sweep --preset balance_conflict --weightings {STRATEGIES} "
-                        "--seeds 5 --baselines --threads 1 --out runs/conflict",
+                        "--seeds 10-14 --baselines --threads 1 --out runs/conflict",
     "balance_speed": f"python -m mtl_core sweep --preset balance_speed --weightings {STRATEGIES} "
-                     "--seeds 5 --baselines --threads 1 --out runs/speed",
-    "balance_seesaw": "python -m mtl_core sweep --preset balance_seesaw --seeds 5 --baselines --threads 1 "
+                     "--seeds 10-14 --baselines --threads 1 --out runs/speed",
+    "balance_seesaw": "python -m mtl_core sweep --preset balance_seesaw --seeds 10-14 --baselines --threads 1 "
                       "--out runs/seesaw",
 }
 

@@ -151,7 +151,8 @@ def results() -> None:
     names = short_names()
     df = record.results()
     st.subheader(t("bal.results_title"), divider="gray")
-    done = 0 if df.empty else df[["arch", "weighting", "seed", "role"]].drop_duplicates().shape[0]
+    # one row per (run, task); static-weight runs differ only in their weights, so count rows, not keys
+    done = 0 if df.empty else len(df) // df["task"].nunique()
     st.caption(t("bal.results_of", runs=done, s=ran.get("elapsed", 0.0),
                  status=t("status." + ran.get("status", "finished"))))
     if df.empty:
