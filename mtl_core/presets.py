@@ -238,6 +238,24 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
          "data.m_b": 0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
         axes={"model": ("shared_bottom", "mmoe", "cgc"), "weighting": _registered("ew", "uw", "gradnorm")},
         seeds=(0, 1, 2), expected_s=20.0),
+    # ---- lessons ----
+    # Presets only the lessons (lessons/<lang>/) open. lesson_sharing: the balancing lab's seesaw data (ρ = 0.5,
+    # task1 non-linear, task2 linear, 2,000 samples) with the single-task baseline as one of the architectures,
+    # so the Playground's study shows every way of sharing against "no sharing" on the same draws.
+    Preset(
+        "lesson_sharing", "playground",
+        {"en": "Ways to share: single-task, Shared-Bottom, Cross-Stitch, asymmetric sharing",
+         "zh": "共享的方式：单任务、Shared-Bottom、Cross-Stitch、非对称共享"},
+        {"en": "The seesaw data of the balancing lab (ρ = 0.5; task1 non-linear, task2 linear; 2,000 samples): "
+               "separate single-task networks, one shared bottom, two columns mixed by a learned cross-stitch "
+               "matrix, and asymmetric sharing (task2 also reads task1's bottom) × 3 seeds, 10 epochs.",
+         "zh": "与损失平衡实验室相同的跷跷板数据（ρ = 0.5；task1 非线性，task2 线性；2,000 个样本）：各自独立的单任务"
+               "网络、一个共享底层、由可学习的十字绣矩阵混合的两列网络，以及非对称共享（task2 同时读取 task1 的底层）"
+               "× 3 个种子，训练 10 轮。"},
+        {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 2000, "data.rho": 0.5,
+         "data.m_b": 0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
+        axes={"model": ("single_task", "shared_bottom", "cross_stitch", "asymmetric")}, seeds=(0, 1, 2),
+        expected_s=20.0),
 )}
 
 

@@ -40,6 +40,7 @@ PLAYGROUND_KEYS = ("data", "data.*", "model", "model.*", "weighting", "weighting
                    "classroom", "hide")
 
 SECTIONS: tuple[Section, ...] = (
+    Section("lessons", "learn", "nav.lessons", ":material/school:", "lessons", "lessons/page.py", ("lesson",)),
     Section("playground", "explore", "nav.playground", ":material/science:", "playground", "playground/page.py",
             PLAYGROUND_KEYS, default=True),
     Section("experiments", "explore", "nav.experiments", ":material/labs:", "experiments", "experiments/page.py",

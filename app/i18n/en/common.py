@@ -5,6 +5,7 @@ STRINGS: dict[str, str] = {
     "nav.playground": "Playground",
     "nav.experiments": "Experiments",
     "nav.zoo": "Model zoo",
+    "nav.lessons": "Lessons",
     "lang.label": "Language",
     "status.idle": "Ready",
     "status.running": "Training",

@@ -13,4 +13,7 @@ PARTS["experiments"] = experiments.STRINGS
 from . import balance  # noqa: E402  (the balancing lab's own part)
 
 PARTS["balance"] = balance.STRINGS
+from . import lessons  # noqa: E402  (the Lessons section's own part)
+
+PARTS["lessons"] = lessons.STRINGS
 STRINGS: dict[str, str] = {k: v for part in PARTS.values() for k, v in part.items()}

@@ -5,6 +5,7 @@ STRINGS: dict[str, str] = {
     "nav.playground": "训练场",
     "nav.experiments": "实验",
     "nav.zoo": "模型库",
+    "nav.lessons": "课程",
     "lang.label": "语言",
     "status.idle": "就绪",
     "status.running": "训练中",

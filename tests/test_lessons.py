@@ -1,0 +1,384 @@
+"""The Lessons: every lesson file parses in both languages with the same structure, questions and answers; every
+preset it names exists and validates; every Run-it link opens a registered section with that preset; every
+diagram and every "show the code" object exists; the interactive pieces' maths; claims checked against the
+balancing lab's shipped measurements; and the page itself through AppTest in both languages."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.sections import BY_ID, BY_PATH
+from app.sections.lessons.content import (ASSETS_DIR, LANGS, LessonError, link_terms, load_glossary, load_lessons,
+                                          parse_body, parse_lesson, resolve_object)
+from app.sections.lessons.interactive import (CATALOGUE, fit_wce_logit, rank, scores, simulate_impressions,
+                                              wce_odds)
+from app.sections.lessons.links import run_href
+from app.ui.code import source_of
+from mtl_core.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIN = str(ROOT / "app" / "main.py")
+LESSONS = {lang: load_lessons(lang) for lang in LANGS}
+GLOSSARY = {lang: load_glossary(lang) for lang in LANGS}
+ALL = [lesson for lang in LANGS for lesson in LESSONS[lang]]
+
+
+# ---- files and structure ------------------------------------------------------------------------------------
+def test_there_are_nine_numbered_lessons_in_each_language():
+    for lang in LANGS:
+        assert [lesson.number for lesson in LESSONS[lang]] == list(range(1, 10)), lang
+
+
+@pytest.mark.parametrize("lesson", ALL, ids=lambda x: f"{x.lang}/{x.id}")
+def test_every_lesson_has_text_questions_and_a_predict_block_per_question(lesson):
+    assert lesson.title and lesson.summary and 1 <= lesson.minutes <= 30
+    assert len(lesson.questions) >= 1
+    assert sum(len(b.text) for b in lesson.blocks if b.kind == "text") > (600 if lesson.lang == "en" else 250)
+    for q in lesson.questions:
+        reveal = next(b for b in lesson.blocks if b.kind == "predict" and b.arg == q.id)
+        assert len(reveal.text) > (150 if lesson.lang == "en" else 60), f"{lesson.id}/{q.id}: the reveal must say what happened and why"
+        assert q.is_correct(q.answer if q.kind == "choice" else sum(q.answer) / 2)
+
+
+def test_both_languages_have_the_same_lessons_questions_answers_and_blocks():
+    for en, zh in zip(LESSONS["en"], LESSONS["zh"], strict=True):
+        assert en.id == zh.id
+        assert [q.key for q in en.questions] == [q.key for q in zh.questions], en.id
+        assert [b.signature for b in en.blocks if b.kind != "text"] == \
+               [b.signature for b in zh.blocks if b.kind != "text"], en.id
+        assert (en.presets, en.glossary, en.minutes) == (zh.presets, zh.glossary, zh.minutes), en.id
+        assert en.terms_used() == zh.terms_used(), en.id
+        assert en.title != zh.title and en.summary != zh.summary, f"{en.id}: the Chinese version is not translated"
+        for a, b in zip(en.questions, zh.questions):
+            assert a.prompt != b.prompt and (a.kind == "slider" or a.choices != b.choices or
+                                             all(c.isascii() for c in a.choices)), (en.id, a.id)
+
+
+def test_chinese_lessons_are_written_in_chinese():
+    for lesson in LESSONS["zh"]:
+        text = "".join(b.text for b in lesson.blocks)
+        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        assert han > 300, f"{lesson.id}: only {han} Chinese characters"
+
+
+def test_glossaries_match_and_every_term_a_lesson_uses_exists():
+    en, zh = GLOSSARY["en"], GLOSSARY["zh"]
+    assert set(en) == set(zh) and len(en) >= 20
+    for tid in en:
+        assert en[tid].lesson == zh[tid].lesson and en[tid].name and zh[tid].definition
+        assert en[tid].lesson in range(1, 10)
+    for lesson in ALL:
+        missing = (lesson.terms_used() | set(lesson.glossary)) - set(GLOSSARY[lesson.lang])
+        assert not missing, f"{lesson.lang}/{lesson.id}: {missing}"
+    required = {"seesaw", "negative-transfer", "expert", "gate", "tower", "sample-selection-bias", "data-sparsity",
+                "pareto-front"}
+    assert required <= set(en)
+
+
+def test_every_glossary_term_is_explained_in_the_lesson_it_points_to():
+    by_number = {lesson.number: lesson for lesson in LESSONS["en"]}
+    for term in GLOSSARY["en"].values():
+        lesson = by_number[term.lesson]
+        assert term.id in lesson.terms_used() | set(lesson.glossary), (term.id, term.lesson)
+
+
+def test_glossary_links_point_at_anchors_and_unknown_terms_stay_plain():
+    g = GLOSSARY["en"]
+    assert link_terms("a [[seesaw]] here", g) == f"a [{g['seesaw'].name}](#gl-seesaw) here"
+    assert link_terms("[[gate|gates]]", g) == "[gates](#gl-gate)"
+    assert link_terms("[[nope]]", g) == "nope"
+
+
+# ---- presets, links, diagrams, code ------------------------------------------------------------------------
+@pytest.mark.parametrize("lesson", LESSONS["en"], ids=lambda x: x.id)
+def test_every_preset_a_lesson_names_exists_validates_and_is_used(lesson):
+    assert set(lesson.run_presets()) <= set(lesson.presets), lesson.id
+    for pid in lesson.presets:
+        assert pid in PRESETS, f"{lesson.id}: unknown preset {pid}"
+        PRESETS[pid].experiment()  # raises ConfigError when invalid
+        assert pid in lesson.run_presets(), f"{lesson.id}: preset {pid} is listed but no Run-it button opens it"
+
+
+@pytest.mark.parametrize("lesson", ALL, ids=lambda x: f"{x.lang}/{x.id}")
+def test_every_run_link_opens_the_section_that_owns_the_preset(lesson):
+    for pid in lesson.run_presets():
+        href = run_href(pid, lesson.lang)
+        assert href is not None, f"{pid}: its section {PRESETS[pid].section!r} is not registered"
+        query = {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}
+        assert query == {"page": query["page"], "preset": pid, "lang": lesson.lang}
+        assert BY_PATH[query["page"]].id == PRESETS[pid].section
+
+
+def test_a_preset_of_an_unregistered_section_gives_no_link():
+    assert run_href("no_such_preset", "en") is None
+
+
+@pytest.mark.parametrize("lesson", LESSONS["en"], ids=lambda x: x.id)
+def test_every_diagram_exists_and_is_an_svg(lesson):
+    for b in lesson.blocks:
+        if b.kind == "figure":
+            path = ASSETS_DIR / b.arg
+            assert path.is_file(), b.arg
+            assert path.read_text(encoding="utf-8").lstrip().startswith("<svg"), b.arg
+
+
+@pytest.mark.parametrize("lesson", LESSONS["en"], ids=lambda x: x.id)
+def test_the_code_panel_finds_every_object_a_lesson_names(lesson):
+    assert lesson.code_objects() or lesson.number == 9
+    for dotted in lesson.code_objects():
+        obj = resolve_object(dotted)
+        src = source_of(obj)
+        name = dotted.rsplit(".", 1)[-1]
+        assert src.name == dotted and src.path.startswith("mtl_core/")
+        assert f"class {name}" in src.text or f"def {name}" in src.text
+
+
+def test_the_lessons_teach_the_weightings_and_models_the_course_promises():
+    shown = {d.rsplit(".", 1)[-1] for lesson in LESSONS["en"] for d in lesson.code_objects()}
+    for name in ("SharedBottom", "MMoE", "OMoE", "CGC", "CrossStitch", "AsymmetricSharing", "UncertaintyWeighting",
+                 "GradNorm", "FAMO", "PCGrad", "MGDA", "NashMTL", "ESMM", "AITM"):
+        assert name in shown, name
+
+
+# ---- the parser refuses malformed lessons ---------------------------------------------------------------------
+def _write(tmp_path, text, name="01-x.md"):
+    (tmp_path / "en").mkdir(exist_ok=True)
+    path = tmp_path / "en" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = ('+++\ntitle = "t"\nsummary = "s"\nminutes = 3\n[[questions]]\nid = "q"\nprompt = "p"\n'
+        'choices = ["a", "b"]\nanswer = 1\n+++\nHello\n::: predict q\nwhy\n:::\n')
+
+
+def test_a_well_formed_lesson_parses(tmp_path):
+    lesson = parse_lesson(_write(tmp_path, GOOD), "en")
+    assert [b.kind for b in lesson.blocks] == ["text", "predict"] and lesson.question("q").answer == 1
+
+
+@pytest.mark.parametrize("text, needle", [
+    (GOOD.replace("answer = 1", "answer = 5"), "answer index"),
+    (GOOD.replace("::: predict q\nwhy\n:::\n", "no predict\n"), "predict block"),
+    (GOOD.replace("why\n:::\n", "why\n"), "not closed"),
+    (GOOD.replace("Hello", "::: dance now"), "unknown directive"),
+    (GOOD.replace("Hello", "::: widget nope"), "unknown widget"),
+    (GOOD.replace('minutes = 3\n', ''), "minutes"),
+    (GOOD[4:], "+++"),
+    (GOOD.replace('choices = ["a", "b"]\nanswer = 1', 'kind = "slider"\nanswer = [2.0, 3.0]'), "slider"),
+])
+def test_malformed_lessons_are_refused_with_a_reason(tmp_path, text, needle):
+    with pytest.raises(LessonError, match=None) as err:
+        parse_lesson(_write(tmp_path, text), "en")
+    assert needle in str(err.value)
+
+
+def test_a_bad_file_name_is_refused(tmp_path):
+    with pytest.raises(LessonError):
+        parse_lesson(_write(tmp_path, GOOD, "intro.md"), "en")
+
+
+def test_body_directives():
+    blocks = parse_body("a\n::: figure f.svg | cap\n::: code x.y\n::: run p\nb\n::: predict q p2\nr\n:::\n")
+    assert [(b.kind, b.arg, b.preset) for b in blocks] == [
+        ("text", "", None), ("figure", "f.svg", None), ("code", "x.y", None), ("run", "p", None), ("text", "", None),
+        ("predict", "q", "p2")]
+    assert blocks[1].text == "cap" and blocks[-1].text == "r"
+
+
+# ---- interactive maths -------------------------------------------------------------------------------------
+def _item(id_):
+    return next(it for it in CATALOGUE if it.id == id_)
+
+
+def test_fusion_order_changes_with_the_weights():
+    by_ctr = [it.id for it in rank(CATALOGUE, (1, 0, 0))]
+    assert by_ctr == [it.id for it in sorted(CATALOGUE, key=lambda it: -it.pctr)]
+    with_watch = [it.id for it in rank(CATALOGUE, (1, 0, 1))]
+    assert with_watch != by_ctr
+    assert with_watch == [it.id for it in sorted(CATALOGUE, key=lambda it: -(it.pctr * it.watch))]
+
+
+def test_lesson_9_claims_hold_for_the_ranking():
+    lesson = next(x for x in LESSONS["en"] if x.number == 9)
+    # q "watch": pCTR × watch puts the documentary first (0.06 × 240 = 14.4 beats 0.15 × 70 = 10.5, ...)
+    q = lesson.question("watch")
+    assert "documentary" in q.choices[q.answer].lower()
+    assert rank(CATALOGUE, (1, 0, 1))[0].id == "documentary" and rank(CATALOGUE, (1, 0, 1))[-1].id == "clickbait"
+    # q "sum": in the mean-normalised sum the clickbait clip is second
+    q = lesson.question("sum")
+    assert q.choices[q.answer] == "Second"
+    order = [it.id for it in rank(CATALOGUE, (1, 0, 1), "sum")]
+    assert order.index("clickbait") == 1
+    mean_ctr = np.mean([it.pctr for it in CATALOGUE])
+    mean_watch = np.mean([it.watch for it in CATALOGUE])
+    c = _item("clickbait")
+    assert scores(CATALOGUE, (1, 0, 1), "sum")[CATALOGUE.index(c)] == pytest.approx(
+        c.pctr / mean_ctr + c.watch / mean_watch)
+    assert c.pctr / mean_ctr + c.watch / mean_watch == pytest.approx(1.95, abs=0.01)
+
+
+def test_fusion_product_is_the_weighted_geometric_form_and_rejects_bad_input():
+    s = scores(CATALOGUE, (0.5, 2.0, 1.0))
+    for it, v in zip(CATALOGUE, s):
+        assert v == pytest.approx(it.pctr ** 0.5 * it.plike ** 2 * it.watch)
+    with pytest.raises(ValueError):
+        scores(CATALOGUE, (1, 1), "product")
+    with pytest.raises(ValueError):
+        scores(CATALOGUE, (1, 1, 1), "max")
+
+
+def test_weighted_cross_entropy_closed_form_matches_a_numerical_fit():
+    clicked, watch = simulate_impressions(0.05, 60.0, n=20_000, seed=3)
+    z_closed = fit_wce_logit(clicked, watch)
+    z = 0.0  # gradient descent on the weighted BCE of one constant logit
+    w_pos, n_neg = watch[clicked > 0].sum(), (clicked == 0).sum()
+    for _ in range(5000):
+        p = 1 / (1 + math.exp(-z))
+        grad = (-w_pos * (1 - p) + n_neg * p) / len(clicked)
+        z -= 2.0 * grad
+    assert z == pytest.approx(z_closed, abs=1e-4)
+    assert math.exp(z_closed) == pytest.approx(wce_odds(0.05, 60.0), rel=0.1)
+    assert math.exp(z_closed) == pytest.approx(0.05 * 60.0, rel=0.15)  # ≈ expected watch time per impression
+
+
+def test_lesson_1_numbers_come_from_the_widget():
+    clicked, watch = simulate_impressions(0.05, 60.0)  # the widget's defaults
+    assert f"{math.exp(fit_wce_logit(clicked, watch)):.2f}" == "3.32"
+    assert f"{wce_odds(0.05, 60.0):.2f}" == "3.16" and f"{wce_odds(0.4, 60.0):.0f}" == "40"
+
+
+# ---- claims checked against the balancing lab's shipped measurements -------------------------------------------
+MEASURED = ROOT / "app" / "sections" / "balance" / "measured.csv"
+
+
+def _measured(scenario: str) -> pd.DataFrame:
+    if not MEASURED.is_file():
+        pytest.skip("the balancing lab's measured.csv is not there")
+    df = pd.read_csv(MEASURED)
+    part = df[(df.scenario == scenario) & (df.role == "mtl")]
+    if part.empty:
+        pytest.skip(f"no measured rows for {scenario}")
+    return part
+
+
+def test_lessons_1_and_4_seesaw_claims_hold_in_the_measured_runs():
+    df = _measured("balance_seesaw")
+    gain = df[df.weighting == "ew"].pivot_table(index=["arch", "seed"], columns="task", values="mtl_gain_pct")
+    assert (gain.loc["shared_bottom", "task2"] < 0).all()  # lesson 1: Shared-Bottom loses task2 on every seed
+    assert (gain.loc["mmoe", "task1"] > 0).all() and (gain.loc["mmoe", "task2"] < 0).all()  # MMoE seesaws
+    assert (gain.loc["cgc", "task1"] > 0).all() and abs(gain.loc["cgc", "task2"].mean()) < 5  # CGC holds task2
+
+
+def test_lesson_6_loss_scale_claim_holds_in_the_measured_runs():
+    df = _measured("balance_loss_scale")
+    t1 = df[df.task == "task1"].pivot_table(index="seed", columns="weighting", values="test_loss")
+    single = df[df.task == "task1"].single_task_metric.mean()
+    assert (t1.uw < t1.ew).all()  # UW helps on every seed ...
+    assert t1.uw.mean() > 1.2 * single  # ... but stays clearly behind the single-task model
+    assert t1.famo.mean() < 1.15 * single and t1.nash_mtl.mean() < single * 1.15
+
+
+def test_lesson_7_conflict_claims_hold_in_the_measured_runs():
+    df = _measured("balance_conflict")
+    by = df.groupby("weighting")
+    assert 0.4 <= by.conflict_share.mean()["ew"] <= 0.6
+    assert (df[df.weighting == "pcgrad"].conflict_share_after == 0).all()
+    loss = df.pivot_table(index="seed", columns=["weighting", "task"], values="test_loss")
+    for task in ("task1", "task2"):  # PCGrad's final losses within one sd of EW's
+        ew, pc = loss[("ew", task)], loss[("pcgrad", task)]
+        assert abs(pc.mean() - ew.mean()) < ew.std()
+
+
+# ---- the page ------------------------------------------------------------------------------------------------
+def lessons_page(**query):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(MAIN, default_timeout=120)
+    at.query_params.update({"page": "lessons", **query})
+    return at.run()
+
+
+def _link_urls(at) -> list[str]:
+    return [el.proto.url for el in at.get("link_button")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lesson_renders_in_both_languages(lang):
+    at = lessons_page(lang=lang, lesson="1")
+    for lesson in LESSONS[lang]:
+        at.radio(key="lessons.w:lesson").set_value(lesson.number).run()
+        assert not at.exception, (lesson.id, [e.value for e in at.exception])
+        assert not at.error, (lesson.id, [e.value for e in at.error])
+        assert at.title[0].value == f"{lesson.number}. {lesson.title}"
+        assert at.query_params["lesson"] == str(lesson.number)
+        expanders = [e.label for e in at.expander]
+        assert len([e for e in expanders if "`" in e]) == len(lesson.code_objects()), lesson.id
+        codes = at.get("code")
+        assert len(codes) == len(lesson.code_objects())
+        # before a prediction, no reveal and no Run-it of a predict block
+        standalone = [b.arg for b in lesson.blocks if b.kind == "run"]
+        assert len(_link_urls(at)) == len(standalone)
+    at.radio(key="lessons.w:lesson").set_value("glossary").run()
+    assert not at.exception and at.title[0].value in ("Glossary", "术语表")
+
+
+def test_predict_then_run_commits_reveals_links_and_ticks_progress():
+    at = lessons_page(lesson="8")
+    lesson = next(x for x in LESSONS["en"] if x.number == 8)
+    reveal = next(b for b in lesson.blocks if b.kind == "predict" and b.arg == "esmm").text
+    body = "\n".join(m.value for m in at.markdown)
+    assert reveal[:40] not in body
+    at.button(key="lessons.commit:08-funnel-esmm:esmm").click().run()  # nothing chosen yet
+    assert "Choose one answer first." in "\n".join(w.value for w in at.warning)
+    at.radio(key="lessons.w:08-funnel-esmm:esmm").set_value(0).run()
+    at.button(key="lessons.commit:08-funnel-esmm:esmm").click().run()
+    assert not at.exception
+    body = "\n".join(m.value for m in at.markdown)
+    assert reveal[:40] in body
+    assert any("Not what happened" in i.value for i in at.info)
+    urls = _link_urls(at)
+    assert any("preset=esmm_story" in u and "page=funnel" in u for u in urls), urls
+    assert at.radio(key="lessons.w:08-funnel-esmm:esmm").disabled
+    # second question right -> lesson done -> a tick in the course list
+    at.radio(key="lessons.w:08-funnel-esmm:clicked").set_value(1).run()
+    at.button(key="lessons.commit:08-funnel-esmm:clicked").click().run()
+    assert any(s.value.startswith("Right.") for s in at.success)
+    assert "1 of 9 lessons done" in at.sidebar.get("progress")[0].proto.text
+    # predict again clears the answer
+    at.button(key="lessons.retry:08-funnel-esmm:esmm").click().run()
+    assert reveal[:40] not in "\n".join(m.value for m in at.markdown)
+
+
+def test_slider_question_and_the_ranking_widget():
+    at = lessons_page(lesson="9", lang="zh")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.iloc[0, 1] == "标题党封面，8 秒短片"  # pCTR only: the clickbait clip first
+    at.slider(key="lessons.rank:watch").set_value(1.0).run()
+    assert at.dataframe[0].value.iloc[0, 1] == "长纪录片"
+    at = lessons_page(lesson="2")
+    at.slider(key="lessons.w:02-shared-bottom:labels").set_value(0.2).run()
+    at.button(key="lessons.commit:02-shared-bottom:labels").click().run()
+    assert any(s.value.startswith("Right.") for s in at.success)
+
+
+def test_next_and_previous_buttons_and_a_bad_lesson_in_the_link():
+    at = lessons_page(lesson="3")
+    at.button(key="lessons.next").click().run()
+    assert at.title[0].value.startswith("4.") and at.query_params["lesson"] == "4"
+    at.button(key="lessons.prev").click().run()
+    assert at.title[0].value.startswith("3.")
+    at = lessons_page(lesson="99")
+    assert not at.exception and "lesson" in "\n".join(w.value for w in at.warning)
+    assert at.title[0].value.startswith("1.")
+
+
+def test_the_lessons_section_is_registered_in_the_learn_group():
+    s = BY_ID["lessons"]
+    assert s.group == "learn" and s.page_path.is_file() and s.owns("lesson")
