@@ -382,3 +382,9 @@ def test_next_and_previous_buttons_and_a_bad_lesson_in_the_link():
 def test_the_lessons_section_is_registered_in_the_learn_group():
     s = BY_ID["lessons"]
     assert s.group == "learn" and s.page_path.is_file() and s.owns("lesson")
+
+
+def test_a_playground_study_link_says_where_the_study_runs():
+    at = lessons_page(lesson="2")
+    assert any("preset=correlation_sweep_small" in u for u in _link_urls(at))
+    assert any("Repeat over seeds" in c.value and "Run study" in c.value for c in at.caption)

@@ -167,7 +167,7 @@ def sharing():
 def esmm():
     s = Svg(640, 330)
     s.text(320, 20, "ESMM: pCTCVR = pCTR × pCVR, both losses over ALL impressions", 13, weight="bold")
-    xin = s.box(240, 285, 160, 30, "impression (user, item IDs)", "in", 12)
+    xin = s.box(215, 285, 210, 30, "impression (user, item IDs)", "in", 12)
     emb = s.box(220, 225, 200, 35, "shared embeddings", "shared", 12)
     ctr = s.box(100, 140, 150, 40, "CTR tower → pCTR", "a", 12)
     cvr = s.box(390, 140, 150, 40, "CVR tower → pCVR", "b", 12)

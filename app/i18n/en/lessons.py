@@ -28,6 +28,7 @@ STRINGS: dict[str, str] = {
     "les.run_help": "Opens {page} in a new tab with the preset `{preset}` loaded; press its run button there.",
     "les.run_missing": "The page for preset `{preset}` is not in the app yet; run it from the command line: "
                        "`python -m mtl_core sweep --preset {preset} --out runs/{preset}`.",
+    "les.run_study_hint": "Then, in the Playground, scroll to **{panel}**: the preset's settings and axes are filled in; press **{button}**.",
     "les.code_missing": "`{name}` is not in this version of mtl_core.",
     "les.figure_missing": "Diagram `{file}` is missing.",
     "les.mark_done": "Mark this lesson as done",

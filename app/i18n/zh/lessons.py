@@ -27,6 +27,7 @@ STRINGS: dict[str, str] = {
     "les.run_help": "在新标签页中打开{page}并载入预设 `{preset}`，然后在那里点击运行按钮。",
     "les.run_missing": "预设 `{preset}` 对应的页面尚未加入应用；请在命令行运行："
                        "`python -m mtl_core sweep --preset {preset} --out runs/{preset}`。",
+    "les.run_study_hint": "打开训练场后，向下滚动到“**{panel}**”：预设的设置和各个维度已经填好，点击“**{button}**”。",
     "les.code_missing": "当前版本的 mtl_core 中没有 `{name}`。",
     "les.figure_missing": "缺少示意图 `{file}`。",
     "les.mark_done": "标记本课为已完成",

@@ -47,8 +47,8 @@ def label(option) -> str:
     if option == GLOSSARY:
         return f":material/dictionary: {t('les.glossary_page')}"
     lesson = lessons[option]
-    tick = ":material/check_circle:" if lesson_done(lesson) else ":material/radio_button_unchecked:"
-    return f"{tick} {lesson.number}. {lesson.title}"
+    tick = ":material/check_circle: " if lesson_done(lesson) else ""
+    return f"{tick}{lesson.number}. {lesson.title}"
 
 
 with st.sidebar:

@@ -8,6 +8,8 @@ from typing import Mapping
 import pandas as pd
 import streamlit as st
 
+from mtl_core.presets import PRESETS
+
 from ...i18n import current_lang, t
 from ...ui.code import show_code
 from ...ui.state import section_key, section_state
@@ -79,6 +81,8 @@ def run_button(preset_id: str) -> None:
     page = t(section.title_key)
     st.link_button(t("les.run", page=page), href, icon=":material/play_arrow:", type="primary",
                    help=t("les.run_help", page=page, preset=preset_id))
+    if section.id == "playground" and PRESETS[preset_id].is_study:  # the Playground runs studies further down
+        st.caption(t("les.run_study_hint", panel=t("study.title"), button=t("study.run")))
 
 
 def _fmt(q: Question, value) -> str:
