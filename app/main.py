@@ -1,19 +1,30 @@
 """MTL Explorer's web UI, the frame: page config, language, and the navigation built from the section
 registry (`app/sections/__init__.py`). Run with `streamlit run app/main.py` after `pip install -e .`.
 
+Classroom mode (caps per session, a queue for training, see `app/server.py` and the README):
+`streamlit run app/main.py -- --classroom` or `MTL_CLASSROOM=1 streamlit run app/main.py`.
+
 Each section is a folder under app/sections/ (not app/pages/: Streamlit would treat a "pages" folder as
 a legacy multi-page app when a page URL is opened directly, bypassing this frame).
 """
 import streamlit as st
 
+from app import server
 from app.i18n import LANG_NAMES, t
 from app.sections import GROUPS, SECTIONS
 from app.ui import url
 
 st.set_page_config(page_title="MTL Explorer", page_icon=":material/hub:", layout="wide")
+server.start_janitor()  # frees a closed tab's runs, models and data within seconds (once per process)
 url.init_frame()
 with st.sidebar:
     st.radio(t("lang.label"), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
+    if server.CLASSROOM:
+        lim = server.LIMITS
+        st.caption(":material/school: " + t("server.badge"),
+                   help=t("server.badge_help", jobs=lim.max_jobs, mb=f"{lim.max_data_mb:g}",
+                          passes=f"{lim.max_sample_passes:,}", snaps=lim.max_snapshots_per_epoch,
+                          runs=lim.max_study_runs, studies=lim.max_studies))
 
 pages = {s.id: st.Page(s.page_path, title=t(s.title_key), icon=s.icon, default=s.default,
                        **({} if s.default else {"url_path": s.url_path})) for s in SECTIONS}

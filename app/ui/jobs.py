@@ -4,11 +4,16 @@ many runs through the batched engine.
 A `Job` wraps an iterator of progress events (the engine's snapshots, or `mtl_core.grid.iter_grid`'s
 `GridProgress`). Nothing runs in the background: `pull(budget_s)` advances the iterator for a bounded
 time and returns, so pausing is not pulling, `stop()` closes the iterator and keeps what finished, and
-a job stored in a section's session state is freed with the tab. `Job` is pure Python (no streamlit)
-and tested directly; `job_panel` is the Streamlit fragment that pulls it twice a second and redraws.
+a job stored in a section's session state is freed with the tab (`app.server`'s janitor frees a closed
+tab's jobs within seconds). A job that keeps its events thins them to at most `max_events` (evenly
+spaced, the latest always kept), so a long run's memory stays bounded. `Job` is pure Python (no
+streamlit) and tested directly; `job_panel` is the Streamlit fragment that pulls it twice a second and
+redraws, each pull inside a CPU slot of `app.server.SCHEDULER` (fair share between sessions; in
+classroom mode a cap on concurrent jobs with a visible queue).
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -17,6 +22,9 @@ ACTIVE = ("running", "paused")
 ENDED = ("finished", "stopped", "diverged", "error")
 TICK_S = 0.5  # the fragment re-runs this often while a job runs
 PULL_S = 0.4  # ... and pulls events for at most this long per tick
+MAX_EVENTS = 400  # events a job keeps (thinned evenly beyond): a long run's snapshots stay bounded
+WAIT_S = 6.0  # a tick waits at most this long for a CPU slot (or its turn in the queue) before redrawing;
+#              a click or a closing tab cuts the wait short
 
 
 @dataclass(frozen=True)
@@ -32,7 +40,9 @@ class Job:
     progress(event) -> Progress: how far an event says the job is.
     rows(event) -> list[dict]: result rows an event adds (kept in `rows`), if any.
     done(event) -> bool: the event is the last one (the job finishes without asking for more).
-    keep_events: keep every event in `events` (a single run keeps its snapshots); else only `last`.
+    keep_events: keep the events in `events` (a single run keeps its snapshots); else only `last`.
+    max_events: when more were kept, drop every other one (the first and the latest always stay), and
+        from then on keep one in 2, 4, ... : evenly spaced over the whole run, at most `max_events`.
     diverged: exception types that end the job as "diverged" (their message kept) instead of "error".
     on_end(job): called once when the job ends, however it ends (finished, stopped, diverged, error).
     """
@@ -40,7 +50,7 @@ class Job:
     def __init__(self, events: Iterable, *, progress: Callable[[Any], Progress], runs_total: int = 1,
                  rows: Callable[[Any], Sequence[dict]] | None = None, done: Callable[[Any], bool] | None = None,
                  keep_events: bool = True, diverged: tuple[type[BaseException], ...] = (),
-                 paused: bool = False, label: str = ""):
+                 paused: bool = False, label: str = "", max_events: int | None = MAX_EVENTS):
         self._it = iter(events)
         self._progress_of, self._rows_of, self._done_of = progress, rows, done
         self._keep, self._diverged = keep_events, diverged
@@ -56,6 +66,10 @@ class Job:
         self._pause_when: Callable[[Any], bool] | None = None
         self.on_end: Callable[[Job], None] | None = None
         self.shown = False  # drawn once by a page (which pulls it from then on)
+        self.max_events = max(3, max_events) if max_events else None
+        self._stride, self._seen, self._kept_idx, self._tail = 1, 0, [], False
+        self._lock = threading.RLock()  # a pull and a stop from the server's janitor never overlap
+        self.queue_ahead: int | None = None  # set by job_panel: jobs ahead in the server's queue
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -109,12 +123,23 @@ class Job:
 
     def stop(self) -> None:
         """Stop for good; what finished so far (events, rows) is kept."""
-        if self.active:
-            self._end("stopped")
+        with self._lock:
+            if self.active:
+                self._end("stopped")
+
+    def refuse(self, message: str) -> None:
+        """End an active job before (or instead of) training further, saying why (status "error")."""
+        with self._lock:
+            if self.active:
+                self._end("error", message)
 
     def pull(self, budget_s: float = PULL_S) -> bool:
         """Advance a running job for up to `budget_s` seconds (at least one event); nothing happens
         while paused. Returns True when the job ended during this call."""
+        with self._lock:
+            return self._pull(budget_s)
+
+    def _pull(self, budget_s: float) -> bool:
         if not self.running:
             return False
         t0 = time.perf_counter()
@@ -145,10 +170,25 @@ class Job:
     def _take(self, event: Any) -> None:
         self.last = event
         if self._keep:
-            self.events.append(event)
+            self._keep_event(event)
         if self._rows_of is not None:
             self.rows.extend(self._rows_of(event))
         self.progress = self._progress_of(event)
+
+    def _keep_event(self, event: Any) -> None:
+        i, self._seen = self._seen, self._seen + 1
+        if self._tail:  # the previous latest event was only kept as the latest
+            self.events.pop()
+            self._kept_idx.pop()
+        self.events.append(event)
+        self._kept_idx.append(i)
+        self._tail = i % self._stride != 0
+        if self.max_events is not None and len(self.events) > self.max_events:
+            self._stride *= 2
+            keep = [k for k, j in enumerate(self._kept_idx) if j % self._stride == 0 or k == len(self._kept_idx) - 1]
+            self.events = [self.events[k] for k in keep]
+            self._kept_idx = [self._kept_idx[k] for k in keep]
+            self._tail = self._kept_idx[-1] % self._stride != 0
 
     def _clock(self, on: bool) -> None:
         if on and self._since is None:
@@ -230,13 +270,67 @@ def _no_fade_css(key: str) -> str:
             f"transition: none !important; }}</style>")
 
 
+def _first_sight(job: Job, key: str) -> None:
+    """A job a panel draws for the first time: tie it to this session (so a closed tab frees it), give
+    its server admission back when it ends, and refuse it when it is over the classroom caps."""
+    from .. import server
+
+    previous = job.on_end
+
+    def ended(j: Job) -> None:
+        server.SCHEDULER.forget(id(j))
+        if previous is not None:
+            previous(j)
+    job.on_end = ended
+    sid = server.session_id()
+    if sid is None:
+        return
+    from ..i18n import t
+
+    reason = server.refusal(job, sid, key, tr=t)
+    server.REGISTRY.add_job(sid, job, key)
+    if reason:
+        job.refuse(reason)
+
+
+def pull_fairly(job: Job, budget_s: float = PULL_S, wait_s: float = WAIT_S) -> bool:
+    """Pull `job` inside a CPU slot of the server's scheduler (waiting at most `wait_s` for it, and for
+    the job's turn in classroom mode's queue; a click or a closing tab cuts the wait short). The slice is
+    `budget_s`, longer when more jobs than slots train (`Scheduler.slice_s`): each redraw of a page costs
+    CPU too, so a busy server redraws less often per sample trained. Returns True when the job ended."""
+    from .. import server
+
+    server.REGISTRY.seen(job)
+    turn = server.SCHEDULER.turn(id(job), wait_s=wait_s, interrupted=server.preempted)
+    job.queue_ahead = turn.ahead if turn.queued else None
+    if not turn.granted:
+        return False
+    try:
+        return job.pull(server.SCHEDULER.slice_s(budget_s, server.LIMITS.max_slice_s))
+    finally:
+        turn.release()
+
+
+def queue_notice(job: Job | None) -> None:
+    """"Waiting for a training slot: 3 runs ahead of you" while classroom mode's queue holds the job."""
+    import streamlit as st
+
+    from .. import server
+    from ..i18n import t
+
+    if job is not None and job.running and job.queue_ahead is not None:
+        key = "server.queued" if job.queue_ahead else "server.queued_next"
+        st.info(t(key, ahead=job.queue_ahead, jobs=server.SCHEDULER.max_jobs or 0), icon=":material/hourglass_top:")
+
+
 def job_panel(key: str, get_job: Callable[[], Job | None], render: Callable[[Job | None], None], *,
               header: Callable[[Job | None], None] | None = None, tick_s: float = TICK_S,
               budget_s: float = PULL_S) -> None:
     """Draw a job's progress and results in a fragment that, while the job runs, re-runs every
-    `tick_s`, pulls it for `budget_s`, and calls `render(job)` with the results so far. When the job
-    ends (or pauses itself) the whole page re-runs once, so buttons and tables outside follow.
-    `header(job)` replaces the default progress bar + Stop button; `key` names the container."""
+    `tick_s`, pulls it for `budget_s` (in its turn: `pull_fairly`), and calls `render(job)` with the
+    results so far. When the job ends (or pauses itself) the whole page re-runs once, so buttons and
+    tables outside follow. `header(job)` replaces the default progress bar + Stop button; `key` names
+    the container."""
     import streamlit as st
 
     job = get_job()
@@ -247,13 +341,17 @@ def job_panel(key: str, get_job: Callable[[], Job | None], render: Callable[[Job
         current = get_job()
         if current is not None and current.running and not current.shown:
             current.shown = True  # a new job: draw it at once ("preparing…"), pull from the next tick on
+            _first_sight(current, key)
+            if not current.running:
+                st.rerun()  # refused: the whole page shows why, the buttons follow
         elif current is not None and current.running:
-            ended = current.pull(budget_s)
+            ended = pull_fairly(current, budget_s)
             if ended or not current.running:
                 st.rerun()  # the whole page: buttons, history, the timer switched off
         elif ticking:
             st.rerun()  # stopped from inside the panel (or replaced): switch the timer off
         with st.container(key=key):
+            queue_notice(current)
             (header or (lambda j: default_header(j, key)))(current)
             render(current)
 

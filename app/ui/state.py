@@ -1,7 +1,9 @@
 """Session state namespaced per section.
 
 Each section keeps its own dict in `st.session_state` (`section_state("playground")`), so a section's
-configuration, jobs and URL bookkeeping never collide with another's, and closing the tab frees them.
+configuration, jobs and URL bookkeeping never collide with another's, and closing the tab frees them:
+each dict is registered with its session in `app.server.REGISTRY`, whose janitor empties it a few
+seconds after the tab disconnected (Streamlit itself would keep it until another visitor connects).
 Widget keys are namespaced the same way (`section_key("playground", "w:model")` ->
 "playground.w:model"): Streamlit keeps a widget's value under its key, and two sections with a
 same-named widget would otherwise read each other's value on the run that switches pages.
@@ -12,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from ..server import REGISTRY, session_id
+
 APP = "_app"  # the frame's own namespace (language, URL bookkeeping shared by all sections)
 
 
@@ -20,7 +24,11 @@ def section_state(section: str) -> dict[str, Any]:
     key = f"section:{section}"
     if key not in st.session_state:
         st.session_state[key] = {}
-    return st.session_state[key]
+    state = st.session_state[key]
+    sid = session_id()
+    if sid is not None:
+        REGISTRY.add_state(sid, section, state)
+    return state
 
 
 def app_state() -> dict[str, Any]:

@@ -26,12 +26,21 @@ def short(value: object, n: int = MAX_ECHO) -> str:
     return repr(text) if len(text) <= n else repr(text[:n]) + "…"
 
 
+MAX_WARNING = 400  # a warning longer than this (after shortening) is cut
+
+
 def shorten_in(message: str, values: Mapping[str, str], n: int = MAX_ECHO) -> str:
-    """Replace every over-long value echoed in `message` (as repr) by its short form."""
-    for v in values.values():
-        if len(str(v)) > n:
-            message = message.replace(repr(v), short(v, n)).replace(str(v), short(v, n))
+    """Replace every over-long key or value of `values` echoed in `message` (as repr or as text) by its
+    short form; longest first, so a value that contains another is replaced whole."""
+    texts = sorted({str(x) for kv in values.items() for x in kv if len(str(x)) > n}, key=len, reverse=True)
+    for text in texts:
+        message = message.replace(repr(text), short(text, n)).replace(text, short(text, n))
     return message
+
+
+def clip(message: str, n: int = MAX_WARNING) -> str:
+    """A message cut to n characters (the last resort against a link that floods the page)."""
+    return message if len(message) <= n else message[:n - 1] + "…"
 
 
 def query() -> dict[str, str]:
@@ -64,7 +73,7 @@ def init_frame() -> None:
             preset = None
         elif page is None and PRESETS[preset].section in BY_ID:
             page = BY_ID[PRESETS[preset].section].url_path
-    state.update(url_loaded=True, warnings=warnings, page=page, preset=preset)
+    state.update(url_loaded=True, warnings=[clip(shorten_in(w, q)) for w in warnings], page=page, preset=preset)
 
 
 def requested_section() -> Section | None:
@@ -95,7 +104,9 @@ def section_query(section: Section) -> dict[str, str] | None:
 
 
 def set_warnings(section: Section, warnings: list[str]) -> None:
-    section_state(section.id)["url_warnings"] = list(warnings)
+    """Keep a section's URL warnings, every key or value of the link echoed in them shortened."""
+    q = query()
+    section_state(section.id)["url_warnings"] = [clip(shorten_in(str(w), q)) for w in warnings]
 
 
 def warnings(section: Section) -> list[str]:
@@ -115,5 +126,5 @@ def sync(section: Section, own: Mapping[str, str] | None = None) -> None:
         st.query_params.from_dict(wanted)
 
 
-__all__ = ["short", "shorten_in", "query", "init_frame", "requested_section", "section_query", "set_warnings",
+__all__ = ["short", "shorten_in", "clip", "query", "init_frame", "requested_section", "section_query", "set_warnings",
            "warnings", "sync", "SECTIONS"]

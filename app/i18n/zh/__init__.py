@@ -16,4 +16,7 @@ PARTS["balance"] = balance.STRINGS
 from . import lessons  # noqa: E402  (the Lessons section's own part)
 
 PARTS["lessons"] = lessons.STRINGS
+from . import server  # noqa: E402  (the classroom server: caps, queue)
+
+PARTS["server"] = server.STRINGS
 STRINGS: dict[str, str] = {k: v for part in PARTS.values() for k, v in part.items()}

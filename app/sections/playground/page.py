@@ -1,6 +1,7 @@
 """Playground page: sidebar controls -> config -> live training views -> study -> run history."""
 import streamlit as st
 
+from app import server
 from app.i18n import current_lang, entry_name, t
 from app.sections import BY_ID
 from app.sections.playground import SECTION
@@ -33,6 +34,12 @@ st.title(t("pg.title"))
 st.caption(t("pg.subtitle"))
 
 controls = sidebar_controls(hidden)
+caps: list[str] = []
+if server.CLASSROOM and controls.cfg is not None:  # a shared server: refuse what would cost it too much
+    info = controls.info
+    caps = server.over_caps(controls.cfg, server.LIMITS, info.n_params if info and not info.error else None, tr=t)
+    if caps:
+        controls.cfg = None  # Train and the study stay disabled until the setting is within the limits
 classroom_panel()
 url.sync(section, own_query(controls.flat, bool(state.get("classroom")), state.get("hide", [])))
 
@@ -42,6 +49,8 @@ if warnings:
         state["url_flat"] = controls.flat
     if state["url_flat"] == controls.flat:  # shown until the learner changes a setting
         st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings), icon=":material/link_off:")
+if caps:
+    st.error(t("server.cap.title") + "\n\n" + "\n".join(f"- {c}" for c in caps), icon=":material/block:")
 if controls.errors:
     st.error(t("err.config") + "\n\n" + "\n".join(f"- {e}" for e in controls.errors), icon=":material/block:")
 sess = get_session()

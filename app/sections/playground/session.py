@@ -46,7 +46,7 @@ class Run:
     cfg: ExperimentConfig
     label: str
     job: Job
-    _series: tuple[int, Series | None] = field(default=(0, None), repr=False)
+    _series: tuple[tuple, Series | None] = field(default=((0, None), None), repr=False)
 
     @property
     def status(self) -> str:  # running | paused | finished | stopped | diverged | error
@@ -70,8 +70,9 @@ class Run:
 
     def series(self) -> Series | None:
         """Series over the snapshots so far (memoised until a new snapshot arrives)."""
-        if self._series[0] != len(self.snaps):
-            self._series = (len(self.snaps), series_of(self.snaps))
+        key = (len(self.snaps), id(self.last))  # the job thins its snapshots: the latest may replace the last
+        if self._series[0] != key:
+            self._series = (key, series_of(self.snaps))
         return self._series[1]
 
 

@@ -20,6 +20,7 @@ from mtl_core.records import RecordsError, read_results, results_frame, run_coun
 from mtl_core.weighting import WEIGHTINGS
 
 from ...figures.study import study_figure, summary_table, with_variants
+from ... import server
 from ...i18n import current_lang, entry_name, t, translator
 from ...ui.charts import chart
 from ...ui.jobs import Job, grid_job, job_panel
@@ -171,6 +172,11 @@ def _run_tab(cfg: ExperimentConfig | None) -> None:
         n_runs = len(seeds)
         for v in axes.values():
             n_runs *= len(v)
+        if server.CLASSROOM:  # a shared server: a study's size is capped (runs, data held at once, work)
+            caps = server.study_over_caps(cfg, n_runs, min(n_runs, max(len(seeds), BATCH_MIN)), server.LIMITS, tr=t)
+            if caps:
+                st.error(t("server.cap.title") + "\n\n" + "\n".join(f"- {c}" for c in caps), icon=":material/block:")
+                errors += caps
         job: Job | None = state.get("job")
         c_run, c_note = st.columns([1, 4], vertical_alignment="center")
         c_run.button(t("study.run"), key=_k("run"), type="primary", icon=":material/play_arrow:",
