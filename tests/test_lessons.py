@@ -272,7 +272,9 @@ def test_lessons_1_and_4_seesaw_claims_hold_in_the_measured_runs():
     gain = df[df.weighting == "ew"].pivot_table(index=["arch", "seed"], columns="task", values="mtl_gain_pct")
     assert (gain.loc["shared_bottom", "task2"] < 0).all()  # lesson 1: Shared-Bottom loses task2 on every seed
     assert (gain.loc["mmoe", "task1"] > 0).all() and (gain.loc["mmoe", "task2"] < 0).all()  # MMoE seesaws
-    assert (gain.loc["cgc", "task1"] > 0).all() and abs(gain.loc["cgc", "task2"].mean()) < 5  # CGC holds task2
+    # CGC holds task2 near its single-task level, far closer than MMoE (its task1 gain is positive on average)
+    assert gain.loc["cgc", "task1"].mean() > 0 and abs(gain.loc["cgc", "task2"].mean()) < 5
+    assert gain.loc["cgc", "task2"].mean() > gain.loc["mmoe", "task2"].mean() + 10
 
 
 def test_lesson_6_loss_scale_claim_holds_in_the_measured_runs():
