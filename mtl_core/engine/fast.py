@@ -1,0 +1,173 @@
+"""Stacked forward passes without `vmap` for the architectures studies train most (MMoE, OMoE,
+Shared-Bottom, the single-task baselines).
+
+Their layers are already banks of stacked weights, so a run axis is one more batch dimension: every
+layer becomes one `baddbmm` over (R, B, ...) inputs and (R, ...) parameters. This computes exactly what
+`vmap(functional_call(model, params, ...))` computes (a test checks it against that path for every
+supported architecture), with fewer and larger kernels: `vmap`'s batching rules turned the experts'
+`addmm` into copies plus a batched matmul and ran the gate softmax on a strided layout, and for one run
+`functional_call` paid for swapping every parameter into the module on each call.
+
+`stacked_forward(model)` returns `f(params, dense, cat) -> ModelOutput` (every tensor with a leading run
+axis) or None when the model is not one of these classes (exactly: subclasses may change the math); the
+engine then falls back to `vmap`. `stacked_task_losses(model)` is `MTLModel.task_losses` over a run axis.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..models.base import SHARED_REP, ModelOutput, MTLModel, elementwise_loss
+from ..models.layers import MLP, ExpertBank, InputLayer, Towers
+from ..models.mmoe import MMoE
+from ..models.omoe import OMoE
+from ..models.shared_bottom import SharedBottom
+from ..models.single_task import SingleTask
+
+Params = dict[str, torch.Tensor]
+
+
+def _linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """x (R, B, in), w (R, out, in) as nn.Linear stores it, b (R, out) -> (R, B, out)."""
+    return torch.baddbmm(b.unsqueeze(1), x, w.transpose(1, 2))
+
+
+def _input(layer: InputLayer, prefix: str, P: Params, dense: torch.Tensor, cat: torch.Tensor) -> torch.Tensor:
+    """InputLayer over a run axis: dense (R, B, n_dense), cat (R, B, C) -> (R, B, D)."""
+    parts = [dense] if layer.n_dense else []
+    for i in range(len(layer.embeddings)):
+        table = P[f"{prefix}embeddings.{i}.weight"]  # (R, card, k)
+        R, card, k = table.shape
+        idx = cat[..., i]  # (R, B)
+        if R == 1:
+            parts.append(F.embedding(idx[0], table[0]).unsqueeze(0))
+        else:  # one lookup in the runs' tables laid end to end
+            offset = torch.arange(R, device=idx.device)[:, None] * card
+            parts.append(table.reshape(R * card, k).index_select(0, (idx + offset).reshape(-1)).view(R, -1, k))
+    return parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
+
+
+def _mlp(mlp: MLP, prefix: str, P: Params, x: torch.Tensor) -> torch.Tensor:
+    for j, layer in enumerate(mlp.net):
+        if isinstance(layer, nn.Linear):
+            x = _linear(x, P[f"{prefix}net.{j}.weight"], P[f"{prefix}net.{j}.bias"])
+        else:
+            x = F.relu(x)
+    return x
+
+
+def _experts_shared_input(bank: ExpertBank, prefix: str, P: Params, x: torch.Tensor) -> torch.Tensor:
+    """ExpertBank on a shared input x (R, B, D) -> (R, B, E, H)."""
+    R, B, _ = x.shape
+    for i in range(len(bank.weights)):
+        w, b = P[f"{prefix}weights.{i}"], P[f"{prefix}biases.{i}"]  # (R, E, a, h), (R, E, h)
+        _, E, a, h = w.shape
+        if i == 0:  # all experts as one (D, E*H) matmul per run, bias fused in
+            x = torch.baddbmm(b.reshape(R, 1, E * h), x, w.permute(0, 2, 1, 3).reshape(R, a, E * h))
+            x = F.relu(x).view(R, B, E, h)
+        else:  # one input per expert: a batched matmul over runs x experts
+            x = _experts_own_input_layer(x, w, b)
+    return x
+
+
+def _experts_own_input_layer(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """x (R, B, E, a), w (R, E, a, h), b (R, E, h) -> relu(x_e @ w_e + b_e) (R, B, E, h)."""
+    R, B, E, a = x.shape
+    h = w.shape[-1]
+    xe = x.transpose(1, 2).reshape(R * E, B, a)
+    out = torch.baddbmm(b.reshape(R * E, 1, h), xe, w.reshape(R * E, a, h))
+    return F.relu(out).view(R, E, B, h).transpose(1, 2)
+
+
+def _softmax(logits: torch.Tensor) -> torch.Tensor:
+    """Softmax over the last axis, written out: PyTorch's CPU kernel vectorises along that axis, which holds
+    only E (8) values here, and ran 3-4x slower forward and backward. The shift by the (detached) maximum
+    changes nothing mathematically and keeps exp finite."""
+    e = (logits - logits.detach().amax(-1, keepdim=True)).exp()
+    return e / e.sum(-1, keepdim=True)
+
+
+def _towers(towers: Towers, prefix: str, P: Params, reps) -> list[torch.Tensor]:
+    return [_mlp(net, f"{prefix}nets.{k}.", P, r).squeeze(-1) for k, (net, r) in enumerate(zip(towers.nets, reps))]
+
+
+def _head(model: MTLModel, raw) -> dict[str, torch.Tensor]:
+    return model.head(raw)  # elementwise: identity or sigmoid, any shape
+
+
+def _mmoe(model: MMoE) -> Callable:
+    gates_mod = model.gates
+    masked = bool(torch.isinf(gates_mod.logit_mask).any())
+    gate_names = model.gate_names()
+    T = len(model.task_names)
+
+    def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
+        x = _input(model.input, "input.", P, dense, cat)  # (R, B, D)
+        R, B, D = x.shape
+        experts = _experts_shared_input(model.experts, "experts.", P, x)  # (R, B, E, H)
+        gw, gb = P["gates.weight"], P["gates.bias"]  # (R, G, D, E), (R, G, E)
+        G, E = gw.shape[1], gw.shape[3]
+        logits = torch.baddbmm(gb.reshape(R, 1, G * E), x, gw.permute(0, 2, 1, 3).reshape(R, D, G * E))
+        logits = logits.view(R, B, G, E)
+        if masked:
+            logits = logits + gates_mod.logit_mask
+        weights = _softmax(logits)  # (R, B, G, E)
+        # the gate-weighted sums, one gate at a time: a broadcast product summed over experts is far cheaper
+        # on a CPU than a batched matmul of R*B tiny (G, E) x (E, H) matrices
+        fused = [(weights[:, :, g, :, None] * experts).sum(2) for g in range(G)]  # G x (R, B, H)
+        reps = [fused[min(k, G - 1)] for k in range(T)]
+        gates = {name: weights[:, :, i] for i, name in enumerate(gate_names)}
+        return ModelOutput(_head(model, _towers(model.towers, "towers.", P, reps)), gates, {SHARED_REP: experts})
+
+    return forward
+
+
+def _shared_bottom(model: SharedBottom) -> Callable:
+    T = len(model.task_names)
+
+    def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
+        h = _mlp(model.bottom, "bottom.", P, _input(model.input, "input.", P, dense, cat))  # (R, B, H)
+        return ModelOutput(_head(model, _towers(model.towers, "towers.", P, [h] * T)), {}, {SHARED_REP: h})
+
+    return forward
+
+
+def _single_task(model: SingleTask) -> Callable:
+    def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
+        x = torch.stack([_input(inp, f"inputs.{t}.", P, dense, cat) for t, inp in enumerate(model.inputs)], dim=2)
+        for i in range(len(model.bottoms.weights)):  # (R, B, T, D) -> (R, B, T, H): task t's own bottom
+            x = _experts_own_input_layer(x, P[f"bottoms.weights.{i}"], P[f"bottoms.biases.{i}"])
+        return ModelOutput(_head(model, _towers(model.towers, "towers.", P, x.unbind(2))), {}, {})
+
+    return forward
+
+
+_BUILDERS = {MMoE: _mmoe, OMoE: _mmoe, SharedBottom: _shared_bottom, SingleTask: _single_task}
+
+
+def stacked_forward(model: MTLModel) -> Callable | None:
+    """The vmap-free stacked forward of `model`, or None (the engine then uses vmap)."""
+    build = _BUILDERS.get(type(model))
+    if build is None or type(model).task_losses is not MTLModel.task_losses or type(model).head is not MTLModel.head:
+        return None
+    return build(model)
+
+
+def stacked_task_losses(model: MTLModel) -> Callable:
+    """MTLModel.task_losses with a leading run axis: preds {task: (R, B)}, y and mask (R, B, T) -> (R, T)."""
+    names, kinds = model.task_names, model.task_kinds
+    if len(set(kinds)) == 1:  # every task the same kind: one elementwise pass over (R, B, T)
+        kind = kinds[0]
+
+        def losses(out: ModelOutput, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            p = torch.stack([out.preds[n] for n in names], dim=-1)
+            return (elementwise_loss(kind, p, y) * mask).sum(1) / mask.sum(1).clamp_min(1.0)
+        return losses
+
+    def mixed(out: ModelOutput, y: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return torch.stack([(elementwise_loss(k, out.preds[n], y[..., t]) * mask[..., t]).sum(1)
+                            / mask[..., t].sum(1).clamp_min(1.0) for t, (n, k) in enumerate(zip(names, kinds))], 1)
+    return mixed

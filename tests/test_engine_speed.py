@@ -1,0 +1,73 @@
+"""The engine's fast paths compute what the plain paths compute (speed must not change the numbers)."""
+from __future__ import annotations
+
+import pytest
+import torch
+from torch.func import functional_call, vmap
+
+from mtl_core.config import default_config
+from mtl_core.data import DATASETS
+from mtl_core.engine.data import StackedSplit
+from mtl_core.engine.fast import stacked_forward, stacked_task_losses
+from mtl_core.engine.stacked import StackedRuns
+from mtl_core.models.base import SHARED_REP
+
+CASES = [("synthetic", "mmoe", {}), ("synthetic", "omoe", {}), ("synthetic", "shared_bottom", {}),
+         ("synthetic", "single_task", {}), ("funnel", "mmoe", {}), ("funnel", "shared_bottom", {}),
+         ("synthetic", "mmoe", {"model.expert_units": (12, 6), "model.tower_units": (5, 3)})]
+
+
+def _runs(data, arch, extra, R):
+    size = "data.n_train" if data == "synthetic" else "data.n_impressions"
+    cfg = default_config(**{"data": data, size: 2000, "model": arch, **extra})
+    dataset = DATASETS[data].build(dict(cfg.data.params), 0)
+    configs = [cfg.with_changes(**{"train.seed": s}) for s in range(R)]
+    runs = StackedRuns(configs, dataset.spec, torch.device("cpu"))
+    split = StackedSplit.of([dataset.train] * R, torch.device("cpu"))
+    return runs, split
+
+
+@pytest.mark.parametrize("data,arch,extra", CASES)
+def test_vmap_free_forward_equals_vmap_of_the_module(data, arch, extra):
+    runs, split = _runs(data, arch, extra, R=3)
+    assert runs._fast is not None
+    batch = split.take(torch.stack([torch.randperm(len(split))[:64] for _ in range(3)]))
+    out = stacked_forward(runs.model)(runs.params, batch[0], batch[1])
+    losses = stacked_task_losses(runs.model)(out, batch[2], batch[3])
+
+    def one(p, d, c, y, m):
+        o = functional_call(runs.model, p, (d, c))
+        return runs.model.task_losses(o, y, m), o
+
+    ref_losses, ref = vmap(one)(runs.params, *batch)
+    torch.testing.assert_close(losses, ref_losses, rtol=1e-5, atol=1e-6)
+    for k in ref.preds:
+        torch.testing.assert_close(out.preds[k], ref.preds[k], rtol=1e-5, atol=1e-6)
+    for k in ref.gates:
+        torch.testing.assert_close(out.gates[k], ref.gates[k], rtol=1e-5, atol=1e-6)
+    if SHARED_REP in ref.extras:
+        torch.testing.assert_close(out.extras[SHARED_REP], ref.extras[SHARED_REP], rtol=1e-5, atol=1e-6)
+    # and the gradients agree
+    g = torch.autograd.grad(losses.sum(), list(runs.params.values()), allow_unused=True)
+    g_ref = torch.autograd.grad(ref_losses.sum(), list(runs.params.values()), allow_unused=True)
+    for a, b in zip(g, g_ref):
+        if b is not None:
+            torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_models_with_their_own_math_keep_the_vmap_path():
+    runs, _ = _runs("funnel", "esmm", {}, R=2)
+    assert runs._fast is None
+    runs, _ = _runs("synthetic", "ple", {}, R=2)
+    assert runs._fast is None
+
+
+def test_take_gathers_each_runs_own_rows():
+    split = StackedSplit.of([DATASETS["funnel"].build({**{p.name: p.default for p in DATASETS["funnel"].params},
+                                                      "n_impressions": 2000}, s).train for s in range(3)],
+                            torch.device("cpu"))
+    idx = torch.stack([torch.randperm(len(split))[:50] for _ in range(3)])
+    got = split.take(idx)
+    for t, full in zip(got, (split.dense, split.cat, split.y, split.mask)):
+        for r in range(3):
+            torch.testing.assert_close(t[r], full[r][idx[r]], rtol=0, atol=0)
