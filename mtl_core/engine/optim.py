@@ -11,10 +11,17 @@ from typing import Sequence
 
 import torch
 
+
+def _impl(device: torch.device) -> dict:
+    """PyTorch's fused Adam (one kernel per tensor, CPU and CUDA) steps 3x faster than the foreach one on
+    stacked tensors (MMoE paper size, CPU: 0.07 vs 0.22 ms for one run, 2.1 vs 7.4 ms for 200)."""
+    return {"fused": True} if device.type in ("cpu", "cuda") else {"foreach": True}
+
+
 OPTIMIZERS = {
-    "adam": lambda groups, lr, wd: torch.optim.Adam(groups, lr=lr, weight_decay=wd, foreach=True),
-    "adamw": lambda groups, lr, wd: torch.optim.AdamW(groups, lr=lr, weight_decay=wd, foreach=True),
-    "sgd": lambda groups, lr, wd: torch.optim.SGD(groups, lr=lr, momentum=0.9, weight_decay=wd),
+    "adam": lambda groups, lr, wd, dev: torch.optim.Adam(groups, lr=lr, weight_decay=wd, **_impl(dev)),
+    "adamw": lambda groups, lr, wd, dev: torch.optim.AdamW(groups, lr=lr, weight_decay=wd, **_impl(dev)),
+    "sgd": lambda groups, lr, wd, dev: torch.optim.SGD(groups, lr=lr, momentum=0.9, weight_decay=wd),
 }
 
 
@@ -27,9 +34,9 @@ class StackedOptimizer:
         groups = [{"params": list(model_params)}]
         if extra_params:  # the weighting's own learnable state (UW's log-variances...): never decayed
             groups.append({"params": list(extra_params), "weight_decay": 0.0})
-        self.opt = OPTIMIZERS[name](groups, 1.0 if self.per_run else float(lrs[0]), weight_decay)
         self.tensors = [p for g in groups for p in g["params"]]
         device = self.tensors[0].device
+        self.opt = OPTIMIZERS[name](groups, 1.0 if self.per_run else float(lrs[0]), weight_decay, device)
         self.lrs = torch.tensor(list(lrs), dtype=torch.float32, device=device)  # (R,)
 
     def zero_grad(self) -> None:
