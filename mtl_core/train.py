@@ -21,6 +21,7 @@ The pieces (stacked data and runs, optimiser, evaluation, snapshot) live in `mtl
 from __future__ import annotations
 
 import math
+import os
 import time
 from typing import Iterator, Sequence
 
@@ -69,6 +70,21 @@ def available_devices() -> list[str]:
     return out
 
 
+COMPILE_MIN_RUNS, COMPILE_MIN_RUN_STEPS = 32, 100_000
+
+
+def compile_for(cfg: ExperimentConfig, n_runs: int, device: torch.device) -> bool:
+    """Whether a batch is a long study worth compiling the hot part of (the MMoE expert mix, ~20 s once per
+    process): at least COMPILE_MIN_RUNS runs and COMPILE_MIN_RUN_STEPS run-steps (R x steps, e.g. 200 seeds
+    x 800 steps), on a CPU; never for a live run. MTL_COMPILE=0 / 1 forces it off / on."""
+    forced = os.environ.get("MTL_COMPILE")
+    if forced in ("0", "1"):
+        return forced == "1"
+    n = DATASETS[cfg.data.id].train_size(dict(cfg.data.params))
+    steps = math.ceil(n / cfg.train.batch_size) * cfg.train.epochs
+    return device.type == "cpu" and n_runs >= COMPILE_MIN_RUNS and n_runs * steps >= COMPILE_MIN_RUN_STEPS
+
+
 class Trainer:
     """R stacked runs of one configuration: iterate it for snapshots, then ask for predictions."""
 
@@ -85,7 +101,8 @@ class Trainer:
         self.splits = {name: StackedSplit.of([getattr(d, name) for d in self.datasets], self.device)
                        for name in ("train", "val", "test")}
         self.entire_space = self.datasets[0].meta.get("entire_space_labels", {})
-        self.main = StackedRuns(self.configs, self.spec, self.device, record_conflict=record_conflict)
+        self.main = StackedRuns(self.configs, self.spec, self.device, record_conflict=record_conflict,
+                                compile_mix=compile_for(cfg, len(self.configs), self.device))
         self.baseline = (StackedRuns(self.configs, self.spec, self.device, arch="single_task", arch_params={},
                                      weighting="ew")
                          if cfg.train.baseline and cfg.model.id != "single_task" else None)

@@ -71,3 +71,15 @@ def test_take_gathers_each_runs_own_rows():
     for t, full in zip(got, (split.dense, split.cat, split.y, split.mask)):
         for r in range(3):
             torch.testing.assert_close(t[r], full[r][idx[r]], rtol=0, atol=0)
+
+
+def test_only_long_cpu_studies_compile(monkeypatch):
+    from mtl_core.train import compile_for
+    monkeypatch.delenv("MTL_COMPILE", raising=False)
+    cpu = torch.device("cpu")
+    study = default_config(**{"data.n_train": 10_000, "train.batch_size": 256, "train.epochs": 20})
+    assert compile_for(study, 200, cpu)  # the MMoE paper's protocol: 200 seeds x 800 steps
+    assert not compile_for(study, 1, cpu)  # a live run never waits for a compiler
+    assert not compile_for(study.with_changes(**{"train.epochs": 1}), 50, cpu)  # a short study
+    monkeypatch.setenv("MTL_COMPILE", "0")
+    assert not compile_for(study, 200, cpu)

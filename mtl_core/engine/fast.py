@@ -98,7 +98,46 @@ def _head(model: MTLModel, raw) -> dict[str, torch.Tensor]:
     return model.head(raw)  # elementwise: identity or sigmoid, any shape
 
 
-def _mmoe(model: MMoE) -> Callable:
+def _mix(weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
+    """The gate-weighted sums of expert outputs, (R, B, G, E) x (R, B, E, H) -> G x (R, B, H), one gate at a
+    time: a broadcast product summed over experts is cheaper on a CPU than a batched matmul of R*B tiny
+    (G, E) x (E, H) matrices, but it still writes an (R, B, E, H) temporary per gate, forward and backward,
+    and dominates a batched MMoE step at small d; `CompiledMix` fuses it into single loops."""
+    return [(weights[:, :, g, :, None] * experts).sum(2) for g in range(weights.shape[2])]
+
+
+class CompiledMix:
+    """`_mix` through torch.compile (inductor), for long batched studies only: it compiles once per process
+    and shape (about 20 s on a loaded 2-core machine; `compile_s` records it) and then runs the mix forward
+    and backward 3x faster at R = 200 (17 vs 48-63 ms). Used for training batches of the compiled shape;
+    other shapes (an epoch's last, shorter batch, evaluation chunks) run eagerly, and if compiling fails the
+    mix stays eager for good, with a warning. The numbers differ from the eager mix by float rounding
+    (~1e-7 relative)."""
+
+    def __init__(self):
+        self.fn, self.shape, self.compile_s, self.failed = None, None, 0.0, False
+
+    def __call__(self, weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
+        if self.failed or not torch.is_grad_enabled():
+            return _mix(weights, experts)
+        if self.fn is None:
+            import time
+            import warnings
+            t = time.perf_counter()
+            try:
+                self.fn = torch.compile(_mix, dynamic=False)
+                out = self.fn(weights, experts)
+            except Exception as e:  # no compiler toolchain, an unsupported backend...
+                self.failed = True
+                warnings.warn(f"torch.compile of the expert mix failed ({type(e).__name__}: {e}); running it "
+                              "eagerly", RuntimeWarning, stacklevel=2)
+                return _mix(weights, experts)
+            self.shape, self.compile_s = tuple(experts.shape), time.perf_counter() - t
+            return out
+        return self.fn(weights, experts) if tuple(experts.shape) == self.shape else _mix(weights, experts)
+
+
+def _mmoe(model: MMoE, mixer: Callable = _mix) -> Callable:
     gates_mod = model.gates
     masked = bool(torch.isinf(gates_mod.logit_mask).any())
     gate_names = model.gate_names()
@@ -115,9 +154,7 @@ def _mmoe(model: MMoE) -> Callable:
         if masked:
             logits = logits + gates_mod.logit_mask
         weights = _softmax(logits)  # (R, B, G, E)
-        # the gate-weighted sums, one gate at a time: a broadcast product summed over experts is far cheaper
-        # on a CPU than a batched matmul of R*B tiny (G, E) x (E, H) matrices
-        fused = [(weights[:, :, g, :, None] * experts).sum(2) for g in range(G)]  # G x (R, B, H)
+        fused = mixer(weights, experts)  # G x (R, B, H)
         reps = [fused[min(k, G - 1)] for k in range(T)]
         gates = {name: weights[:, :, i] for i, name in enumerate(gate_names)}
         return ModelOutput(_head(model, _towers(model.towers, "towers.", P, reps)), gates, {SHARED_REP: experts})
@@ -148,12 +185,13 @@ def _single_task(model: SingleTask) -> Callable:
 _BUILDERS = {MMoE: _mmoe, OMoE: _mmoe, SharedBottom: _shared_bottom, SingleTask: _single_task}
 
 
-def stacked_forward(model: MTLModel) -> Callable | None:
-    """The vmap-free stacked forward of `model`, or None (the engine then uses vmap)."""
+def stacked_forward(model: MTLModel, mixer: Callable | None = None) -> Callable | None:
+    """The vmap-free stacked forward of `model`, or None (the engine then uses vmap). `mixer` replaces the
+    MMoE/OMoE expert mix (a `CompiledMix` for long studies)."""
     build = _BUILDERS.get(type(model))
     if build is None or type(model).task_losses is not MTLModel.task_losses or type(model).head is not MTLModel.head:
         return None
-    return build(model)
+    return build(model, mixer) if mixer is not None and build is _mmoe else build(model)
 
 
 def stacked_task_losses(model: MTLModel) -> Callable:

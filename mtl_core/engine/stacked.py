@@ -30,7 +30,7 @@ from ..models.base import SHARED_REP, ModelOutput
 from ..weighting import StepContext, build_weighting
 from ..weighting.solvers import task_gradients
 from .data import StackedSplit
-from .fast import stacked_forward, stacked_task_losses
+from .fast import CompiledMix, stacked_forward, stacked_task_losses
 from .optim import StackedOptimizer
 
 
@@ -53,7 +53,7 @@ class StackedRuns:
 
     def __init__(self, configs: Sequence[ExperimentConfig], spec: DatasetSpec, device: torch.device,
                  arch: str | None = None, arch_params: dict | None = None, weighting: str | None = None,
-                 record_conflict: bool = False):
+                 record_conflict: bool = False, compile_mix: bool = False):
         cfg = configs[0]
         arch = arch or cfg.model.id
         arch_params = dict(cfg.model.params) if arch_params is None else arch_params
@@ -81,7 +81,8 @@ class StackedRuns:
         self.has_penalty = self.model.penalty(self.model(*self._probe_inputs(spec, device))) is not None
         self._vmapped = vmap(self._run_one)
         # the hot architectures run their layers directly on the run axis (no vmap, also for R = 1)
-        self._fast = None if self.has_penalty else stacked_forward(self.model)
+        self.mixer = CompiledMix() if compile_mix else None  # long studies: see fast.CompiledMix
+        self._fast = None if self.has_penalty else stacked_forward(self.model, self.mixer)
         self._fast_losses = stacked_task_losses(self.model) if self._fast is not None else None
         self.record_conflict = bool(record_conflict) and bool(self.shared)
         self.record_s = self.record_cpu_s = 0.0  # wall / CPU seconds spent recording conflict (not the strategy's)
