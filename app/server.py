@@ -72,8 +72,12 @@ class Limits:
     cpu_slots: int = 0  # time slices taken at once (0: one per core)
     session_grace_s: float = 8.0  # a disconnected session's state is freed this long after it left
     idle_stop_s: float = 600.0  # a job nobody pulled for this long is stopped (frees its model and data)
-    lease_s: float = 10.0  # an admitted or queued job not seen for this long loses its place
+    lease_s: float = 30.0  # an admitted or queued job not seen for this long loses its place (a page's redraw
+    #                        under heavy load can take several seconds: the lease must outlast one tick)
     max_slice_s: float = 1.2  # longest pull per turn when more jobs than slots train (fewer redraws per sample)
+    malloc_arenas: int = 2  # glibc malloc arenas for the threads started from now on (0: glibc's default, 8 per
+    #                         core): every tab's script runs in its own thread, and with an arena each the freed
+    #                         memory of closed tabs stays fragmented in the process instead of going back
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Limits":
@@ -222,7 +226,7 @@ class Scheduler:
     went away never blocks the others.
     """
 
-    def __init__(self, slots: int, max_jobs: int | None = None, lease_s: float = 10.0,
+    def __init__(self, slots: int, max_jobs: int | None = None, lease_s: float = 30.0,
                  clock: Callable[[], float] = time.monotonic):
         self.slots, self.max_jobs, self.lease_s, self._clock = max(1, int(slots)), max_jobs, lease_s, clock
         self._cond = threading.Condition()
@@ -279,9 +283,12 @@ class Scheduler:
              poll_s: float = 0.1) -> Turn:
         deadline = self._clock() + wait_s
         with self._cond:
+            new = key not in self._admitted and key not in self._queue
             while True:
                 now = self._clock()
                 place = self._place(key, now)
+                if place > 0 and new:  # just queued: say so at once (the page shows its place in line)
+                    return Turn(False, ahead=place - 1, queued=True)
                 if place == 0:
                     if key not in self._tickets:
                         self._tickets[key] = next(self._count)
@@ -291,14 +298,14 @@ class Scheduler:
                         del self._tickets[key]
                         self._busy += 1
                         self.served += 1
-                        return Turn(True, release=self._releaser())
+                        return Turn(True, release=self._releaser(key))
                 left = deadline - now
                 if left <= 0 or interrupted():
                     self._waiting.discard(key)
                     return Turn(False, ahead=max(0, place - 1), queued=place > 0)
                 self._cond.wait(min(left, poll_s))
 
-    def _releaser(self) -> Callable[[], None]:
+    def _releaser(self, key) -> Callable[[], None]:
         done = [False]
 
         def release() -> None:
@@ -306,6 +313,8 @@ class Scheduler:
                 if not done[0]:
                     done[0] = True
                     self._busy -= 1
+                    if key in self._admitted:  # the lease counts from the end of the pull, not its start
+                        self._admitted[key] = self._clock()
                     self._cond.notify_all()
         return release
 
@@ -392,6 +401,10 @@ class Registry:
         for state in states.values():
             state.clear()
         self.freed_sessions += 1
+        if self.on_free is not None:
+            self.on_free(session)
+
+    on_free: Callable[[str], None] | None = None  # e.g. also drop Streamlit's stored copy of the session
 
 
 def trim_memory() -> None:
@@ -444,6 +457,37 @@ def preempted() -> bool:
     return False
 
 
+def _close_stored_session(session: str) -> None:
+    """Drop Streamlit's stored copy of a disconnected session (kept for a reconnect, 2 minutes by default):
+    its widget state and unsent messages go now. A reconnect after this starts a fresh session (its
+    section state was emptied anyway). Uses the runtime's event loop, as Streamlit requires."""
+    try:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return
+        runtime = Runtime.instance()
+        loop = runtime._get_async_objs().eventloop  # noqa: SLF001 - no public handle on the server's loop
+
+        def close() -> None:
+            if not runtime.is_active_session(session):
+                runtime.close_session(session)
+        loop.call_soon_threadsafe(close)
+    except Exception:  # noqa: BLE001 - internals changed: the TTL of Streamlit's storage still applies
+        pass
+
+
+# ---- counters (printed by the janitor when MTL_SERVER_LOG=1) ---------------------------------------------
+STATS = {"pulls": 0, "pull_s": 0.0, "wait_s": 0.0, "renders": 0, "render_s": 0.0}
+_STATS_LOCK = threading.Lock()
+
+
+def count(**kw: float) -> None:
+    with _STATS_LOCK:
+        for k, v in kw.items():
+            STATS[k] += v
+
+
 def _is_active(session: str) -> bool:
     from streamlit.runtime import Runtime
 
@@ -471,18 +515,38 @@ def janitor_pass(now: float | None = None) -> int:
 
 
 def _janitor(period_s: float) -> None:
+    log = str(os.environ.get("MTL_SERVER_LOG", "")).lower() in TRUE
+    last_log = time.monotonic()
     while True:
         time.sleep(period_s)
         try:
             janitor_pass()
+            if log and time.monotonic() - last_log >= 10:
+                last_log = time.monotonic()
+                with _STATS_LOCK:
+                    snap = dict(STATS)
+                print(f"MTL Explorer: {SCHEDULER.stats()} {snap} RSS {rss_mb():.0f} MB", file=sys.stderr, flush=True)
         except Exception as err:  # noqa: BLE001 - the janitor must outlive any one bad pass
             print(f"MTL Explorer janitor: {type(err).__name__}: {err}", file=sys.stderr)
 
 
+def limit_malloc_arenas(n: int) -> bool:
+    """glibc's mallopt(M_ARENA_MAX, n) (the same as MALLOC_ARENA_MAX=n at start); False when not glibc."""
+    if n <= 0:
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(-8, int(n)))  # M_ARENA_MAX = -8 in malloc.h
+    except (OSError, AttributeError):
+        return False
+
+
 def start_janitor(period_s: float = 1.0) -> None:
-    """Start the janitor thread once per process (idempotent)."""
+    """Start the janitor thread once per process (idempotent); also caps glibc's malloc arenas."""
+    REGISTRY.on_free = _close_stored_session
     if any(t.name == _JANITOR_NAME and t.is_alive() for t in threading.enumerate()):
         return
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        limit_malloc_arenas(LIMITS.malloc_arenas)
     threading.Thread(target=_janitor, args=(period_s,), name=_JANITOR_NAME, daemon=True).start()
 
 

@@ -301,14 +301,18 @@ def pull_fairly(job: Job, budget_s: float = PULL_S, wait_s: float = WAIT_S) -> b
     from .. import server
 
     server.REGISTRY.seen(job)
+    t0 = time.perf_counter()
     turn = server.SCHEDULER.turn(id(job), wait_s=wait_s, interrupted=server.preempted)
     job.queue_ahead = turn.ahead if turn.queued else None
+    t1 = time.perf_counter()
     if not turn.granted:
+        server.count(wait_s=t1 - t0)
         return False
     try:
         return job.pull(server.SCHEDULER.slice_s(budget_s, server.LIMITS.max_slice_s))
     finally:
         turn.release()
+        server.count(pulls=1, wait_s=t1 - t0, pull_s=time.perf_counter() - t1)
 
 
 def queue_notice(job: Job | None) -> None:
@@ -333,6 +337,8 @@ def job_panel(key: str, get_job: Callable[[], Job | None], render: Callable[[Job
     the container."""
     import streamlit as st
 
+    from .. import server
+
     job = get_job()
     ticking = job is not None and job.running
 
@@ -350,10 +356,13 @@ def job_panel(key: str, get_job: Callable[[], Job | None], render: Callable[[Job
                 st.rerun()  # the whole page: buttons, history, the timer switched off
         elif ticking:
             st.rerun()  # stopped from inside the panel (or replaced): switch the timer off
+        t0 = time.perf_counter()
         with st.container(key=key):
             queue_notice(current)
             (header or (lambda j: default_header(j, key)))(current)
             render(current)
+        if ticking:
+            server.count(renders=1, render_s=time.perf_counter() - t0)
 
     st.html(_no_fade_css(key))
     panel()
