@@ -1,5 +1,14 @@
 """Performance harness (reported numbers, not tests). Run: python benchmarks/run.py [--quick]
 
+`--only targets` prints the engine-speed targets (issue 12), each with its measured value and ratio:
+  T1 one MMoE run at the paper size vs DeepCTR-Torch's MMOE (same size, batch 256, Adam 1e-3);
+  T2 R = 200 seeds as one batched MMoE: model FLOPs/sample, achieved GFLOP/s vs the machine's measured
+     matrix-multiply GFLOP/s, and the speed-up over the same runs trained one after another;
+  T3 the mmoe_paper_full preset (1,800 runs): a third of it measured (one batch of 200 per model),
+     extrapolated x3, or all of it with --full-preset;
+  T4 the Playground (browser): run benchmarks/playground.py against a running app (it needs the app);
+  T5 per-step cost of every weighting relative to EW (section 3, `--only weighting`).
+
 1. training throughput of every architecture at the MMoE paper size (d=100, 8 experts x 16, towers 8,
    batch 256) on CPU, and the vectorised ExpertBank against a loop over per-expert modules;
 2. R seeds of MMoE through the batched engine against the same R runs one after another;
@@ -11,8 +20,11 @@ Every ratio compares numbers measured in the same run on the same machine. Studi
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -22,8 +34,11 @@ from mtl_core.grid import run_grid
 from mtl_core.models import ARCHITECTURES
 from mtl_core.models.layers import MLP, ExpertBank
 from mtl_core.presets import PRESETS
-from mtl_core.train import train
+from mtl_core.train import RunSpec, train
 from mtl_core.weighting import WEIGHTINGS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peer_deepctr import PeerUnavailable, deepctr_mmoe_throughput  # noqa: E402
 
 DEVICE = "cpu"  # set by --device
 
@@ -124,15 +139,23 @@ def bench_batched(R: int, n: int, epochs: int) -> None:
 
 
 def bench_weightings(n: int, epochs: int) -> None:
-    print(f"\n## 3. Per-step cost of each weighting relative to EW (MMoE, batch 256, {epochs} epoch(s) of {n} samples)\n")
-    print("| weighting | gradient-based | samples/s | time per step vs EW |\n|---|---|---|---|")
+    """Per-step cost of each strategy relative to EW, in CPU time of the optimisation steps (Snapshot.train_cpu_s:
+    the thread's own CPU seconds, which barely move when other programs share the machine, unlike wall time),
+    best of REPEATS; wall-clock samples/s alongside."""
+    print(f"\n## 3. Per-step cost of each weighting relative to EW (MMoE, batch 256, {epochs} epoch(s) of {n} "
+          f"samples, 1 thread; CPU time of the steps, best of {REPEATS})\n")
+    print("| weighting | gradient-based | samples/s (wall) | CPU ms / step | vs EW |\n|---|---|---|---|---|")
     base = None
+    list(train(default_config(**{"data.n_train": n, "train.epochs": 1, "train.device": DEVICE})))  # warm-up
     for wid, info in WEIGHTINGS.items():
         cfg = default_config(**{"data.n_train": n, "weighting": wid, "train.batch_size": 256,
                                 "train.epochs": epochs, "train.snapshots_per_epoch": 1, "train.device": DEVICE})
-        sps, _ = throughput(cfg)
-        base = base or sps
-        print(f"| {wid} | {'yes' if info.gradient_based else 'no'} | {sps:,.0f} | {base / sps:.2f}x |")
+        sps, cpu = 0.0, float("inf")
+        for _ in range(REPEATS):
+            last = list(train(cfg))[-1]
+            sps, cpu = max(sps, last.samples_per_s), min(cpu, last.train_cpu_s / last.step)
+        base = base or cpu
+        print(f"| {wid} | {'yes' if info.gradient_based else 'no'} | {sps:,.0f} | {cpu * 1e3:.2f} | {cpu / base:.2f}x |")
 
 
 def bench_presets() -> None:
@@ -146,21 +169,164 @@ def bench_presets() -> None:
     threads(1)
 
 
+# -- the engine-speed targets (issue 12) ------------------------------------------------------------------
+PAPER = {"model": "mmoe", "data.d": 100, "data.n_train": 10_000, "train.batch_size": 256, "train.lr": 1e-3,
+         "train.optimizer": "adam", "train.snapshots_per_epoch": 1}
+
+
+def load() -> str:
+    return "load average {:.2f} / {:.2f} / {:.2f} (1 / 5 / 15 min)".format(*os.getloadavg())
+
+
+def matmul_gflops() -> tuple[float, str]:
+    """The machine's single-precision matrix-multiply throughput: best GFLOP/s of square sgemm (512, 1024,
+    2048) over 1 thread and all threads, best of REPEATS bursts."""
+    best, how = 0.0, ""
+    for th in sorted({1, ALL_THREADS}):
+        threads(th)
+        for n in (512, 1024, 2048):
+            a, b = torch.randn(n, n), torch.randn(n, n)
+            for _ in range(3):
+                a @ b
+            k = max(2, int(2e10 / (2 * n ** 3)))
+            for _ in range(REPEATS):
+                t = time.perf_counter()
+                for _ in range(k):
+                    a @ b
+                g = 2 * n ** 3 * k / (time.perf_counter() - t) / 1e9
+                if g > best:
+                    best, how = g, f"sgemm {n}x{n}, {th} thread(s)"
+    threads(1)
+    return best, how
+
+
+def model_flops_per_sample(cfg) -> float:
+    """Matrix-multiply FLOPs of one training step (forward + backward) of the plain nn.Module, per sample,
+    as torch.utils.flop_counter counts them (2·M·N·K per matmul; elementwise work not counted)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from mtl_core.models import build_model
+    info = DATASETS[cfg.data.id]
+    data = info.build(dict(cfg.data.params), 0)
+    model = build_model(cfg.model.id, data.spec, dict(cfg.model.params))
+    B = cfg.train.batch_size
+    dense, cat, y, mask = data.train.dense[:B], data.train.cat[:B], data.train.y[:B], data.train.mask[:B]
+    with FlopCounterMode(display=False) as fc:
+        model.task_losses(model(dense, cat), y, mask).sum().backward()
+    return fc.get_total_flops() / B
+
+
+def target_single(epochs: int) -> None:
+    cfg = default_config(**{**PAPER, "train.epochs": epochs, "train.device": "cpu"})
+    threads(1)
+    print(f"\n## T1. One MMoE run at the paper size (d=100, 8 experts x 16, towers 8, batch 256, Adam 1e-3, "
+          f"{epochs} epochs of 10k samples), CPU, 1 thread, best of {REPEATS}\n")
+    ours, peer, reason = 0.0, None, ""
+    try:  # interleaved, so that both see the same machine
+        for _ in range(REPEATS):
+            ours = max(ours, throughput(cfg)[0])
+            p = deepctr_mmoe_throughput(epochs=epochs, repeats=1)
+            peer = p if peer is None or p["best"] > peer["best"] else peer
+    except PeerUnavailable as e:
+        reason = str(e)
+        ours = max(ours, throughput(cfg)[0])
+    print(f"| trainer | samples/s |\n|---|---|\n| MTL Explorer (train(), evaluation excluded) | {ours:,.0f} |")
+    if peer is None:
+        print(f"\nDeepCTR-Torch skipped: {reason}")
+        return
+    print(f"| DeepCTR-Torch {peer['version']} MMOE, its fit() | {peer['fit']:,.0f} |")
+    print(f"| DeepCTR-Torch {peer['version']} MMOE, bare loop over its module | {peer['loop']:,.0f} |")
+    r = ours / peer["best"]
+    print(f"\n**T1: {ours:,.0f} vs {peer['best']:,.0f} samples/s = {r:.2f}x DeepCTR-Torch's best** "
+          f"(target >= 3x: {'met' if r >= 3 else 'MISSED'})")
+
+
+def target_batched(R: int, epochs: int, n_seq: int, peak: float, peak_how: str) -> None:
+    cfg = default_config(**{**PAPER, "train.epochs": epochs, "train.device": DEVICE})
+    fps = model_flops_per_sample(cfg)
+    threads(1)
+    bat_sps, bat_wall = 0.0, float("inf")
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        last = list(train(cfg, runs=[RunSpec(s) for s in range(R)]))[-1]
+        bat_wall, bat_sps = min(bat_wall, time.perf_counter() - t), max(bat_sps, last.samples_per_s)
+    seq_sps, seq_wall = [], []
+    for s in range(n_seq):  # a sample of the sequential runs, each best of REPEATS; scaled to R runs
+        sps, wall = throughput(cfg.with_changes(**{"train.seed": s}))
+        seq_sps.append(sps)
+        seq_wall.append(wall)
+    seq_wall_R = sum(seq_wall) / n_seq * R
+    seq_rate = sum(seq_sps) / n_seq
+    gflops = fps * bat_sps / 1e9
+    print(f"\n## T2. R = {R} seeds of MMoE (paper size, {epochs} epoch(s) of 10k samples each) as one batched "
+          f"model, {DEVICE}, 1 thread, best of {REPEATS}\n")
+    print(f"| | value |\n|---|---|\n| model FLOPs per training sample (forward + backward, matmuls) | "
+          f"{fps / 1e3:,.1f} k |")
+    print(f"| batched training throughput | {bat_sps:,.0f} samples/s |\n| achieved | {gflops:.1f} GFLOP/s |")
+    print(f"| machine's matrix multiply ({peak_how}) | {peak:.1f} GFLOP/s |")
+    print(f"| sequential: one run at a time ({n_seq} of the {R} runs timed, scaled) | {seq_rate:,.0f} samples/s, "
+          f"{seq_wall_R:.1f} s for {R} runs |")
+    print(f"| batched wall time, data generation and evaluation included | {bat_wall:.1f} s |")
+    r_peak, r_train, r_wall = gflops / peak, bat_sps / seq_rate, seq_wall_R / bat_wall
+    print(f"\n**T2a: {gflops:.1f} / {peak:.1f} GFLOP/s = {r_peak:.0%} of the machine's matmul throughput** "
+          f"(target >= 25%: {'met' if r_peak >= 0.25 else 'MISSED'})")
+    print(f"**T2b: batched vs sequential: {r_train:.1f}x in training throughput, {r_wall:.1f}x in wall time "
+          f"with data and evaluation** (target >= 10x: {'met' if min(r_train, r_wall) >= 10 else 'MISSED'})")
+
+
+def target_preset(full: bool) -> None:
+    p = PRESETS["mmoe_paper_full"]
+    cfg = p.experiment().with_changes(**{"train.device": DEVICE})
+    threads(1)
+    t = time.perf_counter()
+    if full:
+        run_grid(cfg, p.axes, p.seeds)
+        secs, how = time.perf_counter() - t, "measured, the whole preset"
+    else:  # one batch of 200 per model (rho = 0.5): a third of the preset's 9 batches of 200
+        parts = []
+        for model in p.axes["model"]:
+            t0 = time.perf_counter()
+            run_grid(cfg, {"model": [model], "data.rho": [0.5]}, p.seeds)
+            parts.append(time.perf_counter() - t0)
+        secs = 3 * sum(parts)
+        how = ("extrapolated: one batch of 200 runs per model measured (" +
+               ", ".join(f"{m} {s:.0f} s" for m, s in zip(p.axes["model"], parts)) + "), x3 for the three rho")
+    print(f"\n## T3. mmoe_paper_full preset ({p.n_runs} runs: 3 models x 3 rho x 200 seeds, 20 epochs of 10k), "
+          f"{DEVICE}, 1 thread\n")
+    limit = 600 if DEVICE == "cpu" else 30
+    print(f"**T3: {secs:.0f} s ({how}); target < {limit} s: {'met' if secs < limit else 'MISSED'} "
+          f"({secs / limit:.2f}x the limit)**")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda", "mps"), help="where to train (default cpu)")
     ap.add_argument("--repeats", type=int, default=3, help="report the best of this many timings")
-    ap.add_argument("--only", help="comma-separated sections to run: arch,bank,batched,weighting,presets")
+    ap.add_argument("--only", help="comma-separated sections to run: targets,arch,bank,batched,weighting,presets "
+                    "(default: all)")
+    ap.add_argument("--full-preset", action="store_true", help="T3: run the whole mmoe_paper_full preset "
+                    "instead of extrapolating from a third of it")
     a = ap.parse_args()
     global DEVICE, REPEATS
     DEVICE, REPEATS = a.device, max(1, a.repeats)
-    only = set(a.only.split(",")) if a.only else {"arch", "bank", "batched", "weighting", "presets"}
+    only = (set(a.only.split(",")) if a.only else
+            {"targets", "arch", "bank", "batched", "weighting", "presets"})
     threads(1)  # sections 1 and 3 time single runs
     gpu = f", GPU {torch.cuda.get_device_name()}" if DEVICE == "cuda" else ""
     print(f"# MTL Explorer benchmarks (device: {DEVICE})\n\n{platform.processor() or platform.machine()}, "
-          f"single runs on 1 torch thread, batched runs on {ALL_THREADS}{gpu}, torch {torch.__version__}, Python {platform.python_version()}")
+          f"{os.cpu_count()} CPU cores, targets and single runs on 1 torch thread, sections 2 and 4 batched on "
+          f"{ALL_THREADS}{gpu}, torch {torch.__version__}, Python {platform.python_version()}")
+    print(load())
     q = a.quick
+    if "targets" in only:
+        peak, how = matmul_gflops()
+        target_single(epochs=1 if q else 2)
+        target_batched(R=50 if q else 200, epochs=1, n_seq=3 if q else 5, peak=peak, peak_how=how)
+        if not q:
+            target_preset(a.full_preset)
+        print("\nT4 (Playground in the browser): `python benchmarks/playground.py` against a running app.")
+        print("T5 (every weighting's per-step cost relative to EW): section 3 below (`--only weighting`).")
     if "arch" in only:
         bench_architectures(n=5000 if q else 10000, epochs=1 if q else 2)
     if "bank" in only:
@@ -171,6 +337,7 @@ def main() -> None:
         bench_weightings(n=3000 if q else 10000, epochs=1 if q else 3)
     if "presets" in only:
         bench_presets()
+    print(f"\n{load()}")
 
 
 if __name__ == "__main__":
