@@ -10,6 +10,7 @@ from mtl_core.config import ExperimentConfig
 
 from ...figures import (architecture_figure, conflict_figure, gate_evolution_figure, gate_heatmap_figure,
                         loss_figure, weights_figure)
+from ... import server
 from ...i18n import current_lang, t, translator
 from ...ui.cache import model_info_for
 from ...ui.charts import chart
@@ -21,6 +22,9 @@ from .session import Run, Session
 
 LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
 TICK_S, PULL_S = 0.25, 0.2  # a live run redraws 4x a second (studies keep the job panel's slower default)
+# A classroom server shares two cores among many tabs, and redrawing six charts costs more CPU than a
+# fifth of a second of training: there a live run redraws once a second and trains longer per tick.
+CLASSROOM_TICK_S, CLASSROOM_PULL_S = 1.0, 0.8
 
 
 def get_session() -> Session:
@@ -118,4 +122,6 @@ def live_panel(default_info: ModelInfo | None) -> None:
     """The run as a job: progress and live charts, re-drawn while it trains."""
     sess = get_session()
     job_panel(LIVE_KEY, lambda: sess.job, lambda job: _views(sess, default_info),
-              header=lambda job: _progress(sess.current), tick_s=TICK_S, budget_s=PULL_S)
+              header=lambda job: _progress(sess.current),
+              tick_s=CLASSROOM_TICK_S if server.CLASSROOM else TICK_S,
+              budget_s=CLASSROOM_PULL_S if server.CLASSROOM else PULL_S)
