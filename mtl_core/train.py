@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 from typing import Iterator, Sequence
 
@@ -85,6 +86,34 @@ def compile_for(cfg: ExperimentConfig, n_runs: int, device: torch.device) -> boo
     return device.type == "cpu" and n_runs >= COMPILE_MIN_RUNS and n_runs * steps >= COMPILE_MIN_RUN_STEPS
 
 
+_ALLOCATOR_TUNED = False
+
+
+def tune_allocator() -> bool:
+    """For long batched studies on Linux/glibc: serve large tensors from the heap instead of fresh mmaps.
+
+    A batched step allocates and frees (R, B, E, H) temporaries of tens of MB; glibc returns each one to the
+    OS (munmap) and the next step page-faults it back in, zero-filled. Profiled on the full MMoE-paper
+    preset (2 cores, 585 s wall): 405 s of system time against 732 s of user time. Raising the mmap and
+    trim thresholds (mallopt) cut a 200-run MMoE step from 74 to 51 ms (system time 35 -> 3 ms per step).
+    Process-wide and kept for the process's life, so it is applied only outside the Streamlit server (whose
+    janitor returns memory to the OS) and never with MTL_MALLOC_TUNE=0. Returns whether it is in effect."""
+    global _ALLOCATOR_TUNED
+    if _ALLOCATOR_TUNED:
+        return True
+    if os.environ.get("MTL_MALLOC_TUNE") == "0" or "streamlit" in sys.modules or not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+        _ALLOCATOR_TUNED = bool(libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(
+            libc.mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return _ALLOCATOR_TUNED
+
+
 class Trainer:
     """R stacked runs of one configuration: iterate it for snapshots, then ask for predictions."""
 
@@ -101,8 +130,11 @@ class Trainer:
         self.splits = {name: StackedSplit.of([getattr(d, name) for d in self.datasets], self.device)
                        for name in ("train", "val", "test")}
         self.entire_space = self.datasets[0].meta.get("entire_space_labels", {})
+        long_study = compile_for(cfg, len(self.configs), self.device)
+        if long_study:
+            tune_allocator()
         self.main = StackedRuns(self.configs, self.spec, self.device, record_conflict=record_conflict,
-                                compile_mix=compile_for(cfg, len(self.configs), self.device))
+                                compile_mix=long_study)
         self.baseline = (StackedRuns(self.configs, self.spec, self.device, arch="single_task", arch_params={},
                                      weighting="ew")
                          if cfg.train.baseline and cfg.model.id != "single_task" else None)

@@ -83,3 +83,15 @@ def test_only_long_cpu_studies_compile(monkeypatch):
     assert not compile_for(study.with_changes(**{"train.epochs": 1}), 50, cpu)  # a short study
     monkeypatch.setenv("MTL_COMPILE", "0")
     assert not compile_for(study, 200, cpu)
+
+
+def test_allocator_tuning_stays_out_of_the_streamlit_server(monkeypatch):
+    import sys
+
+    import mtl_core.train as tr
+    monkeypatch.setattr(tr, "_ALLOCATOR_TUNED", False)
+    monkeypatch.setitem(sys.modules, "streamlit", sys.modules.get("streamlit") or object())
+    assert tr.tune_allocator() is False
+    monkeypatch.setenv("MTL_MALLOC_TUNE", "0")
+    monkeypatch.delitem(sys.modules, "streamlit")
+    assert tr.tune_allocator() is False
