@@ -119,7 +119,6 @@ def main() -> None:
     except ImportError:
         print("T4 skipped: the playwright package is not installed")
         return
-    sys.path.insert(0, str(ROOT))
     print("load average {:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg()))
     cli = cli_throughput()
     m = measure(a.window)

@@ -37,7 +37,7 @@ from mtl_core.presets import PRESETS
 from mtl_core.train import RunSpec, train
 from mtl_core.weighting import WEIGHTINGS
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# `python benchmarks/run.py` puts this folder first on the import path, so the peer module is found
 from peer_deepctr import PeerUnavailable, deepctr_mmoe_throughput  # noqa: E402
 
 DEVICE = "cpu"  # set by --device
