@@ -11,7 +11,7 @@ from typing import Mapping
 
 import streamlit as st
 
-from ..i18n import DEFAULT_LANG, LANGS
+from ..i18n import DEFAULT_LANG, LANGS, t
 from ..sections import BY_ID, BY_PATH, SECTIONS, Section, owner_of
 from .state import app_state, section_state
 
@@ -128,3 +128,16 @@ def sync(section: Section, own: Mapping[str, str] | None = None) -> None:
 
 __all__ = ["short", "shorten_in", "clip", "query", "init_frame", "requested_section", "section_query", "set_warnings",
            "warnings", "sync", "SECTIONS"]
+
+
+def warn_until_changed(section: Section, own: Mapping[str, str]) -> None:
+    """Show the link's warnings for `section` (if any) until the learner changes a setting: `own` is the
+    section's query now; the warnings stay while it equals the query of the run that first showed them."""
+    if not warnings(section):
+        return
+    state = section_state(section.id)
+    if state.get("warn_query") is None:
+        state["warn_query"] = dict(own)
+    if state["warn_query"] == dict(own):
+        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings(section)),
+                   icon=":material/link_off:")

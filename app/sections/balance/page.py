@@ -23,12 +23,7 @@ st.caption(t("bal.intro"))
 knobs = sidebar_knobs()
 own = own_query()
 url.sync(section, own)
-if url.warnings(section):
-    if state.get("warn_query") is None:
-        state["warn_query"] = own
-    if state["warn_query"] == own:  # shown until the learner changes a setting
-        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in url.warnings(section)),
-                   icon=":material/link_off:")
+url.warn_until_changed(section, own)
 
 problem = scenario_of(knobs.scenario).problem
 st.subheader(t(f"bal.problem.{problem}.title"), divider="gray")

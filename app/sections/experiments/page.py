@@ -28,13 +28,7 @@ st.title(t("exp.title"))
 st.caption(t("exp.intro"))
 m = mem()
 sidebar()
-if url.warnings(section):
-    own = to_query(m)
-    if state.get("warn_query") is None:
-        state["warn_query"] = own
-    if state["warn_query"] == own:  # shown until the learner changes a setting
-        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in url.warnings(section)),
-                   icon=":material/link_off:")
+url.warn_until_changed(section, to_query(m))
 
 job_header()
 labels = {tab: t(f"exp.tab.{tab}") for tab in TABS}
