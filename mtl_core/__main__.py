@@ -249,6 +249,8 @@ def cmd_sweep(a) -> int:
         import torch
 
         torch.set_num_threads(a.threads)
+    if a.workers < 1:
+        raise ConfigError("--workers", a.workers, "a number of batches trained at once >= 1")
     scenario = balance.SCENARIOS.get(preset.id) if preset else None
     record = a.conflict or bool(scenario and scenario.record_conflict)
     parts = balance.plan_study(cfg, axes, seeds, baselines=a.baselines)
@@ -262,7 +264,8 @@ def cmd_sweep(a) -> int:
           + (", recording the gradient conflict at every step" if record else ""), file=sys.stderr)
     rows: list[dict] = []
     with tqdm(total=balance.study_size(parts)[1], unit="step", file=sys.stderr) as bar:
-        for p in balance.iter_study(parts, record_conflict=record, snapshots_per_epoch=1, max_batch=a.max_batch):
+        for p in balance.iter_study(parts, record_conflict=record, snapshots_per_epoch=1, max_batch=a.max_batch,
+                                    workers=a.workers):
             rows += p.new_rows
             bar.update(p.steps_done - bar.n)
             bar.set_description(f"{p.part} batch {p.grid.batch + 1}/{p.grid.n_batches}, runs done "
@@ -455,6 +458,9 @@ def main(argv=None) -> int:
                    "after the weighting at every step (extra columns; on by itself for balance_conflict)")
     p.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice; 1 is fastest for "
                    "these small models on a shared CPU)")
+    p.add_argument("--workers", type=int, default=1, help="batched models trained at once, one thread each "
+                   "(default 1; on an idle 2-core CPU `--workers 2 --threads 1` is fastest for studies of "
+                   "several batches)")
     p = sub.add_parser("data", help="get a real dataset once: `data fetch census` downloads and caches it")
     dsub = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = dsub.add_parser("fetch", help="download a dataset's raw files and convert them into the local cache")

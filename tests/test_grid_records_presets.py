@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mtl_core.config import default_config
-from mtl_core.grid import iter_grid, plan_grid, run_grid
+from mtl_core.grid import iter_grid, plan_grid, run_grid, with_model
 from mtl_core.presets import PRESETS
 from mtl_core.records import RESULT_COLUMNS, SCHEMA_VERSION, RecordsError, read_results, run_counts
 
@@ -44,6 +44,34 @@ def test_results_have_one_row_per_run_and_task_with_the_schema():
     assert list(df.columns[:len(RESULT_COLUMNS)]) == list(RESULT_COLUMNS) and "data.rho" in df
     assert (df.schema_version == SCHEMA_VERSION).all() and set(df.status) == {"ok"}
     assert df.test_loss.notna().all() and df.val_loss.notna().all()
+
+
+def test_batches_trained_by_two_workers_give_exactly_the_results_of_one():
+    cfg = default_config(**TINY)
+    axes = {"model": ["shared_bottom", "omoe", "mmoe"], "data.rho": [0.5, 1.0]}
+    one = run_grid(cfg, axes, range(3))
+    progress = list(iter_grid(cfg, axes, range(3), workers=2))
+    two = pd.DataFrame([r for p in progress for r in p.new_rows])
+    keys = ["arch", "seed", "relatedness", "task"]
+    one, two = (d.sort_values(keys).reset_index(drop=True) for d in (one, two))
+    assert len(two) == len(one) == 3 * 2 * 3 * 2
+    np.testing.assert_array_equal(two.test_loss.to_numpy(), one.test_loss.to_numpy())
+    np.testing.assert_array_equal(two.val_loss.to_numpy(), one.val_loss.to_numpy())
+    assert len({p.batch for p in progress}) == 3  # every batch reported, interleaved
+    assert progress[-1].runs_done == progress[-1].runs_total == 18
+    assert progress[-1].steps_done == progress[-1].steps_total
+    assert all(a.steps_done <= b.steps_done for a, b in zip(progress, progress[1:]))
+
+
+def test_a_study_over_architectures_keeps_a_changed_tower_width_but_not_a_bottom_width():
+    cfg = default_config(**{**TINY, "model": "shared_bottom", "model.bottom_units": (40,), "model.tower_units": (16,)})
+    params = {b.cfg.model.id: dict(b.cfg.model.params)
+              for b in plan_grid(cfg, {"model": ["shared_bottom", "mmoe", "single_task"]}, [0])}
+    assert params["shared_bottom"]["bottom_units"] == (40,) and params["shared_bottom"]["tower_units"] == (16,)
+    assert params["mmoe"]["tower_units"] == (16,) and "bottom_units" not in params["mmoe"]
+    assert params["single_task"]["bottom_units"] == default_config(model="single_task").model.params["bottom_units"]
+    untouched = with_model(default_config(**TINY), "mmoe")  # nothing changed: the new model's defaults
+    assert dict(untouched.model.params) == dict(default_config(**{**TINY, "model": "mmoe"}).model.params)
 
 
 def test_a_batch_where_every_run_diverged_is_recorded_not_raised():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import threading
 import time
 
 import numpy as np
@@ -48,6 +49,11 @@ def _with_run_axis(out: ModelOutput) -> ModelOutput:
     return ModelOutput(add(out.preds), add(out.gates), add(out.extras))
 
 
+# Models are initialised from torch's global generator (seeded per run): training threads of other
+# browser sessions, or grid workers, must not reseed it between our seed and our build.
+_INIT_LOCK = threading.Lock()
+
+
 class StackedRuns:
     """Parameters, optimiser and weighting of R runs of one architecture (run r: configs[r])."""
 
@@ -59,9 +65,10 @@ class StackedRuns:
         arch_params = dict(cfg.model.params) if arch_params is None else arch_params
         seeds = [c.train.seed for c in configs]
         models = []
-        for s in seeds:
-            torch.manual_seed(s)
-            models.append(build_model(arch, spec, arch_params))
+        with _INIT_LOCK:
+            for s in seeds:
+                torch.manual_seed(s)
+                models.append(build_model(arch, spec, arch_params))
         names = [n for n, _ in models[0].named_parameters()]
         self.params = {n: torch.stack([dict(m.named_parameters())[n].detach() for m in models]).to(device)
                        .requires_grad_() for n in names}  # (R, ...) leaves: what the optimiser updates

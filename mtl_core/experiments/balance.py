@@ -174,16 +174,17 @@ def study_size(parts: Sequence[Part]) -> tuple[int, int]:
 
 
 def iter_study(parts: Sequence[Part], *, record_conflict: bool = False, snapshots_per_epoch: int = 2,
-               max_batch: int = 256) -> Iterator[StudyProgress]:
+               max_batch: int = 256, workers: int = 1) -> Iterator[StudyProgress]:
     """Train the parts one after another, yielding progress after every snapshot (stopping = stopping
-    iteration; what finished is in the rows already yielded)."""
+    iteration; what finished is in the rows already yielded). workers: batches trained at once
+    (`iter_grid`)."""
     runs_total, steps_total = study_size(parts)
     runs_before = steps_before = 0
     for part in parts:
         rec = record_conflict and part.role != ROLE_SINGLE
         last = None
         for g in iter_grid(part.cfg, part.axes, part.seeds, max_batch=max_batch,
-                           snapshots_per_epoch=snapshots_per_epoch, record_conflict=rec):
+                           snapshots_per_epoch=snapshots_per_epoch, record_conflict=rec, workers=workers):
             last = g
             yield StudyProgress(runs_before + g.runs_done, runs_total, steps_before + g.steps_done, steps_total,
                                 part.role, g)
