@@ -37,6 +37,7 @@ LC_SAMPLES = 5000
 MAX_RUNS = 2000  # per study in the page (the full preset has 1,800); bigger studies: the CLI
 MAX_SEEDS = 500
 SB_UNITS = Param("sb_units", 78, "units of Shared-Bottom's shared layer (its parameter budget)", low=1, high=4096)
+TOWER_UNITS = Param("tower_units", 8, "units of every task tower (one layer, every architecture)", low=1, high=512)
 SEEDS_HELP = "a count (20 = seeds 0-19) or a range such as 100-119"
 
 
@@ -150,6 +151,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     _choice("weighting", lambda: tuple(WEIGHTINGS)),
     *(_param(k, DATA.param(k)) for k in DATA_KNOBS),
     _param("sb_units", SB_UNITS),
+    _param("tower_units", TOWER_UNITS),
     *(_param(k, TRAIN_SPECS[k]) for k in TRAIN_KNOBS),
     _param("lc_draws", Param("lc_draws", 10, "data draws per ρ", low=2, high=50)),
     _choice("lc_mode", lambda: ("random", "fixed")),
@@ -163,7 +165,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     _choice("census", lambda: CENSUS_PRESETS),
     _choice("tab", lambda: TABS),
 )}
-SWEEP_FIELDS = ("archs", "rhos", "seeds", "weighting", *DATA_KNOBS, "sb_units", *TRAIN_KNOBS)
+SWEEP_FIELDS = ("archs", "rhos", "seeds", "weighting", *DATA_KNOBS, "sb_units", "tower_units", *TRAIN_KNOBS)
 OTHER_DEFAULTS = {"lc_draws": "10", "lc_mode": "random", "trn_rho": "0.5", "gate_archs": "mmoe,cgc,ple",
                   "gate_rhos": "0,0.25,0.5,0.75,1", "gate_seeds": "0-7", "diff_knob": "ab_seed",
                   "diff_values": "0,1,2,5", "diff_seeds": "0-5", "census": "census_quick", "tab": "sweep"}
@@ -188,6 +190,8 @@ def preset_mem(preset_id: str) -> dict[str, str]:
     out.update({k: DATA.param(k).format(cfg.data.params[k]) for k in DATA_KNOBS})
     units = cfg.model.params.get("bottom_units") if cfg.model.id == "shared_bottom" else None
     out["sb_units"] = str(units[0] if units else SB_UNITS.default)
+    towers = cfg.model.params.get("tower_units")
+    out["tower_units"] = str(towers[0] if towers else TOWER_UNITS.default)
     out.update({k: TRAIN_SPECS[k].format(getattr(cfg.train, k)) for k in TRAIN_KNOBS})
     return out
 
@@ -312,7 +316,8 @@ def base_flat(study: Study) -> dict[str, Any]:
     flat = {k: v for k, v in preset.config.items() if k.startswith(("data", "train"))}
     flat.update({f"data.{k}": p[k] for k in DATA_KNOBS})
     flat.update({f"train.{k}": p[k] for k in TRAIN_KNOBS})
-    flat.update({"model": "shared_bottom", "model.bottom_units": (p["sb_units"],), "weighting": p["weighting"]})
+    flat.update({"model": "shared_bottom", "model.bottom_units": (p["sb_units"],),
+                 "model.tower_units": (p["tower_units"],), "weighting": p["weighting"]})
     return flat
 
 

@@ -18,8 +18,8 @@ from ...i18n import current_lang, entry_name, t
 from ...ui.state import forget_widgets, section_key, section_state
 from ...ui.widgets import param_control, param_label
 from . import SECTION
-from .config import (DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, FIELDS, SB_UNITS, SWEEP_PRESETS, default_mem,
-                     field_of, gated_archs, preset_mem, synthetic_archs)
+from .config import (DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, FIELDS, SB_UNITS, SWEEP_PRESETS, TOWER_UNITS,
+                     default_mem, field_of, gated_archs, preset_mem, synthetic_archs)
 
 
 def _k(name: str) -> str:
@@ -125,6 +125,11 @@ def sidebar() -> None:
             st.number_input(t("exp.side.sb_units"), min_value=int(SB_UNITS.low), max_value=int(SB_UNITS.high), step=1,
                             key=key, help=t("exp.side.sb_units_help"))
             m["sb_units"] = str(int(st.session_state[key]))
+            key = _seed("tower_units", int(TOWER_UNITS.parse(m["tower_units"])) if _check("tower_units") is None
+                        else TOWER_UNITS.default)
+            st.number_input(t("exp.side.tower_units"), min_value=int(TOWER_UNITS.low),
+                            max_value=int(TOWER_UNITS.high), step=1, key=key, help=t("exp.side.tower_units_help"))
+            m["tower_units"] = str(int(st.session_state[key]))
         st.caption(t("exp.side.names", names=", ".join(names.get(a, a) for a in m["archs"].split(",") if a)))
 
 

@@ -59,8 +59,9 @@ class Recorder:
     axes, seed, step, epoch, val_loss = mean over tasks), `gates` (one row per finished run of a gated
     model: arch, axes, seed, distance)."""
 
-    def __init__(self, grid: Grid, max_batch: int = MAX_BATCH, snapshots_per_epoch: int = 1):
+    def __init__(self, grid: Grid, max_batch: int = MAX_BATCH, snapshots_per_epoch: int = 1, workers: int = 1):
         self.grid, self.max_batch, self.snapshots_per_epoch = grid, max_batch, snapshots_per_epoch
+        self.workers = workers
         cfg = grid.cfg.with_changes(**{"train.snapshots_per_epoch": snapshots_per_epoch})
         self.batches: list[Batch] = plan_grid(cfg, grid.axes, grid.seeds, max_batch)  # what iter_grid trains
         self.axis_names = [k for k in grid.axes if k != "model"]
@@ -73,7 +74,7 @@ class Recorder:
     def events(self):
         """The progress events to train (what a Job pulls)."""
         return iter_grid(self.grid.cfg, self.grid.axes, self.grid.seeds, max_batch=self.max_batch,
-                         snapshots_per_epoch=self.snapshots_per_epoch)
+                         snapshots_per_epoch=self.snapshots_per_epoch, workers=self.workers)
 
     def _run_keys(self, batch: Batch, r: int) -> dict[str, Any]:
         out = {"arch": batch.cfg.model.id, "seed": int(batch.runs[r].seed)}
