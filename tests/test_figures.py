@@ -243,3 +243,57 @@ def test_live_curves_span_the_planned_epochs():
     s.epochs = 20
     for fig in (loss_figure(s), weights_figure(s), conflict_figure(s)):
         assert tuple(fig.layout.xaxis.range) == (0, 20)
+
+
+# ---- the live views: plain Plotly JSON, valid, and cheap to rebuild ---------------------------------
+def _live_figures():
+    s = make_series(kinds=("binary", "binary"), baseline=True, state=True)
+    s.epochs, s.trained_as = 10, {"task2": "pCTCVR"}
+    ple = {g.name: np.full(len(g.experts), 1.0 / len(g.experts)) for g in PLE_LAYOUT}
+    return {
+        "loss": loss_figure(s, log=True), "loss_one_point": loss_figure(make_series(n=1)),
+        "weights": weights_figure(s), "conflict": conflict_figure(s), "no_data": loss_figure(None),
+        "heatmap_mmoe": gate_heatmap_figure(MMOE_LAYOUT, s.gates_at(2), TASKS),
+        "heatmap_ple": gate_heatmap_figure(PLE_LAYOUT, ple, TASKS, tr=translator("zh")),
+        "evolution": gate_evolution_figure(MMOE_LAYOUT, s.gates, s.epoch, TASKS),
+        "diagram_mmoe": architecture_figure(_info(MMOE_LAYOUT), s.gates_at(2)),
+        "diagram_ple": architecture_figure(_info(PLE_LAYOUT), ple),
+        "diagram_cross_stitch": architecture_figure(_info(topology="stitched")),
+    }
+
+
+@pytest.mark.parametrize("name", list(_live_figures()))
+def test_live_figures_are_valid_plotly(name):
+    """The live builders skip plotly's validation (`style.make_figure`): plotly's validator checks them here,
+    and rejects a misspelt property or a value of the wrong kind."""
+    fig = _live_figures()[name]
+    checked = go.Figure(fig.to_dict())  # raises ValueError on anything plotly does not know
+    assert checked.layout.template.layout.font.family  # the house template came along
+    assert len(checked.data) == len(fig.data)
+
+
+def test_subplot_grids_are_computed_once_per_shape_and_never_shared(monkeypatch):
+    import plotly.subplots
+
+    from app.figures.style import grid
+
+    calls = []
+    real = plotly.subplots.make_subplots
+    monkeypatch.setattr(plotly.subplots, "make_subplots", lambda *a, **k: calls.append(k) or real(*a, **k))
+    first = grid(3, 1, vertical_spacing=0.0123, subplot_titles=["a", "b", "c"])
+    assert [a["text"] for a in first["annotations"]] == ["a", "b", "c"]
+    first["annotations"][0]["text"] = "changed"
+    first["xaxis"]["title"] = {"text": "changed"}
+    second = grid(3, 1, vertical_spacing=0.0123, subplot_titles=["x", "y", "z"])
+    assert len(calls) == 1  # the second grid of that shape came from the cache
+    assert [a["text"] for a in second["annotations"]] == ["x", "y", "z"]
+    assert "title" not in second["xaxis"]  # a caller's changes to its copy never reach the next figure
+    assert second["yaxis3"]["domain"] == first["yaxis3"]["domain"]
+
+
+def test_the_gate_evolution_titles_follow_the_moments_shown():
+    s = make_series(n=12)
+    early = gate_evolution_figure(MMOE_LAYOUT, {g: w[:6] for g, w in s.gates.items()}, s.epoch[:6], TASKS)
+    late = gate_evolution_figure(MMOE_LAYOUT, s.gates, s.epoch, TASKS)
+    assert early.layout.annotations[-1].text != late.layout.annotations[-1].text
+    assert late.layout.annotations[-1].text.endswith(f"{s.epoch[-1]:.1f}")

@@ -1,8 +1,9 @@
 """Curves over training: loss per task, task weights, gradient conflict, runs compared.
 
-Loss curves and run overlays are drawn with `plotly.express` from the tidy long-format frames of
-`series.py`; every builder takes a translator `tr(key, **kw)` so titles and axis labels follow the page
-language, and returns a `go.Figure` in the house template.
+The live views (loss, weights, conflict) are written as plain Plotly JSON (`style.make_figure`, fast
+enough to redraw several times a second); run overlays are drawn with `plotly.express` from the tidy
+long-format frames of `series.py`. Every builder takes a translator `tr(key, **kw)` so titles and axis
+labels follow the page language, and returns a `go.Figure` in the house template.
 """
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from typing import Sequence
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
-from .series import SPLITS, Series, auc_frame, loss_frame, metric_frame
-from .style import CONFLICT_FILL, RUN_DASHES, finish, message_figure, rgba, task_color
+from .series import SPLITS, Series, metric_frame
+from .style import (CONFLICT_FILL, RUN_DASHES, axis_suffix, finish, grid, make_figure, message_figure, rgba,
+                    task_color, update_axes)
 
 SPLIT_DASH = {"validation": "solid", "train": "dot", "single-task": "dash"}
 SPLIT_WIDTH = {"validation": 3.0, "train": 1.8, "single-task": 2.2}
@@ -26,19 +27,29 @@ def _has_values(a: np.ndarray | None) -> bool:
     return a is not None and np.isfinite(a).any()
 
 
-def _epoch_axis(fig: go.Figure, s: Series, tr: Translator, row: int | None = None) -> None:
-    """x axes in epochs, spanning the whole planned run so the curves grow from left to right."""
+def _epoch_axis(layout: dict, s: Series, tr: Translator, row: int = 1) -> None:
+    """x axes in epochs, spanning the whole planned run so the curves grow from left to right (the
+    title on the bottom panel, `row`, of a one-column figure)."""
     if s.epochs:
-        fig.update_xaxes(range=[0, s.epochs])
-    fig.update_xaxes(title_text=tr("fig.epoch"), **({} if row is None else dict(row=row, col=1)))
+        update_axes(layout, "xaxis", range=[0, s.epochs])
+    update_axes(layout, "xaxis", [row], title={"text": tr("fig.epoch")})
+
+
+def _fixed_margins(layout: dict) -> None:
+    """No axis automargin on the live curves: when a redraw's tick labels change width (the loss falls), plotly
+    would measure and draw the chart a second time, the largest item after the data itself in the browser's
+    profile of a live redraw. The template's margins fit these charts' tick labels and titles."""
+    update_axes(layout, "xaxis", automargin=False)
+    update_axes(layout, "yaxis", automargin=False)
 
 
 def _mode(s: Series) -> str:
     return "lines" if len(s) > 1 else "lines+markers"  # a single point is invisible as a line
 
 
-def _task_colors(tasks: Sequence[str]) -> dict[str, str]:
-    return {task: task_color(k) for k, task in enumerate(tasks)}
+def _line(x: np.ndarray, y: np.ndarray, k: int = 1, **kw) -> dict:
+    """A scatter trace (plain Plotly JSON) on subplot k's axes."""
+    return dict(type="scatter", x=x, y=y, xaxis="x" + axis_suffix(k), yaxis="y" + axis_suffix(k), **kw)
 
 
 def loss_figure(s: Series | None, *, log: bool = False, tr: Translator = EN, title: str | None = None) -> go.Figure:
@@ -47,35 +58,34 @@ def loss_figure(s: Series | None, *, log: bool = False, tr: Translator = EN, tit
     title = title or tr("view.loss.title")
     if s is None or len(s) == 0:
         return message_figure(title, tr("fig.no_data"))
-    long = loss_frame(s)
-    curves = px.line(long, x="epoch", y="loss", color="task", line_dash="split",
-                     color_discrete_map=_task_colors(s.tasks), line_dash_map=SPLIT_DASH,
-                     category_orders={"task": list(s.tasks), "split": list(SPLITS)})
-    keys = {f"{task}, {split}": (task, split) for task, split in long[["task", "split"]].drop_duplicates().values}
-    auc = auc_frame(s)
-    rows = 2 if len(auc) else 1
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        row_heights=[0.65, 0.35] if rows == 2 else None)
-    for trace in curves.data:
-        task, split = keys[trace.name]
-        name = tr(SPLIT_LABEL[split], task=task)
-        if split == "train" and (s.trained_as or {}).get(task):  # e.g. ESMM's CVR task trains through pCTCVR
-            name += f" ({s.trained_as[task]})"
-        trace.update(name=name, legendgroup=task, mode=_mode(s) if split == "validation" else "lines",
-                     line_width=SPLIT_WIDTH[split], opacity=0.75 if split == "train" else None,
-                     hovertemplate=f"{name}<br>{tr('fig.epoch')} %{{x:.2f}}: %{{y:.4g}}<extra></extra>")
-        fig.add_trace(trace, row=1, col=1)
+    auc = [(t, task) for t, (task, kind) in enumerate(zip(s.tasks, s.kinds))
+           if kind == "binary" and s.val_auc is not None and np.isfinite(s.val_auc[:, t]).any()]
+    rows = 2 if auc else 1
+    layout = grid(rows, 1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.65, 0.35] if rows == 2 else None)
+    data = []
+    for t, task in enumerate(s.tasks):  # task by task, then validation, train, single-task (SPLITS)
+        for split, values in zip(SPLITS, (s.val_loss, s.train_loss, s.baseline_val_loss)):
+            if values is None:
+                continue
+            name = tr(SPLIT_LABEL[split], task=task)
+            if split == "train" and (s.trained_as or {}).get(task):  # e.g. ESMM's CVR task trains through pCTCVR
+                name += f" ({s.trained_as[task]})"
+            data.append(_line(s.epoch, values[:, t], name=name, legendgroup=task, showlegend=True,
+                              mode=_mode(s) if split == "validation" else "lines",
+                              line=dict(color=task_color(t), dash=SPLIT_DASH[split], width=SPLIT_WIDTH[split]),
+                              **({"opacity": 0.75} if split == "train" else {}),
+                              hovertemplate=f"{name}<br>{tr('fig.epoch')} %{{x:.2f}}: %{{y:.4g}}<extra></extra>"))
+    for t, task in auc:
+        data.append(_line(s.epoch, s.val_auc[:, t], 2, name=f"{task} · AUC", legendgroup=task, showlegend=False,
+                          mode="lines", line=dict(color=task_color(t), dash="solid", width=3),
+                          hovertemplate=f"{task} · AUC<br>{tr('fig.epoch')} %{{x:.2f}}: %{{y:.3f}}<extra></extra>"))
     if rows == 2:
-        for trace in px.line(auc, x="epoch", y="auc", color="task", color_discrete_map=_task_colors(s.tasks),
-                             category_orders={"task": list(s.tasks)}).data:
-            trace.update(name=f"{trace.name} · AUC", legendgroup=trace.name, showlegend=False, line_width=3,
-                         hovertemplate=f"{trace.name} · AUC<br>{tr('fig.epoch')} %{{x:.2f}}: %{{y:.3f}}<extra></extra>")
-            fig.add_trace(trace, row=2, col=1)
-        fig.update_yaxes(title_text=tr("fig.auc"), row=2, col=1)
-    fig.update_yaxes(title_text=tr("fig.loss"), type="log" if log else "linear", row=1, col=1,
-                     **(dict(dtick="D2", tickformat=".2~g") if log else {}))
-    _epoch_axis(fig, s, tr, row=rows)
-    return finish(fig, title, height=420 if rows == 1 else 520)
+        update_axes(layout, "yaxis", [2], title={"text": tr("fig.auc")})
+    update_axes(layout, "yaxis", [1], title={"text": tr("fig.loss")}, type="log" if log else "linear",
+                **(dict(dtick="D2", tickformat=".2~g") if log else {}))
+    _epoch_axis(layout, s, tr, row=rows)
+    _fixed_margins(layout)
+    return make_figure(data, layout, title, height=420 if rows == 1 else 520)
 
 
 def weights_figure(s: Series | None, *, tr: Translator = EN, title: str | None = None) -> go.Figure:
@@ -85,21 +95,20 @@ def weights_figure(s: Series | None, *, tr: Translator = EN, title: str | None =
         return message_figure(title, tr("fig.no_data"))
     state = {k: v for k, v in s.state.items() if _has_values(v)}
     rows = 2 if state else 1
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.1)
-    for t, task in enumerate(s.tasks):
-        fig.add_trace(go.Scatter(x=s.epoch, y=s.weights[:, t], name=task, legendgroup=task, mode=_mode(s),
-                                 line=dict(color=task_color(t), width=3)), row=1, col=1)
+    layout = grid(rows, 1, shared_xaxes=True, vertical_spacing=0.1)
+    data = [_line(s.epoch, s.weights[:, t], name=task, legendgroup=task, mode=_mode(s),
+                  line=dict(color=task_color(t), width=3)) for t, task in enumerate(s.tasks)]
     for j, (name, values) in enumerate(state.items()):
         for t in range(values.shape[1]):
             label = s.tasks[t] if values.shape[1] == len(s.tasks) else str(t + 1)
-            fig.add_trace(go.Scatter(x=s.epoch, y=values[:, t], name=tr("fig.state", name=name, task=label),
-                                     mode="lines", line=dict(color=task_color(t), width=2,
-                                                             dash=RUN_DASHES[(j + 1) % len(RUN_DASHES)])),
-                          row=2, col=1)
-        fig.update_yaxes(title_text=", ".join(state), row=2, col=1)
-    fig.update_yaxes(title_text=tr("fig.weight"), rangemode="tozero", row=1, col=1)
-    _epoch_axis(fig, s, tr, row=rows)
-    return finish(fig, title, height=380 if rows == 1 else 480)
+            data.append(_line(s.epoch, values[:, t], 2, name=tr("fig.state", name=name, task=label), mode="lines",
+                              line=dict(color=task_color(t), width=2, dash=RUN_DASHES[(j + 1) % len(RUN_DASHES)])))
+    if state:
+        update_axes(layout, "yaxis", [2], title={"text": ", ".join(state)})
+    update_axes(layout, "yaxis", [1], title={"text": tr("fig.weight")}, rangemode="tozero")
+    _epoch_axis(layout, s, tr, row=rows)
+    _fixed_margins(layout)
+    return make_figure(data, layout, title, height=380 if rows == 1 else 480)
 
 
 def conflict_figure(s: Series | None, *, tr: Translator = EN, title: str | None = None) -> go.Figure:
@@ -109,24 +118,28 @@ def conflict_figure(s: Series | None, *, tr: Translator = EN, title: str | None 
         return message_figure(title, tr("fig.no_data"))
     if s.grad_cosine is None:
         return message_figure(title, tr("fig.nothing_shared"))
-    fig = go.Figure()
-    fig.add_hrect(y0=-1.05, y1=0, fillcolor=CONFLICT_FILL, line_width=0, layer="below")
-    fig.add_annotation(text=tr("fig.conflict_zone"), x=0.01, y=-0.97, xref="paper", yref="y", showarrow=False,
-                       xanchor="left", yanchor="bottom", font=dict(color="#B34700", size=14))
-    fig.add_annotation(text=tr("fig.agree_zone"), x=0.99, y=0.97, xref="paper", yref="y", showarrow=False,
-                       xanchor="right", yanchor="top", font=dict(color="#4D4D4D", size=14))
-    fig.add_hline(y=0, line=dict(color="#333333", width=2, dash="dash"))
     T = len(s.tasks)
     pairs = [(a, b) for a in range(T) for b in range(a + 1, T)]
+    data = []
     for a, b in pairs:
         color = "#222222" if len(pairs) == 1 else task_color(a)
         dash = "solid" if len(pairs) == 1 else RUN_DASHES[(b - a - 1) % len(RUN_DASHES)]
-        fig.add_trace(go.Scatter(x=s.epoch, y=s.grad_cosine[:, a, b], mode=_mode(s),
-                                 name=tr("fig.pair", a=s.tasks[a], b=s.tasks[b]),
-                                 line=dict(color=color, width=2.5, dash=dash)))
-    fig.update_yaxes(title_text=tr("fig.cosine"), range=[-1.05, 1.05], zeroline=False)
-    _epoch_axis(fig, s, tr)
-    return finish(fig, title, height=380)
+        data.append(dict(type="scatter", x=s.epoch, y=s.grad_cosine[:, a, b], mode=_mode(s),
+                         name=tr("fig.pair", a=s.tasks[a], b=s.tasks[b]), line=dict(color=color, width=2.5, dash=dash)))
+    layout = {
+        "shapes": [dict(type="rect", x0=0, x1=1, xref="x domain", y0=-1.05, y1=0, yref="y", fillcolor=CONFLICT_FILL,
+                        line=dict(width=0), layer="below"),
+                   dict(type="line", x0=0, x1=1, xref="x domain", y0=0, y1=0, yref="y",
+                        line=dict(color="#333333", width=2, dash="dash"))],
+        "annotations": [dict(text=tr("fig.conflict_zone"), x=0.01, y=-0.97, xref="paper", yref="y", showarrow=False,
+                             xanchor="left", yanchor="bottom", font=dict(color="#B34700", size=14)),
+                        dict(text=tr("fig.agree_zone"), x=0.99, y=0.97, xref="paper", yref="y", showarrow=False,
+                             xanchor="right", yanchor="top", font=dict(color="#4D4D4D", size=14))],
+        "yaxis": {"title": {"text": tr("fig.cosine")}, "range": [-1.05, 1.05], "zeroline": False},
+    }
+    _epoch_axis(layout, s, tr)
+    _fixed_margins(layout)
+    return make_figure(data, layout, title, height=380)
 
 
 def compare_figure(runs: Sequence[tuple[str, Series]], *, metric: str = "val_loss", log: bool = False,

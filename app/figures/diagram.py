@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ..i18n import EN, Translator
 from .gates import gate_blocks
-from .style import FONT_SIZE, NEUTRAL_COLOR, SHARED_COLOR, finish, group_color, rgba, task_color
+from .style import FONT_SIZE, NEUTRAL_COLOR, SHARED_COLOR, group_color, make_figure, rgba, task_color
 
 if TYPE_CHECKING:  # any object with .tasks, .structure and .categorical will do
     from ..ui.modelinfo import ModelInfo
@@ -161,14 +161,13 @@ def architecture_figure(info: "ModelInfo", gates: Mapping[str, np.ndarray] | Non
         same_row = abs(a.y - b.y) < 1e-9
         xs = [a.x, (a.x + b.x) / 2, b.x] if same_row else [a.x, b.x]
         ys = [a.y + 0.25, a.y + 0.55, b.y + 0.25] if same_row else [a.y + 0.18, b.y - 0.18]
-        traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="text" if hover else "skip",
-                                 text=hover, showlegend=False))
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", line=line, showlegend=False,
+                           hoverinfo="text" if hover else "skip", **({"text": hover} if hover else {})))
     shapes = [dict(type="rect", x0=n.x - n.width / 2, x1=n.x + n.width / 2, y0=n.y - 0.18, y1=n.y + 0.18,
                    line=dict(color=n.color, width=2), fillcolor=rgba(n.color, 0.14), layer="above") for n in nodes]
     labels = [dict(x=n.x, y=n.y, text=n.label, showarrow=False,
                    font=dict(size=FONT_SIZE - (3 if n.width < 0.09 else 1), color="#1F1F1F")) for n in nodes]
-    fig = go.Figure(data=traces, layout=dict(shapes=shapes, annotations=labels))
-    fig.update_xaxes(visible=False, range=[-0.02, 1.02])
     top = max(n.y for n in nodes)
-    fig.update_yaxes(visible=False, range=[-0.45, top + 0.45])
-    return finish(fig, title, height=int(150 + 75 * (top + 1)))
+    layout = {"shapes": shapes, "annotations": labels, "xaxis": {"visible": False, "range": [-0.02, 1.02]},
+              "yaxis": {"visible": False, "range": [-0.45, top + 0.45]}}
+    return make_figure(traces, layout, title, height=int(150 + 75 * (top + 1)))

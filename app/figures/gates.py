@@ -12,12 +12,11 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from mtl_core.models.base import Expert, Gate
 
 from ..i18n import EN, Translator
-from .style import FONT_SIZE, GATE_SCALE, finish, group_color, message_figure
+from .style import FONT_SIZE, GATE_SCALE, axis_suffix, grid, group_color, make_figure, message_figure, update_axes
 
 
 @dataclass
@@ -100,29 +99,33 @@ def _row_label(name: str, owner: str, tasks: Sequence[str]) -> str:
     return f"<span style='color:{group_color(owner, tasks)}'><b>{name}</b></span>"
 
 
-def _add_block(fig: go.Figure, b: GateBlock, tasks: Sequence[str], row: int, col: int, axis: int, *,
-               text: bool, tick_labels: bool = True, show_groups: bool = True) -> None:
-    """Add block `b` as subplot (row, col), whose axes are x{axis}/y{axis} (1 -> "x"/"y")."""
-    fig.add_trace(go.Heatmap(
-        z=b.z, x=list(range(len(b.experts))), y=list(range(len(b.rows))), coloraxis="coloraxis",
-        xgap=3, ygap=3, texttemplate="%{z:.2f}" if text else None, textfont=dict(size=FONT_SIZE - 2),
-        customdata=np.array([[(r, e) for e in b.experts] for r in b.rows], dtype=object),
-        hovertemplate="%{customdata[0]} → %{customdata[1]}: %{z:.3f}<extra></extra>"), row=row, col=col)
-    fig.update_xaxes(tickvals=list(range(len(b.experts))), ticktext=b.experts if tick_labels else None,
-                     showticklabels=tick_labels, showgrid=False, zeroline=False, row=row, col=col)
-    fig.update_yaxes(tickvals=list(range(len(b.rows))),
-                     ticktext=[_row_label(r, o, tasks) for r, o in zip(b.rows, b.owners or b.rows)],
-                     autorange="reversed", showgrid=False, zeroline=False, row=row, col=col)
+def _add_block(data: list[dict], layout: dict, b: GateBlock, tasks: Sequence[str], k: int, *, text: bool,
+               tick_labels: bool = True, show_groups: bool = True) -> None:
+    """Add block `b` as subplot k (1-based; its axes are x{k}/y{k}) to plain Plotly JSON."""
+    suffix = axis_suffix(k)
+    data.append(dict(
+        type="heatmap", z=b.z, x=list(range(len(b.experts))), y=list(range(len(b.rows))), coloraxis="coloraxis",
+        xgap=3, ygap=3, **({"texttemplate": "%{z:.2f}"} if text else {}), textfont=dict(size=FONT_SIZE - 2),
+        customdata=[[[r, e] for e in b.experts] for r in b.rows],
+        hovertemplate="%{customdata[0]} → %{customdata[1]}: %{z:.3f}<extra></extra>",
+        xaxis="x" + suffix, yaxis="y" + suffix))
+    update_axes(layout, "xaxis", [k], tickvals=list(range(len(b.experts))),
+                **({"ticktext": list(b.experts)} if tick_labels else {}),
+                showticklabels=tick_labels, showgrid=False, zeroline=False)
+    update_axes(layout, "yaxis", [k], tickvals=list(range(len(b.rows))),
+                ticktext=[_row_label(r, o, tasks) for r, o in zip(b.rows, b.owners or b.rows)],
+                autorange="reversed", showgrid=False, zeroline=False)
     if not show_groups:
         return
-    suffix = "" if axis == 1 else str(axis)
     for owner, start, end in b.groups:
         if start > 0:
-            fig.add_shape(type="line", x0=start - 0.5, x1=start - 0.5, y0=-0.5, y1=len(b.rows) - 0.5,
-                          xref=f"x{suffix}", yref=f"y{suffix}", line=dict(color="#222222", width=3))
-        fig.add_annotation(text=f"<b>{owner or '·'}</b>", x=(start + end - 1) / 2, y=-0.5, yshift=4,
-                           xref=f"x{suffix}", yref=f"y{suffix}", showarrow=False, yanchor="bottom",
-                           font=dict(color=group_color(owner, tasks), size=FONT_SIZE - 1))
+            layout.setdefault("shapes", []).append(dict(
+                type="line", x0=start - 0.5, x1=start - 0.5, y0=-0.5, y1=len(b.rows) - 0.5,
+                xref="x" + suffix, yref="y" + suffix, line=dict(color="#222222", width=3)))
+        layout.setdefault("annotations", []).append(dict(
+            text=f"<b>{owner or '·'}</b>", x=(start + end - 1) / 2, y=-0.5, yshift=4, xref="x" + suffix,
+            yref="y" + suffix, showarrow=False, yanchor="bottom",
+            font=dict(color=group_color(owner, tasks), size=FONT_SIZE - 1)))
 
 
 def _colour_axis(tr: Translator, zmax: float, **bar) -> dict:
@@ -143,16 +146,17 @@ def gate_heatmap_figure(gate_defs: Sequence[Gate], gates: Mapping[str, np.ndarra
     n = len(blocks)
     titles = [tr("fig.level", level=b.level[1:]) for b in blocks] if n > 1 else None
     extra = 0.09 if any(b.groups for b in blocks) else 0.0
-    fig = make_subplots(rows=n, cols=1, row_heights=[len(b.rows) + 1.2 for b in blocks],
-                        subplot_titles=titles, vertical_spacing=0.12 + extra if n > 1 else 0.0)
+    layout = grid(n, 1, row_heights=[len(b.rows) + 1.2 for b in blocks], subplot_titles=titles,
+                  vertical_spacing=0.12 + extra if n > 1 else 0.0)
+    data: list[dict] = []
     for i, b in enumerate(blocks):
-        _add_block(fig, b, tasks, i + 1, 1, i + 1, text=len(b.experts) <= 16)
-        fig.update_xaxes(title_text=tr("fig.expert") if i == n - 1 else None, row=i + 1, col=1)
-    fig.update_layout(coloraxis=_colour_axis(tr, zmax or nice_zmax([b.z for b in blocks]), thickness=16, len=0.9))
+        _add_block(data, layout, b, tasks, i + 1, text=len(b.experts) <= 16)
+        if i == n - 1:
+            update_axes(layout, "xaxis", [i + 1], title={"text": tr("fig.expert")})
+    layout["coloraxis"] = _colour_axis(tr, zmax or nice_zmax([b.z for b in blocks]), thickness=16, len=0.9)
+    layout["margin"] = dict(t=90 if any(b.groups for b in blocks) else 60)
     height = 150 + sum(48 * len(b.rows) + (95 if n > 1 else 40) for b in blocks)
-    fig = finish(fig, title, height=max(300, height))
-    fig.update_layout(margin=dict(t=90 if any(b.groups for b in blocks) else 60))
-    return fig
+    return make_figure(data, layout, title, height=max(300, height))
 
 
 def gate_evolution_figure(gate_defs: Sequence[Gate], gate_series: Mapping[str, np.ndarray],
@@ -166,12 +170,13 @@ def gate_evolution_figure(gate_defs: Sequence[Gate], gate_series: Mapping[str, n
     picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, min(frames, n))})
     blocks = [gate_blocks(gate_defs, {g: w[i] for g, w in gate_series.items()}, tasks, by_level=False)[0]
               for i in picks]
-    fig = make_subplots(rows=1, cols=len(picks), shared_yaxes=True, horizontal_spacing=0.03,
-                        subplot_titles=[tr("fig.at_epoch", epoch=float(epochs[i])) for i in picks])
-    for ann in fig.layout.annotations:
-        ann.font = dict(size=FONT_SIZE - 1)
+    layout = grid(1, len(picks), shared_yaxes=True, horizontal_spacing=0.03,
+                  subplot_titles=[tr("fig.at_epoch", epoch=float(epochs[i])) for i in picks])
+    for ann in layout.get("annotations", []):
+        ann["font"] = dict(size=FONT_SIZE - 1)
+    data: list[dict] = []
     for j, b in enumerate(blocks):
-        _add_block(fig, b, tasks, 1, j + 1, j + 1, text=False, tick_labels=False, show_groups=False)
-    fig.update_layout(coloraxis=_colour_axis(tr, nice_zmax([b.z for b in blocks]), thickness=14))
-    fig.update_xaxes(title_text=tr("fig.expert"), row=1, col=(len(picks) + 1) // 2)
-    return finish(fig, title, height=max(260, 150 + 34 * len(blocks[0].rows)))
+        _add_block(data, layout, b, tasks, j + 1, text=False, tick_labels=False, show_groups=False)
+    layout["coloraxis"] = _colour_axis(tr, nice_zmax([b.z for b in blocks]), thickness=14)
+    update_axes(layout, "xaxis", [(len(picks) + 1) // 2], title={"text": tr("fig.expert")})
+    return make_figure(data, layout, title, height=max(260, 150 + 34 * len(blocks[0].rows)))
