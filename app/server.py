@@ -13,7 +13,9 @@ Three pieces, all process-wide (one Streamlit server = one Python process, every
   tab's session (and so its runs, models and data) until another visitor connects and evicts it; the
   janitor checks once a second which sessions are still connected and, `session_grace_s` after a
   session disconnected, stops its jobs, empties its section state, collects garbage and hands the
-  freed heap back to the OS (glibc `malloc_trim`), so the server's memory falls within seconds.
+  freed heap back to the OS (glibc `malloc_trim`), so the server's memory falls within seconds. It also
+  keeps the garbage collector's full passes short (`freeze_heap`): Streamlit collects after every script
+  run, and a live job panel reruns several times a second.
 * `Limits` + `over_caps` / `study_over_caps` / `refusal` — classroom mode's per-session caps, each
   message naming the setting, its value, the cap and the environment variable that sets it.
 
@@ -407,9 +409,31 @@ class Registry:
     on_free: Callable[[str], None] | None = None  # e.g. also drop Streamlit's stored copy of the session
 
 
-def trim_memory() -> None:
-    """Collect garbage and return freed heap pages to the OS (glibc), so the process's RSS falls."""
+_frozen_at = [-1]  # len(sys.modules) at the last freeze_heap
+
+
+def freeze_heap(force: bool = False) -> bool:
+    """Collect garbage, then move every object alive into the collector's permanent generation, which later
+    collections skip. Streamlit runs a full collection after every script run (`runner.postScriptGC`), a job
+    panel's fragment runs included: with torch, plotly and pandas loaded (~320k tracked objects) that took
+    ~160 ms, more than half of a live redraw's cycle, and it only walks objects created since the freeze now.
+    The janitor calls this once a second; it freezes again only when modules were imported since (a page
+    opened for the first time), or when `force`d. `trim_memory` unfreezes before it collects, so what was
+    frozen and became garbage since (a closed tab's cyclic structures) is collected too. Returns whether it froze."""
+    n = len(sys.modules)
+    if not force and n == _frozen_at[0]:
+        return False
     gc.collect()
+    gc.freeze()
+    _frozen_at[0] = n
+    return True
+
+
+def trim_memory() -> None:
+    """Collect garbage (the frozen objects included, see `freeze_heap`) and return freed heap pages to the OS
+    (glibc), so the process's RSS falls."""
+    gc.unfreeze()
+    freeze_heap(force=True)
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to hand back explicitly
@@ -477,8 +501,11 @@ def _close_stored_session(session: str) -> None:
         pass
 
 
-# ---- counters (printed by the janitor when MTL_SERVER_LOG=1) ---------------------------------------------
-STATS = {"pulls": 0, "pull_s": 0.0, "wait_s": 0.0, "renders": 0, "render_s": 0.0}
+# ---- counters (printed by the janitor when MTL_SERVER_LOG=1: every 10 s, or every MTL_SERVER_LOG_S) -----------
+# pull_s / render_s: wall time of the pulls and of the job panels' redraws; *_cpu_s: the CPU time of the thread
+# that did them (under load the wall time also counts waiting for a core, the CPU time does not)
+STATS = {"pulls": 0, "pull_s": 0.0, "pull_cpu_s": 0.0, "wait_s": 0.0, "renders": 0, "render_s": 0.0,
+         "render_cpu_s": 0.0}
 _STATS_LOCK = threading.Lock()
 
 
@@ -516,12 +543,17 @@ def janitor_pass(now: float | None = None) -> int:
 
 def _janitor(period_s: float) -> None:
     log = str(os.environ.get("MTL_SERVER_LOG", "")).lower() in TRUE
+    try:
+        every_s = float(os.environ.get("MTL_SERVER_LOG_S", "") or 10.0)
+    except ValueError:
+        every_s = 10.0
     last_log = time.monotonic()
     while True:
         time.sleep(period_s)
         try:
+            freeze_heap()
             janitor_pass()
-            if log and time.monotonic() - last_log >= 10:
+            if log and time.monotonic() - last_log >= every_s - 1e-3:
                 last_log = time.monotonic()
                 with _STATS_LOCK:
                     snap = dict(STATS)

@@ -215,6 +215,34 @@ def test_a_reconnect_within_the_grace_period_keeps_the_session():
     assert reg.sweep(active.__contains__, grace_s=5.0, now=7.0) == 0 and state == {"x": 1}  # the clock restarted
 
 
+
+def test_the_collector_skips_what_was_frozen_until_trim_memory_collects_it(monkeypatch):
+    """Streamlit collects garbage after every script run; `freeze_heap` keeps those passes short (they skip
+    the objects alive at the freeze) and `trim_memory` (a tab freed) still collects what was frozen and died."""
+    import gc
+    import sys
+    import weakref
+
+    class Node:
+        pass
+
+    try:
+        node = Node()
+        node.me = node  # a cycle: only the collector frees it
+        ref = weakref.ref(node)
+        assert server.freeze_heap(force=True) and gc.get_freeze_count() > 0
+        assert not server.freeze_heap()  # nothing imported since: no new freeze (a freeze collects first)
+        monkeypatch.setitem(sys.modules, "t4_imported_since", Node())
+        assert server.freeze_heap()  # a page imported modules: freeze them too
+        del node
+        gc.collect()
+        assert ref() is not None  # frozen: an ordinary collection does not walk it
+        server.trim_memory()
+        assert ref() is None
+        assert gc.get_freeze_count() > 0  # trimmed, and frozen again
+    finally:
+        gc.unfreeze()
+
 # ---- the page: caps shown, long values echoed short ------------------------------------------------------------
 @pytest.fixture
 def classroom(monkeypatch):

@@ -308,11 +308,12 @@ def pull_fairly(job: Job, budget_s: float = PULL_S, wait_s: float = WAIT_S) -> b
     if not turn.granted:
         server.count(wait_s=t1 - t0)
         return False
+    c1 = time.thread_time()
     try:
         return job.pull(server.SCHEDULER.slice_s(budget_s, server.LIMITS.max_slice_s))
     finally:
         turn.release()
-        server.count(pulls=1, wait_s=t1 - t0, pull_s=time.perf_counter() - t1)
+        server.count(pulls=1, wait_s=t1 - t0, pull_s=time.perf_counter() - t1, pull_cpu_s=time.thread_time() - c1)
 
 
 def queue_notice(job: Job | None) -> None:
@@ -356,13 +357,13 @@ def job_panel(key: str, get_job: Callable[[], Job | None], render: Callable[[Job
                 st.rerun()  # the whole page: buttons, history, the timer switched off
         elif ticking:
             st.rerun()  # stopped from inside the panel (or replaced): switch the timer off
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         with st.container(key=key):
             queue_notice(current)
             (header or (lambda j: default_header(j, key)))(current)
             render(current)
         if ticking:
-            server.count(renders=1, render_s=time.perf_counter() - t0)
+            server.count(renders=1, render_s=time.perf_counter() - t0, render_cpu_s=time.thread_time() - c0)
 
     st.html(_no_fade_css(key))
     panel()
