@@ -197,3 +197,35 @@ def test_session_pause_resume_and_pull_budget():
     sess.start(from_flat({"data.n_train": 300, "train.epochs": 1}))
     sess.reset()  # never trained: not archived
     assert sess.current is None and len(sess.history) == 1
+
+
+def test_live_figures_are_kept_until_their_data_changes_and_gate_views_redraw_at_most_once_a_second():
+    from app.sections.playground.session import Run
+    from app.ui.jobs import Job, Progress
+
+    job = Job(iter(()), progress=lambda e: Progress(0, 1, 0.0))
+    run = Run(1, from_flat({}), "#1", job)
+    now, built = [100.0], []
+
+    def figure(name, key, every_s=0.0):
+        def build():
+            built.append((name, key))
+            return object()
+        return run.figure(name, key, build, every_s=every_s, clock=lambda: now[0])
+
+    first = figure("loss", (1,))
+    assert figure("loss", (1,)) is first and len(built) == 1  # same data: the same figure, nothing rebuilt
+    now[0] += 0.2
+    assert figure("loss", (2,)) is not first and len(built) == 2  # a curve follows every new snapshot
+    gates = figure("gates", (1,), every_s=1.0)
+    now[0] += 0.5
+    assert figure("gates", (2,), every_s=1.0) is gates  # training: the gate view waits for its second
+    now[0] += 0.6
+    newer = figure("gates", (3,), every_s=1.0)
+    assert newer is not gates and built[-1] == ("gates", (3,))
+    job.pause()  # paused (or ended): what is shown follows the data at once, e.g. the scrubber
+    now[0] += 0.1
+    assert figure("gates", (4,), every_s=1.0) is not newer and built[-1] == ("gates", (4,))
+    run.forget_figures()
+    figure("gates", (4,), every_s=1.0)
+    assert built[-1] == ("gates", (4,)) and len([b for b in built if b[0] == "gates"]) == 4

@@ -1,7 +1,7 @@
 """Train / Pause / Step / Reset toolbar and the live views, redrawn by the shared job panel while
-training (`app.ui.jobs.job_panel`: every TICK_S = 0.25 s it pulls the run's snapshots for at most
-PULL_S = 0.2 s and redraws, so the charts move four times a second; pausing stops the pulling, so a
-button press takes effect within one tick)."""
+training (`app.ui.jobs.job_panel`: it pulls the run's snapshots for PULL_S = 0.15 s and redraws, back to
+back, so the curves move about five times a second and the gate views once a second; pausing stops the
+pulling, so a button press takes effect within one cycle)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -21,7 +21,14 @@ from . import SECTION
 from .session import Run, Session
 
 LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
-TICK_S, PULL_S = 0.25, 0.2  # a live run redraws 4x a second (studies keep the job panel's slower default)
+# A live run redraws about five times a second: the fragment's timer (TICK_S) asks more often than a cycle
+# takes, so the cycles run back to back, each PULL_S of training then a redraw (~40 ms of the server's CPU
+# for the six charts: they are plain Plotly JSON, see app/figures/style.py). Studies keep the job panel's
+# slower default.
+TICK_S, PULL_S = 0.1, 0.15
+# The gate views (heatmap, diagram, evolution) change slowly and cost the browser most to redraw (~60% of
+# it): while training they are drawn again at most once per GATE_VIEWS_S, the curves every redraw.
+GATE_VIEWS_S = 1.0
 # A classroom server shares two cores among many tabs, and redrawing six charts costs more CPU than a
 # fifth of a second of training: there a live run redraws once a second and trains longer per tick.
 CLASSROOM_TICK_S, CLASSROOM_PULL_S = 1.0, 0.8
@@ -75,7 +82,8 @@ def _progress(run: Run | None) -> None:
 
 
 def _views(sess: Session, default_info: ModelInfo | None) -> None:
-    tr = translator(current_lang())
+    lang = current_lang()
+    tr = translator(lang)
     run = sess.current
     if run is None and sess.history:  # on a first visit the page's "what to do first" hint says it already
         st.info(t("view.empty"), icon=":material/touch_app:")
@@ -90,32 +98,42 @@ def _views(sess: Session, default_info: ModelInfo | None) -> None:
     gate_defs = info.gates if info is not None else ()
     tasks = info.tasks if info is not None else (s.tasks if s is not None else ())
 
+    def figure(name: str, key: tuple, build, every_s: float = 0.0):
+        """A live run's figures are kept with the run: rebuilt only when their data changed, the gate
+        views while training at most every GATE_VIEWS_S (`Run.figure`)."""
+        if run is None:
+            return build()
+        early = s is None or len(s) < 2  # the first data replaces "no data yet" at once
+        return run.figure(name, (run.series_key, idx, lang, *key), build, every_s=0.0 if early else every_s)
+
     left, right = st.columns(2, gap="medium")
     with left:
         if _k("log_loss") not in st.session_state:
             st.session_state[_k("log_loss")] = True
         log = st.toggle(t("view.loss.log"), key=_k("log_loss"))
         base = t("view.loss.caption_baseline") if s is not None and s.baseline_val_loss is not None else ""
-        chart(loss_figure(s, log=log, tr=tr), t("view.loss.caption", baseline=base))
+        chart(figure("loss", (log,), lambda: loss_figure(s, log=log, tr=tr)), t("view.loss.caption", baseline=base))
     with right:
         if gate_defs or (s is not None and s.gates):
             routed = any(not g.sums_to_one for g in gate_defs)  # e.g. SNR's on/off connections
-            chart(gate_heatmap_figure(gate_defs, gates_now, tasks, tr=tr),
+            chart(figure("gates", (), lambda: gate_heatmap_figure(gate_defs, gates_now, tasks, tr=tr), GATE_VIEWS_S),
                   t("view.gates.caption_routed" if routed else "view.gates.caption"))
         else:
             st.info(t("view.gates.none"))
         if s is not None and s.grad_cosine is None:
             st.info(t("view.conflict.none"))
         else:
-            chart(conflict_figure(s, tr=tr), t("view.conflict.caption"))
+            chart(figure("conflict", (), lambda: conflict_figure(s, tr=tr)), t("view.conflict.caption"))
     left, right = st.columns(2, gap="medium")
     with left:
         if info is not None and not info.error:
-            chart(architecture_figure(info, gates_now, tr=tr), t("view.diagram.caption"))
+            chart(figure("diagram", (), lambda: architecture_figure(info, gates_now, tr=tr), GATE_VIEWS_S),
+                  t("view.diagram.caption"))
     with right:
-        chart(weights_figure(s, tr=tr), t("view.weights.caption"))
+        chart(figure("weights", (), lambda: weights_figure(s, tr=tr)), t("view.weights.caption"))
     if s is not None and s.gates:
-        chart(gate_evolution_figure(gate_defs, s.gates, s.epoch, tasks, tr=tr), t("view.evolution.caption"))
+        chart(figure("evolution", (), lambda: gate_evolution_figure(gate_defs, s.gates, s.epoch, tasks, tr=tr),
+                     GATE_VIEWS_S), t("view.evolution.caption"))
 
 
 def live_panel(default_info: ModelInfo | None) -> None:

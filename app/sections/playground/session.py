@@ -8,7 +8,9 @@ stored in the Playground's section state; tests drive it directly.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from mtl_core.config import ExperimentConfig
 from mtl_core.data import DATASETS
@@ -47,6 +49,7 @@ class Run:
     label: str
     job: Job
     _series: tuple[tuple, Series | None] = field(default=((0, None), None), repr=False)
+    _figures: dict[str, tuple[tuple, Any, float]] = field(default_factory=dict, repr=False)
 
     @property
     def status(self) -> str:  # running | paused | finished | stopped | diverged | error
@@ -70,10 +73,32 @@ class Run:
 
     def series(self) -> Series | None:
         """Series over the snapshots so far (memoised until a new snapshot arrives)."""
-        key = (len(self.snaps), id(self.last))  # the job thins its snapshots: the latest may replace the last
+        key = self.series_key
         if self._series[0] != key:
             self._series = (key, series_of(self.snaps))
         return self._series[1]
+
+    @property
+    def series_key(self) -> tuple:
+        """Changes whenever a snapshot arrives (the job thins its snapshots: the latest may replace the last)."""
+        return len(self.snaps), id(self.last)
+
+    def figure(self, name: str, key: tuple, build: Callable[[], Any], *, every_s: float = 0.0,
+               clock: Callable[[], float] = time.monotonic) -> Any:
+        """The figure `name` drawn from inputs `key`: built again when `key` changed, but while the run
+        trains at most once per `every_s` seconds (in between, the figure drawn last). An unchanged figure
+        is the same object, so the page sends the browser the same chart, which it does not redraw."""
+        now = clock()
+        old = self._figures.get(name)
+        if old is not None and (old[0] == key or (self.status == "running" and now - old[2] < every_s)):
+            return old[1]
+        fig = build()
+        self._figures[name] = (key, fig, now)
+        return fig
+
+    def forget_figures(self) -> None:
+        """Drop the kept figures (the run left the live views; the history draws its own)."""
+        self._figures.clear()
 
 
 class Session:
@@ -151,6 +176,7 @@ class Session:
     def _stop_current(self) -> None:
         if self.current is not None:
             self.current.job.stop()
+            self.current.forget_figures()
 
     def _archive(self, run: Run) -> None:
         if run not in self.history:
