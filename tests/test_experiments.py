@@ -124,6 +124,11 @@ def test_runs_that_failed_to_train_are_named_not_dropped():
     assert vs["a"].numbers["failed_seeds"] == {"shared_bottom": [], "omoe": [], "mmoe": [3]}
     assert "MMoE 3" in vs["d"].sentence_en and "kept in" in vs["d"].sentence_en
     assert not vs["d"].holds  # one failed MMoE run makes its spread the largest
+    out = by_claim(verdicts(df, exclude_failed=True))  # asked for: the failed runs are left out of every number
+    assert out["d"].holds and "left out" in out["d"].sentence_en
+    clean = df[~bad]
+    assert out["a"].numbers["mean_loss"]["mmoe"] == by_claim(verdicts(clean))["a"].numbers["mean_loss"]["mmoe"]
+    assert out["a"].numbers["failed_seeds"]["mmoe"] == [3]  # still named
 
 
 def test_several_weightings_must_be_chosen_and_missing_points_are_named():

@@ -350,8 +350,9 @@ def verdict_notes(verdicts: Sequence, names: Mapping[str, str], tr: Translator =
         notes.append(tr("exp.v.diverged", items=", ".join(f"{nm[a]} {c}" for a, c in n["diverged_excluded"].items())))
     failed = {a: s for a, s in n.get("failed_seeds", {}).items() if s}
     if failed:
-        notes.append(tr("exp.v.failed", items="; ".join(f"{nm[a]} {', '.join(map(str, s[:8]))}"
-                                                        + ("…" if len(s) > 8 else "") for a, s in failed.items())))
+        notes.append(tr("exp.v.failed", kept=tr("exp.v.left_out" if n.get("exclude_failed") else "exp.v.kept"),
+                        items="; ".join(f"{nm[a]} {', '.join(map(str, s[:8]))}" + ("…" if len(s) > 8 else "")
+                                        for a, s in failed.items())))
     return " ".join(notes)
 
 

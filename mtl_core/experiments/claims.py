@@ -13,7 +13,9 @@ Ma et al., KDD 2018, §3.3–3.4 (Fig. 4 and 5), on data whose task correlation 
 A run's loss is the mean over its tasks of `loss` ("test_loss" by default, or "val_loss"), one number
 per (arch, ρ, seed). Diverged runs have no loss: they are counted and always left out of the means.
 Runs with a collapsed task (a dead tower predicting a constant) are counted and kept, unless
-`exclude_collapsed=True`; every verdict's numbers say which. The thresholds are parameters and are
+`exclude_collapsed=True`; runs that failed to train (`failed_runs`: a loss over 3× the median of
+their model and ρ, typically one task stuck near its label variance) are named and kept, unless
+`exclude_failed=True` (which leaves out the collapsed ones too); every verdict's numbers say which. The thresholds are parameters and are
 echoed in the numbers, so a page can show exactly what was tested.
 """
 from __future__ import annotations
@@ -72,9 +74,12 @@ def run_losses(results: pd.DataFrame, loss: str = "test_loss", weighting: str | 
     return runs
 
 
-def failed_runs(runs: pd.DataFrame, factor: float = 3.0) -> dict[str, list[int]]:
+FAILED_FACTOR = 3.0
+
+
+def failed_runs(runs: pd.DataFrame, factor: float = FAILED_FACTOR) -> dict[str, list[int]]:
     """Seeds whose run loss is above `factor` × the median of its (arch, ρ) at some ρ: runs that failed
-    to train (typically a task tower whose ReLU units died). Counted and named, never dropped."""
+    to train (typically a task tower whose ReLU units died). Counted and named; dropped only on request."""
     med = runs.groupby(["arch", "rho"])["loss"].transform("median")
     bad = runs[runs["loss"] > factor * med]
     return {a: sorted(int(s) for s in set(bad[bad["arch"] == a]["seed"])) for a in runs["arch"].unique()}
@@ -90,13 +95,24 @@ def _stats(values: np.ndarray) -> dict:
             "median": float(med), "iqr": float(q3 - q1)}
 
 
-def summarise(runs: pd.DataFrame, exclude_collapsed: bool = False) -> dict:
+def failed_mask(runs: pd.DataFrame, factor: float = FAILED_FACTOR) -> pd.Series:
+    """Per run: its loss is above `factor` × the median of its (arch, ρ), or a task collapsed."""
+    med = runs.groupby(["arch", "rho"])["loss"].transform("median")
+    return (runs["loss"] > factor * med) | runs["collapsed"]
+
+
+def summarise(runs: pd.DataFrame, exclude_collapsed: bool = False, exclude_failed: bool = False) -> dict:
     """{arch: {rho: stats + counts}} over the runs' losses."""
     out: dict = {}
+    failed = failed_mask(runs)
     for (arch, rho), g in runs.groupby(["arch", "rho"]):
-        use = g[~g["collapsed"]] if exclude_collapsed else g
+        drop = g["collapsed"] if exclude_collapsed else pd.Series(False, index=g.index)
+        if exclude_failed:
+            drop = drop | failed.loc[g.index]
+        use = g[~drop]
         s = _stats(use["loss"].to_numpy(dtype=float))
-        s.update(runs=len(g), diverged=int((g["status"] != "ok").sum()), collapsed=int(g["collapsed"].sum()))
+        s.update(runs=len(g), diverged=int((g["status"] != "ok").sum()), collapsed=int(g["collapsed"].sum()),
+                 failed=int((failed.loc[g.index] & ~g["collapsed"]).sum()))
         out.setdefault(arch, {})[float(rho)] = s
     return out
 
@@ -105,7 +121,7 @@ def verdicts(results: pd.DataFrame, rho_high: float = 1.0, rho_low: float = 0.5,
              archs: Sequence[str] = ARCHS, ratio: float = 2.0, close_tol: float = 0.10,
              noise_se: float | None = 2.0, spread: str = "sd",
              spread_rho: float | str = "all", exclude_collapsed: bool = False,
-             weighting: str | None = None) -> list[Verdict]:
+             exclude_failed: bool = False, weighting: str | None = None) -> list[Verdict]:
     """The four verdicts, in order a, b, c, d.
 
     (a) holds when every model's mean loss at rho_low is above its mean at rho_high; the numbers also
@@ -124,7 +140,7 @@ def verdicts(results: pd.DataFrame, rho_high: float = 1.0, rho_low: float = 0.5,
     if spread not in ("sd", "iqr"):
         raise ValueError("spread must be 'sd' or 'iqr'")
     runs = run_losses(results, loss, weighting)
-    stats = summarise(runs, exclude_collapsed)
+    stats = summarise(runs, exclude_collapsed, exclude_failed)
     missing = [(a, r) for a in archs for r in (rho_high, rho_low) if r not in stats.get(a, {})]
     if missing:
         raise ValueError("the results lack " + ", ".join(f"{a} at ρ = {r:g}" for a, r in missing))
@@ -134,7 +150,8 @@ def verdicts(results: pd.DataFrame, rho_high: float = 1.0, rho_low: float = 0.5,
     names = {a: NAMES.get(a, a) for a in archs}
     rhos = sorted({r for a in archs for r in stats[a]})
     between = [r for r in rhos if rho_low <= r <= rho_high]
-    common = {"loss": loss, "exclude_collapsed": exclude_collapsed,
+    common = {"loss": loss, "exclude_collapsed": exclude_collapsed or exclude_failed,
+              "exclude_failed": exclude_failed,
               "runs": {a: sum(s["runs"] for s in stats[a].values()) for a in archs},
               "diverged_excluded": {a: sum(s["diverged"] for s in stats[a].values()) for a in archs},
               "collapsed": {a: sum(s["collapsed"] for s in stats[a].values()) for a in archs},
@@ -219,10 +236,11 @@ def verdicts(results: pd.DataFrame, rho_high: float = 1.0, rho_low: float = 0.5,
     note = ""
     if any(common["collapsed"].values()):
         note += " Runs with a dead tower: " + ", ".join(f"{names[a]} {n}" for a, n in common["collapsed"].items()) \
-            + (" (left out)." if exclude_collapsed else " (kept in).")
+            + (" (left out)." if common["exclude_collapsed"] else " (kept in).")
     failed = {a: seeds for a, seeds in common["failed_seeds"].items() if seeds}
     if failed:
-        note += " Seeds whose loss is over 3× the median (failed training, kept in): " + "; ".join(
+        note += (" Seeds whose loss is over 3× the median (failed training, "
+                 + ("left out" if exclude_failed else "kept in") + "): ") + "; ".join(
             f"{names[a]} {', '.join(map(str, seeds))}" for a, seeds in failed.items()) + "."
     if note:
         out = [Verdict(v.claim, v.holds, v.numbers, v.sentence_en + note) for v in out]
@@ -235,4 +253,4 @@ def verdict_table(vs: Sequence[Verdict]) -> pd.DataFrame:
                           "sentence": v.sentence_en} for v in vs])
 
 
-__all__ = ["Verdict", "verdicts", "verdict_table", "run_losses", "summarise", "failed_runs", "CLAIMS"]
+__all__ = ["Verdict", "verdicts", "verdict_table", "run_losses", "summarise", "failed_runs", "failed_mask", "CLAIMS"]

@@ -98,9 +98,10 @@ STRINGS: dict[str, str] = {
     "exp.v.iqr": "四分位距",
     "exp.v.spread_help": "结论 (d) 比较每个模型最终损失的离散程度。一次失败的运行（任务塔失效）就会拉高标准差；四分位距"
                          "则忽略两端各四分之一。",
-    "exp.v.exclude": "排除任务塔失效的运行",
-    "exp.v.exclude_help": "任务塔失效的运行会对该任务输出常数（其损失停留在标签方差附近）。默认保留，因为论文统计了每次"
-                          "运行。",
+    "exp.v.exclude": "排除训练失败的运行",
+    "exp.v.exclude_help": "训练失败的运行中有一个任务没有学到东西：其任务塔失效（输出常数），或其损失超过同一模型、同一 "
+                          "ρ 下中位数的 3 倍，停留在标签方差附近。在我们的运行中，门控模型约每 100 次运行有 1 次这样失败"
+                          "（Shared-Bottom 从未出现），且总是同样的种子、在每个 ρ 下都失败。默认保留，因为论文统计了每次运行。",
     "exp.claim.a": "任务相关性 ρ 降低时，每个模型都变差",
     "exp.claim.b": "ρ 降低时，MMoE 的损失上升远小于 Shared-Bottom 与 OMoE",
     "exp.claim.c": "任务相同（ρ = 1）时，MMoE 与 OMoE 表现相当",
@@ -119,7 +120,9 @@ STRINGS: dict[str, str] = {
     "exp.v.d": "最终测试损失的{measure}：{items}。",
     "exp.v.collapsed": "任务塔失效的运行：{items}。",
     "exp.v.diverged": "发散的运行（不计入）：{items}。",
-    "exp.v.failed": "损失超过其中位数 3 倍的种子（训练失败，仍计入）：{items}。",
+    "exp.v.failed": "损失超过其中位数 3 倍的种子（训练失败，{kept}）：{items}。",
+    "exp.v.kept": "仍计入",
+    "exp.v.left_out": "不计入",
     "exp.v.cannot": "无法在这些运行上判定结论：{msg}。判定需要 Shared-Bottom、OMoE 与 MMoE 在 ρ = 1 和 ρ = 0.5 处的结果。",
     "exp.v.all_hold": "四个结论在这些运行上全部成立。试试其他种子（侧栏，例如 100-119），看看它们是否再次成立。",
     "exp.v.some_fail": "结论 {claims} 在这些运行上不成立；具体数字说明了原因。论文的现象取决于数据设置和种子：试试其他"

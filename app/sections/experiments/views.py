@@ -251,7 +251,7 @@ def verdict_view(results: pd.DataFrame, key: str) -> None:
     exclude = c2.toggle(t("exp.v.exclude"), key=_k(f"{key}_exclude"), help=t("exp.v.exclude_help"))
     try:
         weighting = str(results["weighting"].iloc[0]) if "weighting" in results.columns else None
-        vs = verdicts(results, spread=spread, exclude_collapsed=exclude, weighting=weighting)
+        vs = verdicts(results, spread=spread, exclude_failed=exclude, weighting=weighting)
     except ValueError as err:
         st.info(t("exp.v.cannot", msg=str(err)), icon=":material/info:")
         return
