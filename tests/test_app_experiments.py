@@ -87,20 +87,24 @@ def test_final_loss_figure_draws_median_band_and_mean_per_model():
     assert sum(t.fill == "toself" for t in fig.data) == 3  # one IQR band per model
 
 
-def test_trainability_figure_counts_collapsed_and_diverged_runs():
+def test_trainability_figure_counts_failed_and_diverged_runs():
     df = results_table(PAPER_LIKE, status={("mmoe", 0.5, 9): "diverged"},
                        collapsed={("shared_bottom", 0.5, 0): True})
+    stuck = (df.arch == "omoe") & (df.seed == 4) & (df.relatedness == 0.5)
+    df.loc[stuck, "test_loss"] = 10.0  # a task that did not learn: far over 3x the median, not flagged collapsed
     runs = run_frame(df)
+    assert runs["failed"].sum() == 2 and runs["collapsed"].sum() == 1
     fig = trainability_figure(runs, 0.5, NAMES)
     labels = list(fig.layout.xaxis.ticktext)
-    assert "1 collapsed" in labels[0] and "0 diverged" in labels[0] and "1 diverged" in labels[2]
+    assert "1 failed" in labels[0] and "0 diverged" in labels[0] and "1 failed" in labels[1]
+    assert "0 failed" in labels[2] and "1 diverged" in labels[2]
     dots = [t for t in fig.data if t.type == "scatter"]
     assert sum(len(t.y) for t in dots) == 29  # 30 runs at rho 0.5, one diverged has no loss
     crosses = [t for t in dots if t.marker.symbol == "x"]
-    assert len(crosses) == 1 and len(crosses[0].y) == 1 and crosses[0].customdata[0][0] == 0  # seed 0
+    assert sorted(int(t.customdata[0][0]) for t in crosses) == [0, 4] and all(len(t.y) == 1 for t in crosses)
     assert sum(t.type == "violin" for t in fig.data) == 3
     zh = trainability_figure(runs, 0.5, NAMES, tr=ZH)
-    assert "次失效" in zh.layout.xaxis.ticktext[0]
+    assert "次失败" in zh.layout.xaxis.ticktext[0]
 
 
 def test_gate_figure_and_trend_on_gates_that_separate():
@@ -362,3 +366,22 @@ def test_the_full_preset_shows_its_time_on_this_machine_and_suggests_the_cli(mon
     info = "\n".join(i.value for i in at.info)
     assert "1,800 runs" in info and "21 min" in info
     assert "python -m mtl_core sweep --preset mmoe_paper_full" in info and "--device cuda" in info
+
+
+def test_the_robustness_table_counts_sets_where_each_claim_held(tmp_path):
+    from app.sections.experiments.results import robustness_counts, robustness_table
+
+    rows = []
+    for seeds, n, kept, left in (("1-20", 20, "YYYn", "YYYY"), ("21-40", 20, "YnYn", "YnYn"),
+                                 ("41-60", 20, "YYYY", "YYYY"), ("100-299", 200, "YYYn", "YYYY")):
+        for how, marks in (("kept", kept), ("left_out", left)):
+            rows.append({"seeds": seeds, "n_seeds": n, "failed_runs": how,
+                         **{f"claim_{c}": m == "Y" for c, m in zip("abcd", marks)}})
+    path = tmp_path / "robust.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    counts = robustness_counts(robustness_table(path))
+    assert counts["small"] == {"a": (3, 3), "b": (2, 3), "c": (3, 3), "d": (1, 3)}
+    assert counts["small_left_out"]["d"] == (2, 3)
+    assert [(r["seeds"], r["failed_runs"], r["claim_d"]) for r in counts["large"]] == [
+        ("100-299", "kept", False), ("100-299", "left_out", True)]
+    assert robustness_table(tmp_path / "missing.csv") is None

@@ -159,29 +159,31 @@ def param_table(counts: Mapping[str, tuple[int, int]], names: Mapping[str, str],
 def trainability_figure(runs: pd.DataFrame, rho: float, names: Mapping[str, str], tr: Translator = EN,
                         loss_label: str | None = None) -> go.Figure:
     """Distribution of the final loss over runs per architecture at one ρ: a violin and every run as a dot
-    (hover: seed and loss); runs with a collapsed task are crosses, diverged runs are counted under the
-    model's name (they have no loss). Log scale: a dead tower's loss is ten times the others'."""
+    (hover: seed and loss); failed runs (`failed`: a collapsed task or a loss over 3× the median; else
+    `collapsed`) are crosses, diverged runs are counted under the model's name (they have no loss). Log
+    scale: a failed run's loss is ten times the others'."""
     title = tr("exp.fig.trn_title", rho=f"{rho:g}")
     if runs is None or runs.empty:
         return message_figure(title, tr("fig.no_data"))
     d = runs[np.isclose(runs["rho"].astype(float), float(rho))]
     if d.empty:
         return message_figure(title, tr("fig.no_data"))
+    flag = "failed" if "failed" in d.columns else "collapsed"
     fig = go.Figure()
     labels = []
     for i, arch in enumerate(dict.fromkeys(d["arch"])):
         g = d[d["arch"] == arch]
         ok = g[g["loss"].notna()]
         color, name = arch_color(arch), _name(names, arch)
-        n_col, n_div = int(g["collapsed"].sum()), int((g["status"] != "ok").sum())
-        labels.append(f"<b>{name}</b><br>" + tr("exp.fig.trn_counts", n=len(g), collapsed=n_col, diverged=n_div))
+        n_bad, n_div = int(g[flag].sum()), int((g["status"] != "ok").sum())
+        labels.append(f"<b>{name}</b><br>" + tr("exp.fig.trn_counts", n=len(g), failed=n_bad, diverged=n_div))
         if len(ok) > 2:
             fig.add_trace(go.Violin(x=[i] * len(ok), y=ok["loss"], name=name, legendgroup=arch, showlegend=False,
                                     line=dict(color=color, width=1.5), fillcolor=rgba(color, 0.15), points=False,
                                     spanmode="hard", hoverinfo="skip", meanline=dict(visible=True), width=0.8))
         jitter = np.random.default_rng(i).uniform(-0.18, 0.18, len(ok))
         for collapsed, symbol, alpha in ((False, "circle", 0.6), (True, "x", 0.95)):
-            mask = (ok["collapsed"] == collapsed).to_numpy()
+            mask = (ok[flag].astype(bool) == collapsed).to_numpy()
             part = ok[mask]
             if part.empty:
                 continue

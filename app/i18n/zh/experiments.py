@@ -127,14 +127,28 @@ STRINGS: dict[str, str] = {
     "exp.v.all_hold": "四个结论在这些运行上全部成立。试试其他种子（侧栏，例如 100-119），看看它们是否再次成立。",
     "exp.v.some_fail": "结论 {claims} 在这些运行上不成立；具体数字说明了原因。论文的现象取决于数据设置和种子：试试其他"
                        "种子、另一种离散度，或难度探索。",
+    # robustness of the quick preset's verdicts (benchmarks/claims_robustness.py)
+    "exp.rob.title": "这些结论在新的种子上有多稳定？（实测）",
+    "exp.rob.intro": "快速预设的设置是在种子 0-39 上选定的。随后 `python benchmarks/claims_robustness.py` 在 {sets} 组"
+                     "互不相交、未参与选择的 20 个种子上训练它。各结论成立的组数，保留失败运行：{kept}；排除失败运行：{left}。",
+    "exp.rob.large": "在 {n} 个种子（{seeds}）上，失败运行{how}：{marks}。",
+    "exp.rob.why": "所以在 20 个种子下，结论只是一次抽样，而非定论：(a) 和 (c) 稳定；(b) 和 (d) 随种子组而变。"
+                   "Shared-Bottom 从 ρ = 1 到 0.5 的损失上升在不同组之间的波动远大于 MMoE；(d) 取决于个别运行："
+                   "约每 100 次运行有 1 次失败（某个任务停在其标签方差附近，同一种子在每个 ρ 下都失败），20 次中只要有"
+                   "一次失败，该模型的离散度就会最大。加宽任务塔能消除门控模型的失败，但也抹去了 Shared-Bottom 的劣势"
+                   "（侧栏：任务塔单元数）。请在 200 个种子（完整预设）上判断这些结论，再决定是否相信。",
+    "exp.rob.col.seeds": "种子",
+    "exp.rob.col.d_left_out": "(d)，排除失败运行",
+    "exp.rob.col.rise": "{name} 的上升",
+    "exp.rob.col.failed": "失败的运行（种子）",
     # 3. trainability
     "exp.trn.intro": "**论文图 5。** 相关性扫描中各次运行的最终损失有多分散？每次运行是一个点（悬停可看种子）；叉号表示"
-                     "某个任务退化为常数预测（任务塔失效）；发散的运行没有损失值，其数量写在模型名称下方。",
+                     "训练失败的运行，其中某个任务没有学到东西（任务塔失效，或损失超过中位数的 3 倍，停留在标签方差附近）；"
+                     "发散的运行没有损失值，其数量写在模型名称下方。",
     "exp.trn.hint": "先运行相关性扫描（标签页 2）或加载一个 results.csv（最后一个标签页）：它的运行会显示在这里。",
     "exp.trn.rho": "相关性 ρ",
     "exp.trn.caption": "ρ = {rho} 时：",
-    "exp.trn.item": "{name}：标准差 {sd:.3f}，四分位距 {iqr:.3f}，{collapsed} 次失效，{diverged} 次发散",
-    # 4. gates
+    "exp.trn.item": "{name}：标准差 {sd:.3f}，四分位距 {iqr:.3f}，{failed} 次失败，{diverged} 次发散",
     "exp.gates.intro": "**论文中没有这项实验，只有直觉：** 任务越不相关，每个任务的门控就越应该选择不同的专家组合。对每次"
                        "运行，把每个任务的门控在验证集上取平均，并测量两个任务门控之间的 Jensen–Shannon 距离（0 = 相同"
                        "的组合，1 = 没有共同的专家）。CGC 与 PLE 在其全部专家的并集上比较，因此任务自己的专家算作分开。",
@@ -223,9 +237,9 @@ STRINGS: dict[str, str] = {
     "exp.fig.rho_short": "任务相关性 ρ",
     "exp.fig.test_loss_axis": "测试损失（各任务平均）",
     "exp.fig.trn_title": "ρ = {rho} 时每次运行的最终测试损失",
-    "exp.fig.trn_counts": "{n} 次运行 · {collapsed} 次失效 · {diverged} 次发散",
-    "exp.fig.trn_legend": "点 = 一次运行 · × = 某个任务失效 · 小提琴 = 分布，虚线 = 均值（对数坐标）",
-    "exp.fig.collapsed": "某个任务失效",
+    "exp.fig.trn_counts": "{n} 次运行 · {failed} 次失败 · {diverged} 次发散",
+    "exp.fig.trn_legend": "点 = 一次运行 · × = 失败的运行（某个任务没有学到东西）· 小提琴 = 分布，虚线 = 均值（对数坐标）",
+    "exp.fig.collapsed": "失败：某个任务没有学到东西",
     "exp.fig.gates_title": "两个任务门控之间的距离与 ρ",
     "exp.fig.js_axis": "Jensen–Shannon 距离（0 = 相同，1 = 不相交）",
     "exp.fig.diff_title": "从 ρ = {high} 到 ρ = {low} 的损失上升",

@@ -9,6 +9,7 @@ result rows into one row per run; `read_upload` loads a results.csv and says whi
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mtl_core.data import DATASETS
+from mtl_core.experiments.claims import FAILED_FACTOR
 from mtl_core.experiments.gates import gate_distance
 from mtl_core.grid import Batch, GridProgress, iter_grid, plan_grid
 from mtl_core.models import build_model
@@ -144,9 +146,10 @@ def axis_columns(df: pd.DataFrame) -> list[str]:
 
 def run_frame(results: pd.DataFrame, loss: str = "test_loss") -> pd.DataFrame:
     """One row per run: arch, weighting, seed, every axis, rho (the relatedness), loss (mean over tasks;
-    NaN for a diverged run), status, collapsed (any task), diverged_step."""
+    NaN for a diverged run), status, collapsed (any task), failed (collapsed, or a loss over 3× the median of
+    its model and setting: a task that did not learn), diverged_step."""
     if results is None or results.empty:
-        return pd.DataFrame(columns=["arch", "weighting", "seed", "rho", "loss", "status", "collapsed"])
+        return pd.DataFrame(columns=["arch", "weighting", "seed", "rho", "loss", "status", "collapsed", "failed"])
     df = results.copy()
     if loss not in df.columns:
         loss = "val_loss"
@@ -166,6 +169,9 @@ def run_frame(results: pd.DataFrame, loss: str = "test_loss") -> pd.DataFrame:
         agg["diverged_step"] = ("diverged_step", "first")
     runs = df.groupby(keys, as_index=False, dropna=False, sort=False).agg(**agg)
     runs.loc[runs["status"] != "ok", "loss"] = np.nan
+    group = [c for c in ("data", "weighting") if c in runs.columns] + [c for c in axes if c != "data.rho"]
+    med = runs.groupby(["arch", "rho", *group], dropna=False)["loss"].transform("median")
+    runs["failed"] = runs["collapsed"] | (runs["loss"] > FAILED_FACTOR * med)  # as the verdicts count them
     runs.attrs["loss"] = loss
     return runs
 
@@ -275,3 +281,27 @@ def estimate_s(grid: Grid, probe_runs: int = 32, probe_s: float = 1.5) -> float:
 
 __all__ = ["Recorder", "run_frame", "degradation", "census_summary", "read_upload", "Loaded", "estimate_s",
            "PUBLISHED", "SOURCES", "published_frame"]
+
+
+# ---- the quick preset's verdicts on fresh seeds (benchmarks/claims_robustness.py) ----------------------------------
+ROBUSTNESS_CSV = Path(__file__).resolve().parents[3] / "assets" / "experiments" / "claims_robustness.csv"
+
+
+def robustness_table(path: Path = ROBUSTNESS_CSV) -> pd.DataFrame | None:
+    """The saved robustness table (one row per seed set and failed-runs choice), or None if absent."""
+    try:
+        df = pd.read_csv(path)
+    except (OSError, ValueError):
+        return None
+    need = {"seeds", "n_seeds", "failed_runs", "claim_a", "claim_b", "claim_c", "claim_d"}
+    return df if need <= set(df.columns) else None
+
+
+def robustness_counts(df: pd.DataFrame) -> dict:
+    """{"small": {claim: (holds, sets)}, "small_left_out": {...}, "large": [rows of the big sets, kept/left out]}."""
+    def count(part: pd.DataFrame) -> dict:
+        return {c: (int(part[f"claim_{c}"].astype(bool).sum()), len(part)) for c in "abcd"}
+    small = df[df.n_seeds < 100]
+    return {"small": count(small[small.failed_runs == "kept"]),
+            "small_left_out": count(small[small.failed_runs == "left_out"]),
+            "large": df[df.n_seeds >= 100].to_dict("records")}

@@ -33,7 +33,7 @@ from .config import (DIFF_RHOS, LC_RHOS, LC_SAMPLES, Grid, Study, census_grid, c
 from .controls import (arch_names, census_controls, correlation_controls, difficulty_controls, gate_controls, mem,
                        rho_picker)
 from .results import (MAX_BATCH, PUBLISHED, Recorder, census_summary, degradation, estimate_s, published_frame,
-                      read_upload, run_frame)
+                      read_upload, robustness_counts, robustness_table, run_frame)
 
 JOB_KEY = "exp-job"
 ESTIMATE_FROM = 300  # studies with this many runs get a timed estimate before they start
@@ -261,6 +261,41 @@ def verdict_view(results: pd.DataFrame, key: str) -> None:
     notes = verdict_notes(vs, arch_names(), tr=_tr())
     st.caption((notes + "  \n" if notes else "")
                + (t("exp.v.all_hold") if not failing else t("exp.v.some_fail", claims=", ".join(failing))))
+    robustness_view()
+
+
+@st.cache_data(show_spinner=False)
+def _robustness() -> pd.DataFrame | None:
+    return robustness_table()
+
+
+def robustness_view() -> None:
+    """How often the quick preset's verdicts held on seeds its regime was not chosen on (a saved table)."""
+    df = _robustness()
+    if df is None:
+        return
+    counts = robustness_counts(df)
+    def line(c: dict) -> str:
+        return ", ".join(f"({k}) {h}/{n}" for k, (h, n) in c.items())
+    def marks(row: dict) -> str:
+        return " ".join(f"({k}) {'✓' if row[f'claim_{k}'] else '✗'}" for k in "abcd")
+    large = [t("exp.rob.large", seeds=r["seeds"], n=r["n_seeds"], marks=marks(r),
+               how=t("exp.v.left_out" if r["failed_runs"] == "left_out" else "exp.v.kept"))
+             for r in counts["large"]]
+    with st.expander(t("exp.rob.title"), icon=":material/fact_check:"):
+        st.markdown(t("exp.rob.intro", sets=counts["small"]["a"][1], kept=line(counts["small"]),
+                      left=line(counts["small_left_out"])) + " " + " ".join(large))
+        st.markdown(t("exp.rob.why"))
+        kept, left = df[df.failed_runs == "kept"], df[df.failed_runs == "left_out"]
+        mark = {True: "✓", False: "✗"}
+        table = pd.DataFrame({
+            t("exp.rob.col.seeds"): kept["seeds"].to_numpy(),
+            **{f"({c})": kept[f"claim_{c}"].map(mark).to_numpy() for c in "abcd"},
+            t("exp.rob.col.d_left_out"): left["claim_d"].map(mark).to_numpy(),
+            **{t("exp.rob.col.rise", name=arch_names().get(a, a)): kept[f"rise_{a}"].to_numpy()
+               for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept},
+            t("exp.rob.col.failed"): kept["failed_seeds"].fillna("").to_numpy()})
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def _verdict_style(table: pd.DataFrame, column: str):
@@ -285,7 +320,7 @@ def trainability_view(results: pd.DataFrame, where: str) -> None:
         loss = g["loss"].dropna()
         parts.append(t("exp.trn.item", name=arch_names().get(arch, arch), sd=loss.std(ddof=1) if len(loss) > 1 else 0.0,
                        iqr=(loss.quantile(0.75) - loss.quantile(0.25)) if len(loss) else 0.0,
-                       collapsed=int(g["collapsed"].sum()), diverged=int((g["status"] != "ok").sum())))
+                       failed=int(g["failed"].sum()), diverged=int((g["status"] != "ok").sum())))
     st.caption(t("exp.trn.caption", rho=f"{rho:g}") + " " + "; ".join(parts) + ".")
 
 
