@@ -22,8 +22,8 @@ from .session import Run, Session
 
 LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
 # A live run redraws about five times a second: the fragment's timer (TICK_S) asks more often than a cycle
-# takes, so the cycles run back to back, each PULL_S of training then a redraw (~40 ms of the server's CPU
-# for the six charts: they are plain Plotly JSON, see app/figures/style.py). Studies keep the job panel's
+# takes, so the cycles run back to back, each PULL_S of training then a redraw (~20 ms of the server's CPU,
+# ~35 ms wall: the charts are plain Plotly JSON, see app/figures/style.py). Studies keep the job panel's
 # slower default.
 TICK_S, PULL_S = 0.1, 0.15
 # The gate views (heatmap, diagram, evolution) change slowly and cost the browser most to redraw (~60% of
