@@ -279,15 +279,20 @@ def target_batched(R: int, epochs: int, n_seq: int, peak: float, peak_how: str) 
           f"with data and evaluation** (target >= 10x: {'met' if min(r_train, r_wall) >= 10 else 'MISSED'})")
 
 
-def target_preset(full: bool, n_threads: int) -> None:
-    """Like `python -m mtl_core sweep --preset mmoe_paper_full --threads n_threads`."""
+def target_preset(full: bool, n_threads: int, workers: int = 1) -> None:
+    """Like `python -m mtl_core sweep --preset mmoe_paper_full --threads n_threads --workers workers`."""
     p = PRESETS["mmoe_paper_full"]
     cfg = p.experiment().with_changes(**{"train.device": DEVICE})
     threads(n_threads)
     t = time.perf_counter()
     if full:
-        run_grid(cfg, p.axes, p.seeds)
+        run_grid(cfg, p.axes, p.seeds, workers=workers)
         secs, how = time.perf_counter() - t, "measured, the whole preset"
+    elif workers > 1:  # the three models' batches of 200 at rho = 0.5, trained `workers` at a time
+        run_grid(cfg, {"model": list(p.axes["model"]), "data.rho": [0.5]}, p.seeds, workers=workers)
+        secs = 3 * (time.perf_counter() - t)
+        how = (f"extrapolated: one batch of 200 runs per model measured, {workers} at a time "
+               f"({secs / 3:.0f} s), x3 for the three rho")
     else:  # one batch of 200 per model (rho = 0.5): a third of the preset's 9 batches of 200
         parts = []
         for model in p.axes["model"]:
@@ -298,7 +303,8 @@ def target_preset(full: bool, n_threads: int) -> None:
         how = ("extrapolated: one batch of 200 runs per model measured (" +
                ", ".join(f"{m} {s:.0f} s" for m, s in zip(p.axes["model"], parts)) + "), x3 for the three rho")
     print(f"\n## T3. mmoe_paper_full preset ({p.n_runs} runs: 3 models x 3 rho x 200 seeds, 20 epochs of 10k), "
-          f"{DEVICE}, {n_threads} thread(s) (`sweep --threads {n_threads}`)\n")
+          f"{DEVICE}, {n_threads} thread(s), {workers} worker(s) "
+          f"(`sweep --threads {n_threads} --workers {workers}`)\n")
     threads(1)
     limit = 600 if DEVICE == "cpu" else 30
     print(f"**T3: {secs:.0f} s ({how}); target < {limit} s: {'met' if secs < limit else 'MISSED'} "
@@ -314,7 +320,10 @@ def main() -> None:
                     "(default: all)")
     ap.add_argument("--full-preset", action="store_true", help="T3: run the whole mmoe_paper_full preset "
                     "instead of extrapolating from a third of it")
-    ap.add_argument("--preset-threads", type=int, help="T3: torch threads for the preset (default: all cores)")
+    ap.add_argument("--preset-threads", type=int, help="T3: torch threads for the preset (default: 1 with "
+                    "--preset-workers > 1, else all cores)")
+    ap.add_argument("--preset-workers", type=int, default=min(2, os.cpu_count() or 1),
+                    help="T3: batched models trained at once (default: 2 on 2 or more cores)")
     a = ap.parse_args()
     global DEVICE, REPEATS
     DEVICE, REPEATS = a.device, max(1, a.repeats)
@@ -332,7 +341,8 @@ def main() -> None:
         target_single(epochs=1 if q else 2)
         target_batched(R=50 if q else 200, epochs=1, n_seq=3 if q else 5, peak=peak, peak_how=how)
         if not q:
-            target_preset(a.full_preset, a.preset_threads or ALL_THREADS)
+            workers = max(1, a.preset_workers)
+            target_preset(a.full_preset, a.preset_threads or (1 if workers > 1 else ALL_THREADS), workers)
         print("\nT4 (Playground in the browser): `python benchmarks/playground.py` against a running app.")
         print("T5 (every weighting's per-step cost relative to EW): section 3 below (`--only weighting`).")
     if "arch" in only:
