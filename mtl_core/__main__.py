@@ -236,7 +236,7 @@ def sweep_axes(a, base: dict, preset) -> tuple[dict, list[int]]:
 
 def cmd_sweep(a) -> int:
     from .experiments import balance
-    from .grid import plan_grid
+    from .grid import balanced_max_batch, plan_grid
     from .records import results_frame, run_counts
 
     preset = get_preset(a.preset, "--preset") if a.preset else None
@@ -254,17 +254,18 @@ def cmd_sweep(a) -> int:
     scenario = balance.SCENARIOS.get(preset.id) if preset else None
     record = a.conflict or bool(scenario and scenario.record_conflict)
     parts = balance.plan_study(cfg, axes, seeds, baselines=a.baselines)
-    batches = plan_grid(cfg, axes, seeds, a.max_batch)
+    max_batch = balanced_max_batch(cfg, axes, seeds, a.workers, a.max_batch)  # no worker idle at the end
+    batches = plan_grid(cfg, axes, seeds, max_batch)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     n_runs = sum(len(b.runs) for b in batches)
     extra = "".join(f" + {p.n_runs} single-task baseline runs" for p in parts if p.role == balance.ROLE_SINGLE)
     print(f"sweep: {n_runs} runs ({' x '.join(f'{len(v)} {k}' for k, v in axes.items()) or 'one setting'} x "
-          f"{len(seeds)} seeds) trained batched as {len(batches)} model(s) of up to {a.max_batch} runs{extra}"
+          f"{len(seeds)} seeds) trained batched as {len(batches)} model(s) of up to {max_batch} runs{extra}"
           + (", recording the gradient conflict at every step" if record else ""), file=sys.stderr)
     rows: list[dict] = []
-    with tqdm(total=balance.study_size(parts)[1], unit="step", file=sys.stderr) as bar:
-        for p in balance.iter_study(parts, record_conflict=record, snapshots_per_epoch=1, max_batch=a.max_batch,
+    with tqdm(total=balance.study_size(parts, max_batch)[1], unit="step", file=sys.stderr) as bar:
+        for p in balance.iter_study(parts, record_conflict=record, snapshots_per_epoch=1, max_batch=max_batch,
                                     workers=a.workers):
             rows += p.new_rows
             bar.update(p.steps_done - bar.n)

@@ -111,6 +111,18 @@ def plan_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, s
     return batches
 
 
+def balanced_max_batch(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, seeds: Sequence[int],
+                       workers: int, max_batch: int = 256) -> int:
+    """The batch size (at most max_batch) that cuts each group of runs sharing a batch into a multiple of
+    `workers` equal batches, so that no worker idles while the last one trains alone: 3 architectures x 60
+    runs on 2 workers train as 6 batches of 30 (40 s here) rather than 3 of 60 (55 s)."""
+    if workers <= 1:
+        return max_batch
+    largest = max(len(b.runs) for b in plan_grid(cfg, axes, seeds, max_batch=10 ** 9))
+    chunks = workers * math.ceil(largest / (workers * max_batch))
+    return max(1, math.ceil(largest / chunks))
+
+
 def _diverged_rows(trainer: Trainer, batch: Batch, last: Snapshot, err: DivergenceError) -> list[dict]:
     """Every run of the batch diverged: rows with NaN metrics, status diverged and the step."""
     R, T = len(trainer.seeds), len(trainer.spec.tasks)

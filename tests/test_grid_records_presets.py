@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mtl_core.config import default_config
-from mtl_core.grid import iter_grid, plan_grid, run_grid, with_model
+from mtl_core.grid import balanced_max_batch, iter_grid, plan_grid, run_grid, with_model
 from mtl_core.presets import PRESETS
 from mtl_core.records import RESULT_COLUMNS, SCHEMA_VERSION, RecordsError, read_results, run_counts
 
@@ -61,6 +61,18 @@ def test_batches_trained_by_two_workers_give_exactly_the_results_of_one():
     assert progress[-1].runs_done == progress[-1].runs_total == 18
     assert progress[-1].steps_done == progress[-1].steps_total
     assert all(a.steps_done <= b.steps_done for a, b in zip(progress, progress[1:]))
+
+
+def test_batches_are_cut_so_that_no_worker_idles_at_the_end():
+    cfg = default_config(**TINY)
+    axes = {"model": ["shared_bottom", "omoe", "mmoe"], "data.rho": [0.5, 0.9, 1.0]}
+    assert balanced_max_batch(cfg, axes, range(20), workers=1) == 256  # one worker: as asked
+    mb = balanced_max_batch(cfg, axes, range(20), workers=2)  # 3 groups of 60 runs
+    sizes = [len(b.runs) for b in plan_grid(cfg, axes, range(20), mb)]
+    assert mb == 30 and sizes == [30] * 6
+    mb = balanced_max_batch(cfg, axes, range(200), workers=2)  # 3 groups of 600, at most 256 a batch
+    sizes = [len(b.runs) for b in plan_grid(cfg, axes, range(200), mb)]
+    assert mb == 150 and sizes == [150] * 12
 
 
 def test_a_study_over_architectures_keeps_a_changed_tower_width_but_not_a_bottom_width():

@@ -163,11 +163,11 @@ def with_role(rows: Sequence[dict], role: str, cfg: ExperimentConfig | None, fin
                  if r.get("samples_per_s") else np.nan) for r in rows]
 
 
-def study_size(parts: Sequence[Part]) -> tuple[int, int]:
+def study_size(parts: Sequence[Part], max_batch: int = 256) -> tuple[int, int]:
     """(runs, steps) of a study, as counted by its progress."""
     runs = steps = 0
     for p in parts:
-        for b in plan_grid(p.cfg, p.axes, p.seeds):
+        for b in plan_grid(p.cfg, p.axes, p.seeds, max_batch):
             runs += len(b.runs)
             steps += b.steps
     return runs, steps
@@ -178,7 +178,7 @@ def iter_study(parts: Sequence[Part], *, record_conflict: bool = False, snapshot
     """Train the parts one after another, yielding progress after every snapshot (stopping = stopping
     iteration; what finished is in the rows already yielded). workers: batches trained at once
     (`iter_grid`)."""
-    runs_total, steps_total = study_size(parts)
+    runs_total, steps_total = study_size(parts, max_batch)
     runs_before = steps_before = 0
     for part in parts:
         rec = record_conflict and part.role != ROLE_SINGLE

@@ -150,6 +150,7 @@ STRINGS: dict[str, str] = {
                      "then trained it on {sets} disjoint sets of 20 seeds it was not chosen on. Sets on which each "
                      "claim held, failed runs kept in: {kept}; failed runs left out: {left}.",
     "exp.rob.large": "At {n} seeds ({seeds}), failed runs {how}: {marks}.",
+    "exp.rob.large_both": "At {n} seeds ({seeds}), failed runs kept in or left out: {marks}.",
     "exp.rob.why": "So at 20 seeds a verdict is a sample, not a fact: (a) and (c) are steady; (b) and (d) flip from "
                    "set to set. Shared-Bottom's rise from ρ = 1 to 0.5 varies between sets far more than MMoE's, and "
                    "(d) turns on single runs: about 1 run in 100 fails (one task stuck near its label variance, the "

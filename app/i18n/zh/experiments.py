@@ -133,6 +133,7 @@ STRINGS: dict[str, str] = {
     "exp.rob.intro": "快速预设的设置是在种子 0-39 上选定的。随后 `python benchmarks/claims_robustness.py` 在 {sets} 组"
                      "互不相交、未参与选择的 20 个种子上训练它。各结论成立的组数，保留失败运行：{kept}；排除失败运行：{left}。",
     "exp.rob.large": "在 {n} 个种子（{seeds}）上，失败运行{how}：{marks}。",
+    "exp.rob.large_both": "在 {n} 个种子（{seeds}）上，无论是否排除失败运行：{marks}。",
     "exp.rob.why": "所以在 20 个种子下，结论只是一次抽样，而非定论：(a) 和 (c) 稳定；(b) 和 (d) 随种子组而变。"
                    "Shared-Bottom 从 ρ = 1 到 0.5 的损失上升在不同组之间的波动远大于 MMoE；(d) 取决于个别运行："
                    "约每 100 次运行有 1 次失败（某个任务停在其标签方差附近，同一种子在每个 ρ 下都失败），20 次中只要有"

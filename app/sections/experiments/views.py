@@ -13,6 +13,7 @@ import streamlit as st
 from mtl_core.data import census
 from mtl_core.experiments.claims import verdicts
 from mtl_core.experiments.correlation import label_correlation
+from mtl_core.grid import balanced_max_batch
 from mtl_core.params import ConfigError
 from mtl_core.presets import PRESETS
 
@@ -85,7 +86,8 @@ def _start(kind: str, grid: Grid) -> None:
     if old is not None and old.active:
         old.stop()
     try:
-        rec = Recorder(grid, MAX_BATCH, workers=_study_workers())
+        workers = _study_workers()
+        rec = Recorder(grid, balanced_max_batch(grid.cfg, grid.axes, grid.seeds, workers, MAX_BATCH), workers=workers)
     except ConfigError as err:  # the grid is validated point by point before anything trains
         s["start_error"] = (kind, str(err))
         return
@@ -279,9 +281,15 @@ def robustness_view() -> None:
         return ", ".join(f"({k}) {h}/{n}" for k, (h, n) in c.items())
     def marks(row: dict) -> str:
         return " ".join(f"({k}) {'✓' if row[f'claim_{k}'] else '✗'}" for k in "abcd")
-    large = [t("exp.rob.large", seeds=r["seeds"], n=r["n_seeds"], marks=marks(r),
-               how=t("exp.v.left_out" if r["failed_runs"] == "left_out" else "exp.v.kept"))
-             for r in counts["large"]]
+    large = []
+    for seeds in dict.fromkeys(r["seeds"] for r in counts["large"]):
+        rows = {r["failed_runs"]: r for r in counts["large"] if r["seeds"] == seeds}
+        kept, left = rows.get("kept"), rows.get("left_out")
+        if kept and left and marks(kept) == marks(left):  # the same verdicts either way: say it once
+            large.append(t("exp.rob.large_both", seeds=seeds, n=kept["n_seeds"], marks=marks(kept)))
+            continue
+        large += [t("exp.rob.large", seeds=seeds, n=r["n_seeds"], marks=marks(r),
+                    how=t("exp.v.left_out" if how == "left_out" else "exp.v.kept")) for how, r in rows.items()]
     with st.expander(t("exp.rob.title"), icon=":material/fact_check:"):
         st.markdown(t("exp.rob.intro", sets=counts["small"]["a"][1], kept=line(counts["small"]),
                       left=line(counts["small_left_out"])) + " " + " ".join(large))
