@@ -139,20 +139,20 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "测试集损失判断。在 20 个种子下，结论 (b) 和 (d) 在部分种子组上会翻转（在 10 组新种子上实测：见结论表"
                "下方的表格）：约每 100 次运行有 1 次失败，某个任务停在其标签方差附近。"},
         MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(20)),
-        expected_s=57.0),
+        expected_s=54.0),
     Preset(
         "mmoe_paper_full", "experiments",
         {"en": "MMoE paper, full protocol: 3 models × 3 correlations × 200 runs",
          "zh": "MMoE 论文完整版：3 个模型 × 3 个相关性 × 200 次运行"},
-        {"en": "The paper's protocol, 200 runs per model and ρ, in the quick preset's regime: 1,800 runs, each "
-               "model's 600 trained as three batched models. About 10 minutes on an idle 2-core CPU (585 s "
-               "measured): run it with `python -m mtl_core sweep --preset mmoe_paper_full --threads 2 --out "
-               "runs/full`, or on a GPU.",
-         "zh": "论文的实验流程，每个模型与 ρ 各 200 次运行，设置与快速版相同：共 1,800 次运行，每个模型的 600 次"
-               "分三个批量模型训练。在空闲的 2 核 CPU 上约需 10 分钟（实测 585 秒）：建议用 `python -m mtl_core sweep --preset "
-               "mmoe_paper_full --threads 2 --out runs/full` 或在 GPU 上运行。"},
+        {"en": "The paper's protocol, 200 runs per model and ρ, in the quick preset's regime: 1,800 runs, trained "
+               "as batched models of up to 256 runs, two at a time. About 6 minutes on an idle 2-core CPU (368 s "
+               "measured): run it with `python -m mtl_core sweep --preset mmoe_paper_full --workers 2 --threads 1 "
+               "--out runs/full`, or on a GPU.",
+         "zh": "论文的实验流程，每个模型与 ρ 各 200 次运行，设置与快速版相同：共 1,800 次运行，以每批最多 256 次的"
+               "批量模型训练，两个同时进行。在空闲的 2 核 CPU 上约需 6 分钟（实测 368 秒）：建议用 `python -m mtl_core "
+               "sweep --preset mmoe_paper_full --workers 2 --threads 1 --out runs/full` 或在 GPU 上运行。"},
         MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(200)),
-        expected_s=585.0),
+        expected_s=368.0),
     Preset(
         "census_quick", "experiments",
         {"en": "Census-Income (real data), quick: five architectures on a subsample",
