@@ -360,12 +360,14 @@ def test_stop_keeps_the_runs_that_finished():
 def test_the_full_preset_shows_its_time_on_this_machine_and_suggests_the_cli(monkeypatch):
     from app.sections.experiments import views
 
-    monkeypatch.setattr(views, "estimate_s", lambda grid: 1234.0)
-    at = page(preset="mmoe_paper_full", **{f"exp.{k}": None for k in TINY})
-    assert not at.exception
-    info = "\n".join(i.value for i in at.info)
-    assert "1,800 runs" in info and "21 min" in info
-    assert "python -m mtl_core sweep --preset mmoe_paper_full" in info and "--device cuda" in info
+    monkeypatch.setattr(views, "estimate_s", lambda grid: 1234.0)  # one model at a time, on one core
+    for workers, minutes in ((1, "21 min"), (2, "11 min")):  # two cores: 1234 s / (0.9 x 2) = 686 s
+        monkeypatch.setattr(views, "_study_workers", lambda: workers)
+        at = page(preset="mmoe_paper_full", **{f"exp.{k}": None for k in TINY})
+        assert not at.exception
+        info = "\n".join(i.value for i in at.info)
+        assert "1,800 runs" in info and minutes in info and f"trains {workers} batched" in info
+        assert "python -m mtl_core sweep --preset mmoe_paper_full" in info and "--device cuda" in info
 
 
 def test_the_robustness_table_counts_sets_where_each_claim_held(tmp_path):

@@ -27,9 +27,9 @@ STRINGS: dict[str, str] = {
     "exp.expected": "Measured on a 2-core CPU: about {s}.",
     "exp.estimating": "Timing a few training steps on this machine…",
     "exp.estimate": "This study trains {runs} runs: about **{s}** on this machine (timed just now from a few steps of "
-                    "each model; the page trains on one core). Faster: run it from the command line, which uses every "
-                    "core — `python -m mtl_core sweep --preset {preset} --out runs/study` (add `--device cuda` on a "
-                    "GPU) — and load its results.csv in the last tab.",
+                    "each model; the page trains {workers} batched model(s) at a time, one per core). The command "
+                    "line needs no open tab: `python -m mtl_core sweep --preset {preset} --workers 2 --threads 1 "
+                    "--out runs/study` (or `--device cuda` on a GPU); then load its results.csv in the last tab.",
     "exp.estimate_failed": "The study could not be timed here ({msg}).",
     # sidebar
     "exp.side.title": "The study's settings",

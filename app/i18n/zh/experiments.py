@@ -25,9 +25,10 @@ STRINGS: dict[str, str] = {
     "exp.stopped": "已停止：{total} 次运行中完成了 {done} 次；下面的所有内容都基于这些运行判定。",
     "exp.expected": "在 2 核 CPU 上实测：约 {s}。",
     "exp.estimating": "正在本机上计时几个训练步……",
-    "exp.estimate": "本研究要训练 {runs} 次运行：在本机上约需 **{s}**（刚刚根据每个模型的几个训练步计时得出；页面只用一个"
-                    "CPU 核训练）。更快的方式是用命令行运行，它会用上所有核：`python -m mtl_core sweep --preset {preset} "
-                    "--out runs/study`（在 GPU 上加 `--device cuda`），然后在最后一个标签页加载它的 results.csv。",
+    "exp.estimate": "本研究要训练 {runs} 次运行：在本机上约需 **{s}**（刚刚根据每个模型的几个训练步计时得出；页面每次同时训练 "
+                    "{workers} 个批量模型，每个占一个 CPU 核）。命令行运行不需要保持页面打开：`python -m mtl_core sweep "
+                    "--preset {preset} --workers 2 --threads 1 --out runs/study`（在 GPU 上用 `--device cuda`），然后在"
+                    "最后一个标签页加载它的 results.csv。",
     "exp.estimate_failed": "无法在此计时（{msg}）。",
     # sidebar
     "exp.side.title": "研究设置",
