@@ -269,6 +269,13 @@ def verdict_view(results: pd.DataFrame, key: str) -> None:
     robustness_view()
 
 
+def _named(text: str) -> str:
+    """"shared_bottom 1017; mmoe 6000,6005" with the architectures' display names."""
+    for arch, name in sorted(arch_names().items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(arch + " ", name + " ")
+    return text
+
+
 @st.cache_data(show_spinner=False)
 def _robustness() -> pd.DataFrame | None:
     return robustness_table()
@@ -305,8 +312,8 @@ def robustness_view() -> None:
             t("exp.rob.col.d_left_out"): left["claim_d"].map(mark).to_numpy(),
             **{t("exp.rob.col.rise", name=arch_names().get(a, a)): kept[f"rise_{a}"].to_numpy()
                for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept},
-            t("exp.rob.col.failed"): kept["failed_seeds"].fillna("").to_numpy()})
-        st.dataframe(table, hide_index=True, width="stretch")
+            t("exp.rob.col.failed"): [_named(str(x)) for x in kept["failed_seeds"].fillna("")]})
+        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)  # every row shown
 
 
 def _verdict_style(table: pd.DataFrame, column: str):
