@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from mtl_core.data import census
-from mtl_core.experiments.claims import verdicts
 from mtl_core.experiments.correlation import label_correlation
 from mtl_core.grid import balanced_max_batch
 from mtl_core.params import ConfigError
@@ -19,8 +18,7 @@ from mtl_core.presets import PRESETS
 
 from ...figures.experiments import (census_figure, census_table, difficulty_figure, difficulty_table,
                                     final_loss_figure, gate_distance_figure, gate_trend, label_correlation_figure,
-                                    loss_curves_figure, param_table, trainability_figure, verdict_notes,
-                                    verdict_table)
+                                    loss_curves_figure, param_table, trainability_figure)
 from ...i18n import current_lang, t, translator
 from ...ui.cache import model_info_for
 from ...ui.charts import chart
@@ -34,7 +32,8 @@ from .config import (DIFF_RHOS, LC_RHOS, LC_SAMPLES, Grid, Study, census_grid, c
 from .controls import (arch_names, census_controls, correlation_controls, difficulty_controls, gate_controls, mem,
                        rho_picker)
 from .results import (MAX_BATCH, PUBLISHED, Recorder, census_summary, degradation, estimate_s, published_frame,
-                      read_upload, robustness_counts, robustness_table, run_frame)
+                      read_upload, run_frame)
+from .verdicts import verdict_style, verdict_view
 
 JOB_KEY = "exp-job"
 ESTIMATE_FROM = 300  # studies with this many runs get a timed estimate before they start
@@ -246,83 +245,6 @@ def _download(results: pd.DataFrame, key: str, name: str = "results.csv") -> Non
                        on_click="ignore", icon=":material/download:", key=_k(f"dl_{key}"))
 
 
-def verdict_view(results: pd.DataFrame, key: str) -> None:
-    """The four claims on a finished study: the numbers behind each and holds / does not hold."""
-    st.subheader(t("exp.v.title"), divider="gray")
-    c1, c2 = st.columns([1, 1])
-    measures = {s: t(f"exp.v.{s}") for s in ("sd", "iqr")}
-    spread = c1.radio(t("exp.v.spread"), list(measures), horizontal=True, key=_k(f"{key}_spread"),
-                      format_func=measures.get, help=t("exp.v.spread_help"))
-    exclude = c2.toggle(t("exp.v.exclude"), key=_k(f"{key}_exclude"), help=t("exp.v.exclude_help"))
-    try:
-        weighting = str(results["weighting"].iloc[0]) if "weighting" in results.columns else None
-        vs = verdicts(results, spread=spread, exclude_failed=exclude, weighting=weighting)
-    except ValueError as err:
-        st.info(t("exp.v.cannot", msg=str(err)), icon=":material/info:")
-        return
-    table = verdict_table(vs, arch_names(), tr=_tr())
-    st.table(_verdict_style(table.set_index(table.columns[0]), t("exp.col.verdict")), border="horizontal")
-    failing = [v.claim for v in vs if not v.holds]
-    notes = verdict_notes(vs, arch_names(), tr=_tr())
-    st.caption((notes + "  \n" if notes else "")
-               + (t("exp.v.all_hold") if not failing else t("exp.v.some_fail", claims=", ".join(failing))))
-    robustness_view()
-
-
-def _named(text: str) -> str:
-    """"shared_bottom 1017; mmoe 6000,6005" with the architectures' display names."""
-    for arch, name in sorted(arch_names().items(), key=lambda kv: -len(kv[0])):
-        text = text.replace(arch + " ", name + " ")
-    return text
-
-
-@st.cache_data(show_spinner=False)
-def _robustness() -> pd.DataFrame | None:
-    return robustness_table()
-
-
-def robustness_view() -> None:
-    """How often the quick preset's verdicts held on seeds its regime was not chosen on (a saved table)."""
-    df = _robustness()
-    if df is None:
-        return
-    counts = robustness_counts(df)
-    def line(c: dict) -> str:
-        return ", ".join(f"({k}) {h}/{n}" for k, (h, n) in c.items())
-    def marks(row: dict) -> str:
-        return " ".join(f"({k}) {'✓' if row[f'claim_{k}'] else '✗'}" for k in "abcd")
-    large = []
-    for seeds in dict.fromkeys(r["seeds"] for r in counts["large"]):
-        rows = {r["failed_runs"]: r for r in counts["large"] if r["seeds"] == seeds}
-        kept, left = rows.get("kept"), rows.get("left_out")
-        if kept and left and marks(kept) == marks(left):  # the same verdicts either way: say it once
-            large.append(t("exp.rob.large_both", seeds=seeds, n=kept["n_seeds"], marks=marks(kept)))
-            continue
-        large += [t("exp.rob.large", seeds=seeds, n=r["n_seeds"], marks=marks(r),
-                    how=t("exp.v.left_out" if how == "left_out" else "exp.v.kept")) for how, r in rows.items()]
-    with st.expander(t("exp.rob.title"), icon=":material/fact_check:"):
-        st.markdown(t("exp.rob.intro", sets=counts["small"]["a"][1], kept=line(counts["small"]),
-                      left=line(counts["small_left_out"])) + " " + " ".join(large))
-        st.markdown(t("exp.rob.why"))
-        kept, left = df[df.failed_runs == "kept"], df[df.failed_runs == "left_out"]
-        mark = {True: "✓", False: "✗"}
-        table = pd.DataFrame({
-            t("exp.rob.col.seeds"): kept["seeds"].to_numpy(),
-            **{f"({c})": kept[f"claim_{c}"].map(mark).to_numpy() for c in "abcd"},
-            t("exp.rob.col.d_left_out"): left["claim_d"].map(mark).to_numpy(),
-            **{t("exp.rob.col.rise", name=arch_names().get(a, a)): kept[f"rise_{a}"].to_numpy()
-               for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept},
-            t("exp.rob.col.failed"): [_named(str(x)) for x in kept["failed_seeds"].fillna("")]})
-        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)  # every row shown
-
-
-def _verdict_style(table: pd.DataFrame, column: str):
-    """Green for holds, red for does not hold (the mark alone is not the only signal)."""
-    holds = t("exp.v.holds")
-    return table.style.map(lambda v: f"color: {'#1a7f37' if v == holds else '#cf222e'}; font-weight: 600",
-                           subset=[column])
-
-
 # ---- 3. trainability ----------------------------------------------------------------------------------------------
 def trainability_view(results: pd.DataFrame, where: str) -> None:
     runs = run_frame(results)
@@ -424,7 +346,7 @@ def _difficulty_results() -> None:
           t("exp.diff.caption"))
     table = difficulty_table(deg, label, names, tr=_tr())
     if not table.empty:
-        st.table(_verdict_style(table.set_index(label), t("exp.col.claim_b")), border="horizontal")
+        st.table(verdict_style(table.set_index(label), t("exp.col.claim_b")), border="horizontal")
     st.caption(t("exp.diff.why"))
     if job is None or job.ended:
         _download(results, "difficulty")
