@@ -92,3 +92,19 @@ def test_a_study_is_one_batched_grid_job():
     assert len(job.rows) == 6 * 2  # one row per run and task
     assert {r["data.rho"] for r in job.rows} == {"0.5", "1.0"} and {r["seed"] for r in job.rows} == {0, 1, 2}
     assert job.events == []  # a grid keeps only its last event
+
+
+def test_a_click_echo_is_dropped_but_a_second_click_and_other_buttons_are_not():
+    from app.ui.clicks import ECHO_S, once_per_click
+
+    now = [100.0]
+    calls, state = [], {}
+    pause = once_per_click("pause", lambda: calls.append("pause"), clock=lambda: now[0], state=state)
+    step = once_per_click("step", lambda n: calls.append(f"step{n}"), clock=lambda: now[0], state=state)
+    pause()
+    now[0] += 0.08  # Streamlit's echo of the same click
+    pause()
+    step(1)  # another button at the same moment is its own click
+    now[0] += ECHO_S + 0.01
+    pause()  # a person clicking again
+    assert calls == ["pause", "step1", "pause"]

@@ -111,7 +111,9 @@ def _sidebar_select(page, label: str):
 def test_train_mmoe_live_then_pause(page, base_url):
     from playwright.sync_api import expect
 
-    page.goto(f"{base_url}/")
+    # 200 epochs so that the run is still training when Pause is pressed: 20 epochs of 10k samples
+    # finish in about 5 s on a CI machine, sometimes before the charts are checked.
+    page.goto(f"{base_url}/?train.epochs=200")
     expect(_main_button(page, "Train")).to_be_enabled()
     _sidebar_select(page, "Architecture").click()
     page.get_by_role("option", name=re.compile(r"^MMoE")).click()
@@ -120,7 +122,7 @@ def test_train_mmoe_live_then_pause(page, base_url):
 
     progress = page.get_by_test_id("stProgress")
     expect(progress).to_contain_text("Training", timeout=60_000)
-    expect(progress).to_contain_text(re.compile(r"epoch (0\.[1-9]|[1-9]\d*\.\d) / 20"), timeout=90_000)
+    expect(progress).to_contain_text(re.compile(r"epoch (0\.[1-9]|[1-9]\d*\.\d) / 200"), timeout=90_000)
     page.wait_for_function(HEATMAP_HAS_DATA, timeout=60_000)
     page.wait_for_function(CURVES_HAVE_DATA, timeout=60_000)
 

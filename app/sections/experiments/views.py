@@ -26,6 +26,7 @@ from ...ui.jobs import Job, Progress, job_panel
 from ...ui.state import section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_label
+from ...ui.clicks import once_per_click
 from . import SECTION
 from .config import (DIFF_RHOS, LC_RHOS, LC_SAMPLES, Grid, Study, census_grid, correlation_params, difficulty_grid,
                      gate_grid, parse, sweep_grid)
@@ -112,7 +113,8 @@ def run_row(kind: str, grid: Grid | None, plan: str, label_key: str = "exp.run")
     busy = job is not None and job.active
     c_run, c_note = st.columns([1, 3], vertical_alignment="center")
     c_run.button(t(label_key), key=_k(f"run_{kind}"), type="primary", icon=":material/play_arrow:",
-                 disabled=grid is None or busy, on_click=_start, args=(kind, grid), width="stretch")
+                 disabled=grid is None or busy, on_click=once_per_click(_k(f"run_{kind}"), _start), args=(kind, grid),
+                 width="stretch")
     note = plan
     if busy and job.label != kind:
         note += "  \n" + t("exp.busy", study=t(f"exp.tab.{job.label}"))

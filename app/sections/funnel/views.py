@@ -17,6 +17,7 @@ from ...i18n import current_lang, t, translator
 from ...ui.charts import chart
 from ...ui.jobs import Job, Progress, job_panel
 from ...ui.state import section_key, section_state
+from ...ui.clicks import once_per_click
 from . import SECTION
 from .controls import Knobs, model_names
 
@@ -101,7 +102,8 @@ def run_panel(knobs: Knobs) -> None:
     job: Job | None = state.get("job")
     c_run, c_note = st.columns([1, 3], vertical_alignment="center")
     c_run.button(t("fx.run"), key=_k("run"), type="primary", icon=":material/play_arrow:",
-                 disabled=bool(knobs.errors) or (job is not None and job.active), on_click=_start, args=(knobs,),
+                 disabled=bool(knobs.errors) or (job is not None and job.active),
+                 on_click=once_per_click(_k("run"), _start), args=(knobs,),
                  width="stretch")
     names = model_names()
     c_note.caption(t("fx.plan", models=len(knobs.models), seeds=len(knobs.seeds),

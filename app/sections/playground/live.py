@@ -14,6 +14,7 @@ from ... import server
 from ...i18n import current_lang, t, translator
 from ...ui.cache import model_info_for
 from ...ui.charts import chart
+from ...ui.clicks import once_per_click
 from ...ui.jobs import job_panel
 from ...ui.modelinfo import ModelInfo
 from ...ui.state import section_key, section_state
@@ -49,17 +50,21 @@ def toolbar(cfg: ExperimentConfig | None, flat: dict[str, str]) -> None:
     sess = get_session()
     c_train, c_pause, c_step, c_reset, c_note = st.columns([1.1, 1.1, 1, 1, 5], vertical_alignment="center")
     c_train.button(t("btn.train"), key=_k("btn_train"), icon=":material/play_arrow:", type="primary",
-                   disabled=cfg is None, help=t("btn.train_help"), on_click=sess.start, args=(cfg,),
+                   disabled=cfg is None, help=t("btn.train_help"), on_click=once_per_click(_k("btn_train"), sess.start),
+                   args=(cfg,),
                    width="stretch")
     paused = sess.current is not None and sess.current.status == "paused"
     c_pause.button(t("btn.resume" if paused else "btn.pause"), key=_k("btn_pause"),
                    icon=":material/play_circle:" if paused else ":material/pause:", disabled=not sess.active,
-                   help=t("btn.pause_help"), on_click=sess.toggle_pause, width="stretch")
+                   help=t("btn.pause_help"), on_click=once_per_click(_k("btn_pause"), sess.toggle_pause),
+                   width="stretch")
     c_step.button(t("btn.step"), key=_k("btn_step"), icon=":material/skip_next:",
-                  disabled=cfg is None and not sess.active, help=t("btn.step_help"), on_click=sess.step,
+                  disabled=cfg is None and not sess.active, help=t("btn.step_help"),
+                  on_click=once_per_click(_k("btn_step"), sess.step),
                   args=(cfg,), width="stretch")
     c_reset.button(t("btn.reset"), key=_k("btn_reset"), icon=":material/restart_alt:",
-                   disabled=sess.current is None, help=t("btn.reset_help"), on_click=sess.reset, width="stretch")
+                   disabled=sess.current is None, help=t("btn.reset_help"),
+                   on_click=once_per_click(_k("btn_reset"), sess.reset), width="stretch")
     if sess.current is not None and cfg is not None and sess.current.cfg.to_flat() != cfg.to_flat():
         c_note.caption(t("settings_changed"))
 

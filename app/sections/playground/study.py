@@ -27,6 +27,7 @@ from ...ui.jobs import Job, grid_job, job_panel
 from ...ui.state import section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_label
+from ...ui.clicks import once_per_click
 from . import SECTION
 from .session import short_name
 
@@ -180,7 +181,8 @@ def _run_tab(cfg: ExperimentConfig | None) -> None:
         job: Job | None = state.get("job")
         c_run, c_note = st.columns([1, 4], vertical_alignment="center")
         c_run.button(t("study.run"), key=_k("run"), type="primary", icon=":material/play_arrow:",
-                     disabled=bool(errors) or (job is not None and job.active), on_click=_start,
+                     disabled=bool(errors) or (job is not None and job.active),
+                     on_click=once_per_click(_k("run"), _start),
                      args=(cfg, axes, seeds), width="stretch")
         c_note.caption(t("study.plan", runs=n_runs, seeds=len(seeds),
                          values=len(axes.get(f"data.{knob}", [])) or 1))
