@@ -253,6 +253,9 @@ def target_batched(R: int, epochs: int, n_seq: int, peak: float, peak_how: str) 
             bat_wall = min(bat_wall, time.perf_counter() - t)
             if last.samples_per_s > bat_sps:
                 bat_sps, bat_threads = last.samples_per_s, th
+    # A long study (e.g. mmoe_paper_full: 200 runs x 800 steps) compiles the expert mix and tunes the allocator
+    # (`train.compile_for`); this short one would not, so it is forced here and measured on its own.
+    long_sps, compile_s = long_study_throughput(cfg, R, bat_threads)
     threads(1)  # the sequential baseline in its fastest setting
     seq_sps, seq_wall = [], []
     for s in range(n_seq):  # a sample of the sequential runs, each best of REPEATS; scaled to R runs
@@ -272,11 +275,42 @@ def target_batched(R: int, epochs: int, n_seq: int, peak: float, peak_how: str) 
     print(f"| sequential: one run at a time ({n_seq} of the {R} runs timed, scaled) | {seq_rate:,.0f} samples/s, "
           f"{seq_wall_R:.1f} s for {R} runs |")
     print(f"| batched wall time, data generation and evaluation included | {bat_wall:.1f} s |")
+    long_gflops = fps * long_sps / 1e9
+    print(f"| the same as a long study trains it (expert mix compiled once: {compile_s:.0f} s, allocator tuned; "
+          f"`MTL_COMPILE=1`) | {long_sps:,.0f} samples/s = {long_gflops:.1f} GFLOP/s |")
     r_peak, r_train, r_wall = gflops / peak, bat_sps / seq_rate, seq_wall_R / bat_wall
-    print(f"\n**T2a: {gflops:.1f} / {peak:.1f} GFLOP/s = {r_peak:.1%} of the machine's matmul throughput** "
-          f"(target >= 25%: {'met' if r_peak >= 0.25 else 'MISSED'})")
+    r_long = long_gflops / peak
+    print(f"\n**T2a: {gflops:.1f} / {peak:.1f} GFLOP/s = {r_peak:.1%} of the machine's matmul throughput "
+          f"eagerly, {r_long:.1%} as a long study** (target >= 25%: eager "
+          f"{'met' if r_peak >= 0.25 else 'MISSED'}, long study {'met' if r_long >= 0.25 else 'MISSED'})")
     print(f"**T2b: batched vs sequential: {r_train:.1f}x in training throughput, {r_wall:.1f}x in wall time "
           f"with data and evaluation** (target >= 10x: {'met' if min(r_train, r_wall) >= 10 else 'MISSED'})")
+
+
+def long_study_throughput(cfg, R: int, n_threads: int) -> tuple[float, float]:
+    """(best samples/s, seconds the one-off compile took) of R runs trained as a long study trains them."""
+    from mtl_core.train import Trainer
+    threads(n_threads)
+    previous = os.environ.get("MTL_COMPILE")
+    os.environ["MTL_COMPILE"] = "1"
+    best, compile_s = 0.0, 0.0
+    try:
+        for _ in range(1 + REPEATS):  # the first pass pays for the compile (cached for the process after it)
+            trainer = Trainer(cfg, runs=[RunSpec(s) for s in range(R)])
+            last = list(trainer)[-1]
+            mixer = trainer.main.mixer
+            first = compile_s == 0.0 and mixer is not None and mixer.compile_s > 0
+            if first:
+                compile_s = mixer.compile_s
+            else:
+                best = max(best, last.samples_per_s)
+    finally:
+        if previous is None:
+            os.environ.pop("MTL_COMPILE", None)
+        else:
+            os.environ["MTL_COMPILE"] = previous
+        threads(1)
+    return best, compile_s
 
 
 def target_preset(full: bool, n_threads: int, workers: int = 1) -> None:

@@ -152,7 +152,7 @@ def iter_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, s
     runs_total, steps_total = sum(len(b.runs) for b in batches), sum(b.steps for b in batches)
     runs_done = steps_before = 0
     for i, batch in enumerate(batches):
-        trainer = Trainer(batch.cfg, batch.runs, snapshot_interval_s, record_conflict)
+        trainer = Trainer(batch.cfg, batch.runs, snapshot_interval_s, record_conflict, probe_cosine=False)
         last = None
         try:
             for snap in trainer:
@@ -174,7 +174,7 @@ class _Worker:
 
     def __init__(self, i: int, batch: Batch, snapshot_interval_s, record_conflict):
         self.i, self.batch, self.step, self.last = i, batch, 0, None
-        self.args = (batch.cfg, batch.runs, snapshot_interval_s, record_conflict)
+        self.args = (batch.cfg, batch.runs, snapshot_interval_s, record_conflict, False)  # no cosine probe
         self.trainer, self.snaps = None, None
 
     def advance(self) -> tuple[Snapshot | None, list[dict] | None]:

@@ -15,7 +15,9 @@ counting while the others go on; when every run has diverged, `DivergenceError` 
 and what to try. Stopping = stopping iteration. Same config and seed -> same numbers on CPU.
 `record_conflict=True` also records the gradient cosine before and after the weighting's combination at
 every step (`Snapshot.conflict`; run totals in `extra_metrics`, see `CONFLICT_METRICS`); its cost is left
-out of the throughput.
+out of the throughput. `probe_cosine=False` skips the per-snapshot gradient cosine on a validation probe
+(`Snapshot.grad_cosine`, the Playground's conflict chart; None then): studies never show it, and at R = 200
+it cost a third as much as the snapshot's evaluation.
 The pieces (stacked data and runs, optimiser, evaluation, snapshot) live in `mtl_core/engine/`.
 """
 from __future__ import annotations
@@ -118,9 +120,10 @@ class Trainer:
     """R stacked runs of one configuration: iterate it for snapshots, then ask for predictions."""
 
     def __init__(self, cfg: ExperimentConfig, runs: Sequence[RunSpec] | None = None,
-                 snapshot_interval_s: float | None = None, record_conflict: bool = False):
+                 snapshot_interval_s: float | None = None, record_conflict: bool = False,
+                 probe_cosine: bool = True):
         cfg = validate(cfg)
-        self.cfg, self.snapshot_interval_s = cfg, snapshot_interval_s
+        self.cfg, self.snapshot_interval_s, self.probe_cosine = cfg, snapshot_interval_s, probe_cosine
         self.configs = run_configs(cfg, list(runs) if runs else [RunSpec(cfg.train.seed)])
         self.seeds = [c.train.seed for c in self.configs]
         self.device = resolve_device(cfg.train.device)
@@ -208,7 +211,8 @@ class Trainer:
                 train_loss=(acc_loss / acc_n).numpy() if acc_n else np.full((R, T), np.nan),
                 val_loss=ev.loss, val_auc=ev.auc,
                 weights=(acc_w / acc_n).numpy() if acc_n else np.ones((R, T)),
-                gates=ev.gates, gate_entropy=ev.entropy, grad_cosine=main.grad_cosine(probe),
+                gates=ev.gates, gate_entropy=ev.entropy,
+                grad_cosine=main.grad_cosine(probe) if self.probe_cosine else None,
                 status=np.where(alive.cpu().numpy(), OK, DIVERGED), diverged_step=diverged_step.copy(),
                 collapsed=ev.collapsed & alive.cpu().numpy()[:, None],  # a diverged run is not "collapsed"
                 weighting_state={k: v.detach().cpu().numpy() for k, v in main.weighting.state().items()},

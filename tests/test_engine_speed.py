@@ -95,3 +95,32 @@ def test_allocator_tuning_stays_out_of_the_streamlit_server(monkeypatch):
     monkeypatch.setenv("MTL_MALLOC_TUNE", "0")
     monkeypatch.delitem(sys.modules, "streamlit")
     assert tr.tune_allocator() is False
+
+
+def test_evaluation_chunks_do_not_change_predictions():
+    runs, split = _runs("synthetic", "mmoe", {}, R=3)  # 2,000 rows: one chunk by default, 32 in chunks of 64
+    whole, gates, _ = runs.predict(split, chunk=len(split))
+    chunked, chunked_gates, _ = runs.predict(split, chunk=64)
+    default, _, _ = runs.predict(split)
+    for task, p in whole.items():
+        assert p.shape == (3, len(split))
+        torch.testing.assert_close(chunked[task], p, rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(default[task], p, rtol=1e-5, atol=1e-6)
+    for gate, w in gates.items():
+        torch.testing.assert_close(chunked_gates[gate], w, rtol=1e-5, atol=1e-6)
+
+
+def test_studies_skip_the_cosine_probe_and_train_the_same():
+    from mtl_core.train import Trainer
+    from mtl_core.engine.runs import RunSpec
+
+    cfg = default_config(**{"data.n_train": 400, "data.n_val": 100, "data.n_test": 100, "train.epochs": 2,
+                            "model": "mmoe"})
+    runs = [RunSpec(0), RunSpec(1)]
+    probed, plain = list(Trainer(cfg, runs)), list(Trainer(cfg, runs, probe_cosine=False))
+    assert all(s.grad_cosine is not None and s.grad_cosine.shape == (2, 2, 2) for s in probed)
+    assert all(s.grad_cosine is None for s in plain)
+    assert [s.step for s in probed] == [s.step for s in plain]
+    for a, b in zip(probed, plain):
+        assert (a.val_loss == b.val_loss).all()
+    assert (probed[-1].test_loss == plain[-1].test_loss).all()

@@ -303,7 +303,7 @@ def iter_funnel(flat: Mapping[str, Any] | None = None, models: Sequence[str] = D
     for i, mid in enumerate(models):
         cfg, m = configs[mid], MODELS[mid]
         t_model = time.perf_counter()
-        trainer = Trainer(cfg, [RunSpec(s) for s in seeds], snapshot_interval_s)
+        trainer = Trainer(cfg, [RunSpec(s) for s in seeds], snapshot_interval_s, probe_cosine=False)
         n_params[mid] = count_parameters(build_model(m.arch, trainer.spec, dict(cfg.model.params)))
         histories[mid] = []
         last, status = None, None
@@ -375,7 +375,7 @@ def iter_regime(flat: Mapping[str, Any] | None = None, n_ids: Sequence[int] = RE
         for mid in models:
             cfg = model_config({**flat, "data.n_users": n, "data.n_items": n}, mid)
             runs = [RunSpec(int(s), {"data.selection_strength": float(st)}) for st in strengths for s in seeds]
-            trainer = Trainer(cfg, runs)
+            trainer = Trainer(cfg, runs, probe_cosine=False)
             try:
                 for _ in trainer:
                     pass

@@ -257,7 +257,7 @@ def estimate_s(grid: Grid, probe_runs: int = 32, probe_s: float = 1.5) -> float:
         if arch not in per_arch:
             runs = b.runs[:probe_runs]
             t0 = time.perf_counter()
-            trainer = Trainer(b.cfg, runs, snapshot_interval_s=probe_s / 3)
+            trainer = Trainer(b.cfg, runs, snapshot_interval_s=probe_s / 3, probe_cosine=False)
             it = iter(trainer)
             first = next(it)  # step 0 (setup and a validation pass)
             t1 = time.perf_counter()
