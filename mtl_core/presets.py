@@ -145,14 +145,14 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {"en": "MMoE paper, full protocol: 3 models × 3 correlations × 200 runs",
          "zh": "MMoE 论文完整版：3 个模型 × 3 个相关性 × 200 次运行"},
         {"en": "The paper's protocol, 200 runs per model and ρ, in the quick preset's regime: 1,800 runs, trained "
-               "as batched models of up to 256 runs, two at a time. About 6 minutes on an idle 2-core CPU (368 s "
+               "as batched models of up to 256 runs, two at a time. About 4½ minutes on an idle 2-core CPU (271 s "
                "measured): run it with `python -m mtl_core sweep --preset mmoe_paper_full --workers 2 --threads 1 "
                "--out runs/full`, or on a GPU.",
          "zh": "论文的实验流程，每个模型与 ρ 各 200 次运行，设置与快速版相同：共 1,800 次运行，以每批最多 256 次的"
-               "批量模型训练，两个同时进行。在空闲的 2 核 CPU 上约需 6 分钟（实测 368 秒）：建议用 `python -m mtl_core "
+               "批量模型训练，两个同时进行。在空闲的 2 核 CPU 上约需 4.5 分钟（实测 271 秒）：建议用 `python -m mtl_core "
                "sweep --preset mmoe_paper_full --workers 2 --threads 1 --out runs/full` 或在 GPU 上运行。"},
         MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(200)),
-        expected_s=368.0),
+        expected_s=271.0),
     Preset(
         "census_quick", "experiments",
         {"en": "Census-Income (real data), quick: five architectures on a subsample",

@@ -124,3 +124,34 @@ def test_studies_skip_the_cosine_probe_and_train_the_same():
     for a, b in zip(probed, plain):
         assert (a.val_loss == b.val_loss).all()
     assert (probed[-1].test_loss == plain[-1].test_loss).all()
+
+
+def test_the_compiled_mix_serves_training_batches_whatever_shape_comes_first(monkeypatch):
+    """A snapshot's 512-row probe reaches the mix before the first 256-row training batch: only the
+    batch shape is compiled, and later batches use it."""
+    from mtl_core.engine import fast
+
+    compiled_calls = []
+
+    def fake_compile(fn, dynamic=False):
+        def compiled(w, x):
+            compiled_calls.append(tuple(x.shape))
+            return fn(w, x)
+        return compiled
+
+    monkeypatch.setattr(torch, "compile", fake_compile)
+    mix = fast.CompiledMix(rows=256)
+
+    def call(rows, grad=True):
+        w, x = torch.rand(3, rows, 2, 8), torch.rand(3, rows, 8, 16)
+        with torch.set_grad_enabled(grad):
+            out = mix(w, x)
+        torch.testing.assert_close(torch.stack(out, 2), torch.einsum("rbge,rbeh->rbgh", w, x))
+
+    call(512)  # the probe: eager, nothing compiled
+    assert mix.fn is None and compiled_calls == []
+    call(256)
+    call(256)
+    call(100)  # an epoch's last, shorter batch: eager
+    call(256, grad=False)  # evaluation: eager
+    assert compiled_calls == [(3, 256, 8, 16)] * 2 and mix.shape == (3, 256, 8, 16)

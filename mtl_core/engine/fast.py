@@ -109,16 +109,18 @@ def _mix(weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
 class CompiledMix:
     """`_mix` through torch.compile (inductor), for long batched studies only: it compiles once per process
     and shape (about 20 s on a loaded 2-core machine; `compile_s` records it) and then runs the mix forward
-    and backward 3x faster at R = 200 (17 vs 48-63 ms). Used for training batches of the compiled shape;
-    other shapes (an epoch's last, shorter batch, evaluation chunks) run eagerly, and if compiling fails the
-    mix stays eager for good, with a warning. The numbers differ from the eager mix by float rounding
-    (~1e-7 relative)."""
+    and backward 3x faster at R = 200 (17 vs 48-63 ms). Only training batches of `rows` rows per run are
+    compiled and use it; other shapes (an epoch's last, shorter batch, the gradient-cosine probe, evaluation)
+    run eagerly. (It used to compile the first shape it met: a snapshot's 512-row probe at step 0, so the
+    training batches never used it.) If compiling fails the mix stays eager for good, with a warning. The
+    numbers differ from the eager mix by float rounding (~1e-7 relative), which a long run can amplify."""
 
-    def __init__(self):
+    def __init__(self, rows: int):
+        self.rows = rows
         self.fn, self.shape, self.compile_s, self.failed = None, None, 0.0, False
 
     def __call__(self, weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
-        if self.failed or not torch.is_grad_enabled():
+        if self.failed or not torch.is_grad_enabled() or experts.shape[1] != self.rows:
             return _mix(weights, experts)
         if self.fn is None:
             import time

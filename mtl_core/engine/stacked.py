@@ -94,7 +94,8 @@ class StackedRuns:
         self.has_penalty = self.model.penalty(self.model(*self._probe_inputs(spec, device))) is not None
         self._vmapped = vmap(self._run_one)
         # the hot architectures run their layers directly on the run axis (no vmap, also for R = 1)
-        self.mixer = CompiledMix() if compile_mix else None  # long studies: see fast.CompiledMix
+        # long studies: the training batches' expert mix compiled (fast.CompiledMix)
+        self.mixer = CompiledMix(cfg.train.batch_size) if compile_mix else None
         self._fast = None if self.has_penalty else stacked_forward(self.model, self.mixer)
         self._fast_losses = stacked_task_losses(self.model) if self._fast is not None else None
         self.record_conflict = bool(record_conflict) and bool(self.shared)
