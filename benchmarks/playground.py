@@ -15,8 +15,12 @@ when the window ends), presses Train and measures, from the page itself:
   and of each pull over the window, the CPU time being what a redraw costs whatever the machine's load;
   and from /proc, the CPU the server process and Chromium used per redraw.
 
+`--pin` runs the server (and the CLI comparison) on core 0 and Chromium on the other cores, as when the
+browser runs on a student's own machine: without it, Chromium takes about 1.1 of this VM's 2 cores from
+the training it is watching.
+
 Needs /usr/bin/chromium and the playwright package (never `playwright install`).
-Run: python benchmarks/playground.py [--window 15]
+Run: python benchmarks/playground.py [--window 15] [--pin]
 """
 from __future__ import annotations
 
@@ -120,7 +124,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def measure(window: float) -> dict:
+def _pin(cores: set[int]):
+    """A preexec_fn that moves the child process onto `cores`."""
+    return lambda: os.sched_setaffinity(0, cores)
+
+
+def measure(window: float, server_cores: set[int] | None = None, browser_cores: set[int] | None = None) -> dict:
     from playwright.sync_api import sync_playwright
     port = _free_port()
     log = Path(tempfile.mkstemp(prefix="t4-server-", suffix=".log")[1])
@@ -128,7 +137,9 @@ def measure(window: float) -> dict:
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
                              "--server.port", str(port), "--browser.gatherUsageStats", "false",
                              "--server.fileWatcherType", "none"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=log.open("w"), env=env)
+                            stderr=log.open("w"), env=env, preexec_fn=_pin(server_cores) if server_cores else None)
+    if browser_cores:  # Chromium (and playwright's driver) inherit this process's cores
+        os.sched_setaffinity(0, browser_cores)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 120
@@ -201,6 +212,8 @@ def measure(window: float) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--window", type=float, default=15.0, help="seconds of training to watch")
+    ap.add_argument("--pin", action="store_true", help="server and the CLI run on core 0, Chromium on the others "
+                    "(a browser on another machine)")
     a = ap.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"T4 skipped: {CHROMIUM} is not installed")
@@ -211,8 +224,17 @@ def main() -> None:
         print("T4 skipped: the playwright package is not installed")
         return
     print("load average {:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg()))
+    cores = sorted(os.sched_getaffinity(0))
+    server_cores = browser_cores = None
+    if a.pin:
+        if len(cores) < 2:
+            print("--pin needs at least 2 cores")
+            return
+        server_cores, browser_cores = {cores[0]}, set(cores[1:])
+        os.sched_setaffinity(0, server_cores)  # the CLI comparison on the server's core
+        print(f"pinned: server and CLI on core {cores[0]}, Chromium on {sorted(browser_cores)}")
     cli, cli_wall, cli_per_cpu = cli_throughput()
-    m = measure(a.window)
+    m = measure(a.window, server_cores, browser_cores)
     ratio, wall_ratio = m["page_sps"] / cli, m["page_wall_sps"] / cli_wall
     print("\n## T4. The Playground in a browser (MMoE paper size, headless Chromium, the app's own server)\n")
     print(f"| | measured | target |\n|---|---|---|")

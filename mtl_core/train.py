@@ -98,8 +98,9 @@ def tune_allocator() -> bool:
     OS (munmap) and the next step page-faults it back in, zero-filled. Profiled on the full MMoE-paper
     preset (2 cores, 585 s wall): 405 s of system time against 732 s of user time. Raising the mmap and
     trim thresholds (mallopt) cut a 200-run MMoE step from 74 to 51 ms (system time 35 -> 3 ms per step).
-    Process-wide and kept for the process's life, so it is applied only outside the Streamlit server (whose
-    janitor returns memory to the OS) and never with MTL_MALLOC_TUNE=0. Returns whether it is in effect."""
+    Process-wide and kept for the process's life, so it is applied only outside the Streamlit server (which
+    sets milder thresholds of its own, `app.server.steady_allocator`, and whose janitor returns memory to the
+    OS) and never with MTL_MALLOC_TUNE=0. Returns whether it is in effect."""
     global _ALLOCATOR_TUNED
     if _ALLOCATOR_TUNED:
         return True

@@ -296,3 +296,15 @@ def test_warnings_echo_only_a_short_prefix_of_a_5000_character_value(query):
         if len(text) > 100:
             assert text[:100] not in shown
     assert all(len(str(w.value)) < 1500 for w in at.warning)
+
+
+def test_the_allocator_is_steadied_unless_opted_out(monkeypatch):
+    import platform
+
+    from app import server
+
+    monkeypatch.setenv("MTL_MALLOC_TUNE", "0")
+    assert server.steady_allocator() is False
+    monkeypatch.delenv("MTL_MALLOC_TUNE")
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert server.steady_allocator() is True
