@@ -30,6 +30,10 @@ TICK_S, PULL_S = 0.1, 0.15
 # The gate views (heatmap, diagram, evolution) change slowly and cost the browser most to redraw (~60% of
 # it): while training they are drawn again at most once per GATE_VIEWS_S, the curves every redraw.
 GATE_VIEWS_S = 1.0
+# The gradient-conflict and task-weight curves move slowly too; drawn at most every SIDE_CURVES_S while
+# training, they leave the browser's time to the loss chart (Chromium's main thread was saturated: ~250 ms
+# of CPU per redraw of the live panel, Plotly's redraws the largest part).
+SIDE_CURVES_S = 0.5
 # A classroom server shares two cores among many tabs, and redrawing six charts costs more CPU than a
 # fifth of a second of training: there a live run redraws once a second and trains longer per tick.
 CLASSROOM_TICK_S, CLASSROOM_PULL_S = 1.0, 0.8
@@ -128,14 +132,14 @@ def _views(sess: Session, default_info: ModelInfo | None) -> None:
         if s is not None and s.grad_cosine is None:
             st.info(t("view.conflict.none"))
         else:
-            chart(figure("conflict", (), lambda: conflict_figure(s, tr=tr)), t("view.conflict.caption"))
+            chart(figure("conflict", (), lambda: conflict_figure(s, tr=tr), SIDE_CURVES_S), t("view.conflict.caption"))
     left, right = st.columns(2, gap="medium")
     with left:
         if info is not None and not info.error:
             chart(figure("diagram", (), lambda: architecture_figure(info, gates_now, tr=tr), GATE_VIEWS_S),
                   t("view.diagram.caption"))
     with right:
-        chart(figure("weights", (), lambda: weights_figure(s, tr=tr)), t("view.weights.caption"))
+        chart(figure("weights", (), lambda: weights_figure(s, tr=tr), SIDE_CURVES_S), t("view.weights.caption"))
     if s is not None and s.gates:
         chart(figure("evolution", (), lambda: gate_evolution_figure(gate_defs, s.gates, s.epoch, tasks, tr=tr),
                      GATE_VIEWS_S), t("view.evolution.caption"))
