@@ -1,7 +1,7 @@
 """Train / Pause / Step / Reset toolbar and the live views, redrawn by the shared job panel while
 training (`app.ui.jobs.job_panel`: it pulls the run's snapshots for PULL_S = 0.15 s and redraws, back to
-back, so the curves move about five times a second and the gate views once a second; pausing stops the
-pulling, so a button press takes effect within one cycle)."""
+back, so the loss curves move about five times a second, the conflict and weight curves twice and the gate
+views once a second; pausing stops the pulling, so a button press takes effect within one cycle)."""
 from __future__ import annotations
 
 import streamlit as st
