@@ -14,8 +14,8 @@ Three pieces, all process-wide (one Streamlit server = one Python process, every
   janitor checks once a second which sessions are still connected and, `session_grace_s` after a
   session disconnected, stops its jobs, empties its section state, collects garbage and hands the
   freed heap back to the OS (glibc `malloc_trim`), so the server's memory falls within seconds. It also
-  keeps the garbage collector's full passes short (`freeze_heap`): Streamlit collects after every script
-  run, and a live job panel reruns several times a second.
+  keeps the garbage collector's full passes short (`app.memory.freeze_heap`): Streamlit collects after
+  every script run, and a live job panel reruns several times a second.
 * `Limits` + `over_caps` / `study_over_caps` / `refusal` — classroom mode's per-session caps, each
   message naming the setting, its value, the cap and the environment variable that sets it.
 
@@ -28,8 +28,6 @@ janitor's "is this session connected" question and `session_id()` ask Streamlit.
 """
 from __future__ import annotations
 
-import ctypes
-import gc
 import itertools
 import os
 import sys
@@ -39,6 +37,8 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable
+
+from .memory import freeze_heap, limit_malloc_arenas, rss_mb, steady_allocator, trim_memory
 
 TRUE = ("1", "true", "yes", "on")
 
@@ -409,37 +409,6 @@ class Registry:
     on_free: Callable[[str], None] | None = None  # e.g. also drop Streamlit's stored copy of the session
 
 
-_frozen_at = [-1]  # len(sys.modules) at the last freeze_heap
-
-
-def freeze_heap(force: bool = False) -> bool:
-    """Collect garbage, then move every object alive into the collector's permanent generation, which later
-    collections skip. Streamlit runs a full collection after every script run (`runner.postScriptGC`), a job
-    panel's fragment runs included: with torch, plotly and pandas loaded (~320k tracked objects) that took
-    ~160 ms, more than half of a live redraw's cycle, and it only walks objects created since the freeze now.
-    The janitor calls this once a second; it freezes again only when modules were imported since (a page
-    opened for the first time), or when `force`d. `trim_memory` unfreezes before it collects, so what was
-    frozen and became garbage since (a closed tab's cyclic structures) is collected too. Returns whether it froze."""
-    n = len(sys.modules)
-    if not force and n == _frozen_at[0]:
-        return False
-    gc.collect()
-    gc.freeze()
-    _frozen_at[0] = n
-    return True
-
-
-def trim_memory() -> None:
-    """Collect garbage (the frozen objects included, see `freeze_heap`) and return freed heap pages to the OS
-    (glibc), so the process's RSS falls."""
-    gc.unfreeze()
-    freeze_heap(force=True)
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to hand back explicitly
-        pass
-
-
 LIMITS = Limits.from_env()
 CLASSROOM = classroom_mode()
 SCHEDULER = Scheduler(LIMITS.cpu_slots, LIMITS.max_jobs if CLASSROOM else None, LIMITS.lease_s)
@@ -562,40 +531,6 @@ def _janitor(period_s: float) -> None:
             print(f"MTL Explorer janitor: {type(err).__name__}: {err}", file=sys.stderr)
 
 
-def limit_malloc_arenas(n: int) -> bool:
-    """glibc's mallopt(M_ARENA_MAX, n) (the same as MALLOC_ARENA_MAX=n at start); False when not glibc."""
-    if n <= 0:
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").mallopt(-8, int(n)))  # M_ARENA_MAX = -8 in malloc.h
-    except (OSError, AttributeError):
-        return False
-
-
-# Training runs in the server's script threads, and their per-step temporaries (a few hundred KB to a few MB)
-# sat at glibc's mmap and trim thresholds: freed, they went back to the OS and the next step page-faulted
-# them in again. Measured on a Playground-sized run in a worker thread with snapshots every 0.25 s (6 runs
-# each, 2-core VM): untuned medians 127k, 130k, 188k samples/s in three rounds, tuned 193k, 203k, 185k; the
-# CLI's main thread ~200k. Freed memory then stays in the heap until the janitor's `malloc_trim` (a closed
-# tab) or up to TRIM_MB at the heap's top.
-MMAP_MB, TRIM_MB = 32, 256
-
-
-def steady_allocator() -> bool:
-    """glibc's mallopt: serve allocations under MMAP_MB from the heap and trim its top only past TRIM_MB (a
-    fixed setting also stops glibc's own threshold adjustments). MTL_MALLOC_TUNE=0 opts out; False when not
-    glibc or opted out."""
-    if os.environ.get("MTL_MALLOC_TUNE") == "0":
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-        return (bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_MB << 20))
-                and bool(libc.mallopt(M_TRIM_THRESHOLD, TRIM_MB << 20)))
-    except (OSError, AttributeError):
-        return False
-
-
 def start_janitor(period_s: float = 1.0) -> None:
     """Start the janitor thread once per process (idempotent); also caps glibc's malloc arenas and steadies
     its thresholds (`steady_allocator`)."""
@@ -606,12 +541,3 @@ def start_janitor(period_s: float = 1.0) -> None:
         limit_malloc_arenas(LIMITS.malloc_arenas)
     steady_allocator()
     threading.Thread(target=_janitor, args=(period_s,), name=_JANITOR_NAME, daemon=True).start()
-
-
-def rss_mb() -> float:
-    """This process's resident memory in MB (Linux /proc; 0 elsewhere)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return 0.0

@@ -372,7 +372,8 @@ def per_session_memory() -> dict:
 
     import torch
 
-    from app.server import Limits, over_caps, rss_mb as self_rss, trim_memory
+    from app.memory import rss_mb as self_rss, trim_memory
+    from app.server import Limits, over_caps
     from app.ui.jobs import run_job
     from mtl_core.config import from_flat
 

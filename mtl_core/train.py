@@ -35,6 +35,7 @@ from .config import ExperimentConfig, validate
 from .data import DATASETS
 from .engine.data import StackedSplit
 from .engine.evaluate import Evaluation, evaluate
+from .engine.malloc import set_thresholds
 from .engine.runs import RunSpec, run_configs
 from .engine.snapshot import CONFLICT_METRICS, DIVERGED, OK, Snapshot
 from .engine.stacked import StackedRuns, cpu_time
@@ -99,21 +100,14 @@ def tune_allocator() -> bool:
     preset (2 cores, 585 s wall): 405 s of system time against 732 s of user time. Raising the mmap and
     trim thresholds (mallopt) cut a 200-run MMoE step from 74 to 51 ms (system time 35 -> 3 ms per step).
     Process-wide and kept for the process's life, so it is applied only outside the Streamlit server (which
-    sets milder thresholds of its own, `app.server.steady_allocator`, and whose janitor returns memory to the
+    sets milder thresholds of its own, `app.memory.steady_allocator`, and whose janitor returns memory to the
     OS) and never with MTL_MALLOC_TUNE=0. Returns whether it is in effect."""
     global _ALLOCATOR_TUNED
     if _ALLOCATOR_TUNED:
         return True
     if os.environ.get("MTL_MALLOC_TUNE") == "0" or "streamlit" in sys.modules or not sys.platform.startswith("linux"):
         return False
-    try:
-        import ctypes
-        libc = ctypes.CDLL("libc.so.6")
-        M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-        _ALLOCATOR_TUNED = bool(libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(
-            libc.mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1))
-    except (OSError, AttributeError):  # not glibc
-        return False
+    _ALLOCATOR_TUNED = set_thresholds(1 << 30, (1 << 31) - 1)  # False where there is no glibc
     return _ALLOCATOR_TUNED
 
 

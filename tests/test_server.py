@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import server
+from app import memory, server
 from app.i18n import en
 from app.server import Limits, Registry, Scheduler, classroom_mode, data_mb, over_caps, refusal, study_over_caps
 from app.ui.jobs import Job, Progress, pull_fairly, run_job
@@ -230,14 +230,14 @@ def test_the_collector_skips_what_was_frozen_until_trim_memory_collects_it(monke
         node = Node()
         node.me = node  # a cycle: only the collector frees it
         ref = weakref.ref(node)
-        assert server.freeze_heap(force=True) and gc.get_freeze_count() > 0
-        assert not server.freeze_heap()  # nothing imported since: no new freeze (a freeze collects first)
+        assert memory.freeze_heap(force=True) and gc.get_freeze_count() > 0
+        assert not memory.freeze_heap()  # nothing imported since: no new freeze (a freeze collects first)
         monkeypatch.setitem(sys.modules, "t4_imported_since", Node())
-        assert server.freeze_heap()  # a page imported modules: freeze them too
+        assert memory.freeze_heap()  # a page imported modules: freeze them too
         del node
         gc.collect()
         assert ref() is not None  # frozen: an ordinary collection does not walk it
-        server.trim_memory()
+        memory.trim_memory()
         assert ref() is None
         assert gc.get_freeze_count() > 0  # trimmed, and frozen again
     finally:
@@ -301,10 +301,8 @@ def test_warnings_echo_only_a_short_prefix_of_a_5000_character_value(query):
 def test_the_allocator_is_steadied_unless_opted_out(monkeypatch):
     import platform
 
-    from app import server
-
     monkeypatch.setenv("MTL_MALLOC_TUNE", "0")
-    assert server.steady_allocator() is False
+    assert memory.steady_allocator() is False
     monkeypatch.delenv("MTL_MALLOC_TUNE")
     if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
-        assert server.steady_allocator() is True
+        assert memory.steady_allocator() is True

@@ -15,8 +15,8 @@ per (arch, ρ, seed). Diverged runs have no loss: they are counted and always le
 Runs with a collapsed task (a dead tower predicting a constant) are counted and kept, unless
 `exclude_collapsed=True`; runs that failed to train (`failed_runs`: a loss over 3× the median of
 their model and ρ, typically one task stuck near its label variance) are named and kept, unless
-`exclude_failed=True` (which leaves out the collapsed ones too); every verdict's numbers say which. The thresholds are parameters and are
-echoed in the numbers, so a page can show exactly what was tested.
+`exclude_failed=True` (which leaves out the collapsed ones too); every verdict's numbers say which. The
+thresholds are parameters and are echoed in the numbers, so a page can show exactly what was tested.
 """
 from __future__ import annotations
 

@@ -276,7 +276,8 @@ STRINGS: dict[str, str] = {
     "exp.fig.test_loss_axis": "test loss (mean of the tasks)",
     "exp.fig.trn_title": "Final test loss of every run at ρ = {rho}",
     "exp.fig.trn_counts": "{n} runs · {failed} failed · {diverged} diverged",
-    "exp.fig.trn_legend": "dot = one run · × = failed run (a task did not learn) · violin = distribution, dashed = mean (log scale)",
+    "exp.fig.trn_legend": "dot = one run · × = failed run (a task did not learn) · violin = distribution, "
+                          "dashed = mean (log scale)",
     "exp.fig.collapsed": "failed: a task did not learn",
     "exp.fig.gates_title": "Distance between the two tasks' gates vs ρ",
     "exp.fig.js_axis": "Jensen–Shannon distance (0 = same, 1 = disjoint)",

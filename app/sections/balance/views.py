@@ -13,9 +13,9 @@ from ...figures.balance import (comparison_frame, conflict_figure, seesaw_figure
                                 trajectories_figure, verdict_table)
 from ...i18n import current_lang, t, translator
 from ...ui.charts import chart
+from ...ui.clicks import once_per_click
 from ...ui.jobs import Job, Progress, job_panel
 from ...ui.state import section_key, section_state
-from ...ui.clicks import once_per_click
 from . import SECTION
 from .controls import Knobs, short_names, strategy_names
 from .measured import measured_results

@@ -22,11 +22,11 @@ from ...figures.experiments import (census_figure, census_table, difficulty_figu
 from ...i18n import current_lang, t, translator
 from ...ui.cache import model_info_for
 from ...ui.charts import chart
+from ...ui.clicks import once_per_click
 from ...ui.jobs import Job, Progress, job_panel
 from ...ui.state import section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_label
-from ...ui.clicks import once_per_click
 from . import SECTION
 from .config import (DIFF_RHOS, LC_RHOS, LC_SAMPLES, Grid, Study, census_grid, correlation_params, difficulty_grid,
                      gate_grid, parse, sweep_grid)

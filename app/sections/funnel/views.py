@@ -15,9 +15,9 @@ from ...figures.funnel import (bias_figure, calibration_figure, curves_figure, d
                                gap_figure, metrics_table)
 from ...i18n import current_lang, t, translator
 from ...ui.charts import chart
+from ...ui.clicks import once_per_click
 from ...ui.jobs import Job, Progress, job_panel
 from ...ui.state import section_key, section_state
-from ...ui.clicks import once_per_click
 from . import SECTION
 from .controls import Knobs, model_names
 

@@ -23,11 +23,11 @@ from ...figures.study import study_figure, summary_table, with_variants
 from ... import server
 from ...i18n import current_lang, entry_name, t, translator
 from ...ui.charts import chart
+from ...ui.clicks import once_per_click
 from ...ui.jobs import Job, grid_job, job_panel
 from ...ui.state import section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_label
-from ...ui.clicks import once_per_click
 from . import SECTION
 from .session import short_name
 
