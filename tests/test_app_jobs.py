@@ -108,3 +108,18 @@ def test_a_click_echo_is_dropped_but_a_second_click_and_other_buttons_are_not():
     now[0] += ECHO_S + 0.01
     pause()  # a person clicking again
     assert calls == ["pause", "step1", "pause"]
+
+
+def test_a_pause_during_a_pull_in_another_thread_waits_for_it_and_nothing_moves_after():
+    import threading
+
+    job = job_of(counting(1000, delay=0.01), 1000)
+    puller = threading.Thread(target=job.pull, args=(0.5,))
+    puller.start()
+    time.sleep(0.1)  # the pull is under way
+    job.pause()
+    seen_at_pause = job.last
+    puller.join()
+    assert job.status == "paused"
+    assert job.last is seen_at_pause  # what the page draws after Pause is where the run stopped
+    assert not job.pull(0.1) and job.last is seen_at_pause

@@ -68,7 +68,7 @@ class Job:
         self.shown = False  # drawn once by a page (which pulls it from then on)
         self.max_events = max(3, max_events) if max_events else None
         self._stride, self._seen, self._kept_idx, self._tail = 1, 0, [], False
-        self._lock = threading.RLock()  # a pull and a stop from the server's janitor never overlap
+        self._lock = threading.RLock()  # a pull never overlaps a stop (the janitor) or a pause (a button)
         self.queue_ahead: int | None = None  # set by job_panel: jobs ahead in the server's queue
 
     # -- state ---------------------------------------------------------------------------------
@@ -107,19 +107,25 @@ class Job:
 
     # -- actions -------------------------------------------------------------------------------
     def pause(self) -> None:
-        self._pause_when = None
-        if self.running:
-            self._clock(False)
-            self.status = "paused"
+        """Pause after the pull in progress, if any: a button's callback can run while the page's previous
+        run is still pulling in another thread (seen with Streamlit 1.67: paused at epoch 25.0, the pull
+        went on to 25.25 and the page kept showing 25.0), so it waits for that pull to end."""
+        with self._lock:
+            self._pause_when = None
+            if self.running:
+                self._clock(False)
+                self.status = "paused"
 
     def resume(self) -> None:
-        if self.status == "paused":
-            self.status = "running"
-            self._clock(True)
+        with self._lock:
+            if self.status == "paused":
+                self.status = "running"
+                self._clock(True)
 
     def pause_when(self, predicate: Callable[[Any], bool]) -> None:
         """Pause by itself after the first event for which `predicate` holds (e.g. an epoch's end)."""
-        self._pause_when = predicate
+        with self._lock:
+            self._pause_when = predicate
 
     def stop(self) -> None:
         """Stop for good; what finished so far (events, rows) is kept."""
