@@ -143,10 +143,10 @@ def test_the_compiled_mix_serves_training_batches_whatever_shape_comes_first(mon
     mix = fast.CompiledMix(rows=256)
 
     def call(rows, grad=True):
-        w, x = torch.rand(3, rows, 2, 8), torch.rand(3, rows, 8, 16)
+        w, x = torch.rand(3, 2, 8, rows), torch.rand(3, 8, 16, rows)  # feature-major: the batch is last
         with torch.set_grad_enabled(grad):
             out = mix(w, x)
-        torch.testing.assert_close(torch.stack(out, 2), torch.einsum("rbge,rbeh->rbgh", w, x))
+        torch.testing.assert_close(out, torch.einsum("rgeb,rehb->rghb", w, x))
 
     call(512)  # the probe: eager, nothing compiled
     assert mix.fn is None and compiled_calls == []
@@ -154,4 +154,4 @@ def test_the_compiled_mix_serves_training_batches_whatever_shape_comes_first(mon
     call(256)
     call(100)  # an epoch's last, shorter batch: eager
     call(256, grad=False)  # evaluation: eager
-    assert compiled_calls == [(3, 256, 8, 16)] * 2 and mix.shape == (3, 256, 8, 16)
+    assert compiled_calls == [(3, 8, 16, 256)] * 2 and mix.shape == (3, 8, 16, 256)

@@ -173,3 +173,19 @@ def test_predictions_of_a_finished_run_are_reachable():
     assert out["preds"]["ctr"].shape == (1, n) and out["truth"]["true_pcvr"].shape == (1, n)
     np.testing.assert_allclose(out["extras"]["ctcvr"], out["preds"]["ctr"] * out["preds"]["cvr"], rtol=1e-6)
     assert last.done
+
+
+@pytest.mark.parametrize("runs", [None, [RunSpec(0), RunSpec(1, {"train.lr": 100.0}), RunSpec(2)]])
+def test_gathering_an_epoch_at_once_trains_exactly_like_a_gather_per_step(monkeypatch, runs):
+    """Small studies slice batches from the epoch's shuffled rows: the same rows in the same order, so the
+    same numbers, bit for bit (with a diverging run among them too)."""
+    import mtl_core.train as train_module
+
+    cfg = default_config(**SMALL, **{"train.optimizer": "sgd", "data.c": 10.0, "train.lr": 0.001})
+    monkeypatch.setattr(train_module, "EPOCH_GATHER_BYTES", 1 << 40)
+    whole = final(cfg, runs)
+    monkeypatch.setattr(train_module, "EPOCH_GATHER_BYTES", 0)
+    per_step = final(cfg, runs)
+    for field in ("train_loss", "val_loss", "weights", "diverged_step"):
+        assert np.array_equal(getattr(whole, field), getattr(per_step, field), equal_nan=True), field
+    assert list(whole.status) == list(per_step.status)

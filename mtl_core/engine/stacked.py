@@ -129,11 +129,12 @@ class StackedRuns:
         return losses, penalty if self.has_penalty else None, out, out
 
     # -- one optimisation step -----------------------------------------------------------------
-    def step(self, batch, step: int, epoch: int, alive: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def step(self, batch, step: int, epoch: int, alive: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
         """One update of every run. Runs whose `alive` flag (R,) is False (diverged earlier) contribute
-        nothing. Returns the detached losses (R, T) and the task weights applied (R, T)."""
+        nothing; None means every run is alive (the trainer knows, and a lone run's step then skips a check
+        that waits for the device). Returns the detached losses (R, T) and the task weights applied (R, T)."""
         losses, penalty, out, raw = self.forward(*batch)
-        if not bool(alive.all()):  # a NaN branch of `where` passes no gradient
+        if alive is not None and not bool(alive.all()):  # a NaN branch of `where` passes no gradient
             losses = torch.where(alive[:, None], losses, torch.zeros_like(losses))
             penalty = None if penalty is None else torch.where(alive, penalty, torch.zeros_like(penalty))
         ctx = StepContext(step=step, epoch=epoch, params=self.params, shared=self.shared,

@@ -107,7 +107,9 @@ class Weighting(nn.Module):
     def backward(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor:
         """Backpropagate the weighted losses (R, T) into every parameter; return the weights, (R, T)."""
         w = self.weights(losses, ctx)  # (R, T)
-        ((w * losses).sum() + self.penalty() + _penalty(ctx)).backward()
+        # EW's weights are ones: Σ L is the same sum, without a multiplication forward and backward
+        total = losses.sum() if type(self).weights is Weighting.weights else (w * losses).sum()
+        _with_terms(total, self.penalty(), _penalty(ctx)).backward()
         return w.detach()
 
     # -- helpers for subclasses ----------------------------------------------------------------------
@@ -207,6 +209,15 @@ class GradientWeighting(Weighting):
                               "on the shared parameters instead", RuntimeWarning, stacklevel=3)
                 self._warned_rep = True
             return None
+
+
+def _with_terms(total: torch.Tensor, *terms: torch.Tensor | float) -> torch.Tensor:
+    """total + every term that is a tensor or a non-zero number (adding a literal 0.0 is an op, and a node
+    of the backward pass, on every step)."""
+    for term in terms:
+        if torch.is_tensor(term) or term != 0:
+            total = total + term
+    return total
 
 
 def _penalty(ctx: StepContext) -> torch.Tensor | float:
