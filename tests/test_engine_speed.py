@@ -27,8 +27,13 @@ def _runs(data, arch, extra, R):
     return runs, split
 
 
+@pytest.mark.parametrize("layout", ["feature-major", "run-major"])
 @pytest.mark.parametrize("data,arch,extra", CASES)
-def test_vmap_free_forward_equals_vmap_of_the_module(data, arch, extra):
+def test_vmap_free_forward_equals_vmap_of_the_module(data, arch, extra, layout, monkeypatch):
+    from mtl_core.engine import fast
+
+    # MMoE / OMoE: feature-major up to FEATURE_MAJOR_MAX_RUNS runs, run-major above; both are checked
+    monkeypatch.setattr(fast, "FEATURE_MAJOR_MAX_RUNS", 3 if layout == "feature-major" else 2)
     runs, split = _runs(data, arch, extra, R=3)
     assert runs._fast is not None
     batch = split.take(torch.stack([torch.randperm(len(split))[:64] for _ in range(3)]))
@@ -143,10 +148,10 @@ def test_the_compiled_mix_serves_training_batches_whatever_shape_comes_first(mon
     mix = fast.CompiledMix(rows=256)
 
     def call(rows, grad=True):
-        w, x = torch.rand(3, 2, 8, rows), torch.rand(3, 8, 16, rows)  # feature-major: the batch is last
+        w, x = torch.rand(3, rows, 2, 8), torch.rand(3, rows, 8, 16)
         with torch.set_grad_enabled(grad):
             out = mix(w, x)
-        torch.testing.assert_close(out, torch.einsum("rgeb,rehb->rghb", w, x))
+        torch.testing.assert_close(torch.stack(out, 2), torch.einsum("rbge,rbeh->rbgh", w, x))
 
     call(512)  # the probe: eager, nothing compiled
     assert mix.fn is None and compiled_calls == []
@@ -154,4 +159,4 @@ def test_the_compiled_mix_serves_training_batches_whatever_shape_comes_first(mon
     call(256)
     call(100)  # an epoch's last, shorter batch: eager
     call(256, grad=False)  # evaluation: eager
-    assert compiled_calls == [(3, 8, 16, 256)] * 2 and mix.shape == (3, 8, 16, 256)
+    assert compiled_calls == [(3, 256, 8, 16)] * 2 and mix.shape == (3, 256, 8, 16)

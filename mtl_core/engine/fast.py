@@ -8,11 +8,12 @@ supported architecture), with fewer and larger kernels: `vmap`'s batching rules 
 `addmm` into copies plus a batched matmul and ran the gate softmax on a strided layout, and for one run
 `functional_call` paid for swapping every parameter into the module on each call.
 
-MMoE and OMoE run feature-major: activations are (R, features, B), batch last. Their expert mix (a
-gate-weighted sum over 8 experts, per sample) then reduces over an outer axis while the 256 samples of the
-batch sit contiguous for the vector units: 16 us instead of 41 us forward for one run at the paper size,
-and 8% off its whole training step. Towers read (R, H, B) directly, as `W @ x` with nn.Linear's (out, in)
-weights.
+MMoE and OMoE run feature-major in lone runs and small studies (up to FEATURE_MAJOR_MAX_RUNS runs):
+activations are (R, features, B), batch last. Their expert mix (a gate-weighted sum over 8 experts, per
+sample) then reduces over an outer axis while the 256 samples of the batch sit contiguous for the vector
+units: 16 us instead of 41 us forward for one run at the paper size, and 6-8% off its whole training step.
+Towers read (R, H, B) directly, as `W @ x` with nn.Linear's (out, in) weights. Larger batches of runs stay
+run-major (see FEATURE_MAJOR_MAX_RUNS).
 
 `stacked_forward(model)` returns `f(params, dense, cat) -> ModelOutput` (every tensor with a leading run
 axis) or None when the model is not one of these classes (exactly: subclasses may change the math); the
@@ -62,6 +63,20 @@ def _mlp(mlp: MLP, prefix: str, P: Params, x: torch.Tensor) -> torch.Tensor:
             x = _linear(x, P[f"{prefix}net.{j}.weight"], P[f"{prefix}net.{j}.bias"])
         else:
             x = F.relu(x)
+    return x
+
+
+def _experts_shared_input(bank: ExpertBank, prefix: str, P: Params, x: torch.Tensor) -> torch.Tensor:
+    """ExpertBank on a shared input x (R, B, D) -> (R, B, E, H)."""
+    R, B, _ = x.shape
+    for i in range(len(bank.weights)):
+        w, b = P[f"{prefix}weights.{i}"], P[f"{prefix}biases.{i}"]  # (R, E, a, h), (R, E, h)
+        _, E, a, h = w.shape
+        if i == 0:  # all experts as one (D, E*H) matmul per run, bias fused in
+            x = torch.baddbmm(b.reshape(R, 1, E * h), x, w.permute(0, 2, 1, 3).reshape(R, a, E * h))
+            x = F.relu(x).view(R, B, E, h)
+        else:  # one input per expert: a batched matmul over runs x experts
+            x = _experts_own_input_layer(x, w, b)
     return x
 
 
@@ -115,11 +130,19 @@ def _head(model: MTLModel, raw) -> dict[str, torch.Tensor]:
     return model.head(raw)  # elementwise: identity or sigmoid, any shape
 
 
-def _mix(weights: torch.Tensor, experts: torch.Tensor) -> torch.Tensor:
+def _mix(weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
+    """The gate-weighted sums of expert outputs, (R, B, G, E) x (R, B, E, H) -> G x (R, B, H), one gate at a
+    time: a broadcast product summed over experts is cheaper on a CPU than a batched matmul of R*B tiny
+    (G, E) x (E, H) matrices, but it still writes an (R, B, E, H) temporary per gate, forward and backward,
+    and dominates a batched MMoE step at small d; `CompiledMix` fuses it into single loops."""
+    return [(weights[:, :, g, :, None] * experts).sum(2) for g in range(weights.shape[2])]
+
+
+def _mix_features(weights: torch.Tensor, experts: torch.Tensor) -> torch.Tensor:
     """The gate-weighted sums of expert outputs, feature-major: (R, G, E, B) x (R, E, H, B) -> (R, G, H, B).
     A broadcast product summed over experts: cheaper on a CPU than a batched matmul of R*B tiny (G, E) x
     (E, H) matrices (16 vs 78 us for one run at the paper size). It still writes an (R, G, E, H, B)
-    temporary forward and backward and dominates a batched MMoE step at small d; `CompiledMix` fuses it."""
+    temporary forward and backward and is what lone runs and small studies use."""
     return (weights.unsqueeze(3) * experts.unsqueeze(1)).sum(2)
 
 
@@ -127,7 +150,7 @@ class CompiledMix:
     """`_mix` through torch.compile (inductor), for long batched studies only: it compiles once per process
     and shape (about 20 s on a loaded 2-core machine; `compile_s` records it) and then runs the mix forward
     and backward 3x faster at R = 200 (17 vs 48-63 ms). Only training batches of `rows` rows per run are
-    compiled and use it (the batch is the last axis); other shapes (an epoch's last, shorter batch, the gradient-cosine probe, evaluation)
+    compiled and use it; other shapes (an epoch's last, shorter batch, the gradient-cosine probe, evaluation)
     run eagerly. (It used to compile the first shape it met: a snapshot's 512-row probe at step 0, so the
     training batches never used it.) If compiling fails the mix stays eager for good, with a warning. The
     numbers differ from the eager mix by float rounding (~1e-7 relative), which a long run can amplify."""
@@ -136,8 +159,8 @@ class CompiledMix:
         self.rows = rows
         self.fn, self.shape, self.compile_s, self.failed = None, None, 0.0, False
 
-    def __call__(self, weights: torch.Tensor, experts: torch.Tensor) -> torch.Tensor:
-        if self.failed or not torch.is_grad_enabled() or experts.shape[-1] != self.rows:
+    def __call__(self, weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
+        if self.failed or not torch.is_grad_enabled() or experts.shape[1] != self.rows:
             return _mix(weights, experts)
         if self.fn is None:
             import time
@@ -156,13 +179,34 @@ class CompiledMix:
         return self.fn(weights, experts) if tuple(experts.shape) == self.shape else _mix(weights, experts)
 
 
+# Lone runs and small studies run MMoE feature-major; from this many runs on, run-major, where the
+# (R, G, E, H, B) temporary of the feature-major mix grows past the caches (R = 200: 25-35% slower per
+# step, A/B in one process); batches of 32+ runs in long studies also compile the run-major mix.
+FEATURE_MAJOR_MAX_RUNS = 16
+
+
 def _mmoe(model: MMoE, mixer: Callable = _mix) -> Callable:
     gates_mod = model.gates
     masked = bool(torch.isinf(gates_mod.logit_mask).any())
     gate_names = model.gate_names()
+    T = len(model.task_names)
 
-    def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
-        x = _input(model.input, "input.", P, dense, cat)  # (R, B, D)
+    def run_major(P: Params, x: torch.Tensor) -> ModelOutput:
+        R, B, D = x.shape
+        experts = _experts_shared_input(model.experts, "experts.", P, x)  # (R, B, E, H)
+        gw, gb = P["gates.weight"], P["gates.bias"]  # (R, G, D, E), (R, G, E)
+        G, E = gw.shape[1], gw.shape[3]
+        logits = torch.baddbmm(gb.reshape(R, 1, G * E), x, gw.permute(0, 2, 1, 3).reshape(R, D, G * E))
+        logits = logits.view(R, B, G, E)
+        if masked:
+            logits = logits + gates_mod.logit_mask
+        weights = _softmax(logits)  # (R, B, G, E)
+        fused = mixer(weights, experts)  # G x (R, B, H)
+        reps = [fused[min(k, G - 1)] for k in range(T)]
+        gates = {name: weights[:, :, i] for i, name in enumerate(gate_names)}
+        return ModelOutput(_head(model, _towers(model.towers, "towers.", P, reps)), gates, {SHARED_REP: experts})
+
+    def feature_major(P: Params, x: torch.Tensor) -> ModelOutput:
         R, B, D = x.shape
         xT = x.transpose(1, 2)  # (R, D, B), a view: the matmuls read it transposed
         # the shared representation (R, B, E, H) is a view of the experts' (R, E, H, B) output that the mix
@@ -175,11 +219,15 @@ def _mmoe(model: MMoE, mixer: Callable = _mix) -> Callable:
         if masked:
             logits = logits + gates_mod.logit_mask[..., None]
         weights = _softmax(logits, dim=2)  # (R, G, E, B)
-        fused = mixer(weights, experts.permute(0, 2, 3, 1))  # (R, G, H, B)
+        fused = _mix_features(weights, experts.permute(0, 2, 3, 1))  # (R, G, H, B)
         preds = [_mlp_feature_major(net, f"towers.nets.{k}.", P, fused[:, min(k, G - 1)]).squeeze(1)
                  for k, net in enumerate(model.towers.nets)]  # T x (R, B)
         gates = {name: weights[:, i].transpose(1, 2) for i, name in enumerate(gate_names)}  # (R, B, E) views
         return ModelOutput(_head(model, preds), gates, {SHARED_REP: experts})
+
+    def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
+        x = _input(model.input, "input.", P, dense, cat)  # (R, B, D)
+        return (feature_major if x.shape[0] <= FEATURE_MAJOR_MAX_RUNS else run_major)(P, x)
 
     return forward
 
