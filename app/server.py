@@ -119,13 +119,18 @@ def data_rows(data_id: str, params: dict) -> tuple[int, int]:
     return train, train + sum(int(params.get(k, 0)) * n for k, n in EVAL_ROWS.items())
 
 
-def data_mb(data_id: str, params: dict) -> float:
-    """Estimated memory of one run's data: float32 dense features, int64 IDs, float32 labels + masks."""
+def data_mb(data_id: str, params: dict, runs: int = 1) -> float:
+    """Estimated memory of the data of `runs` runs trained at once: float32 dense features, int64 IDs,
+    float32 labels + masks; plus the epoch's shuffled copy of the training rows that small batches of runs
+    keep (`mtl_core.train.EPOCH_GATHER_BYTES`)."""
     from mtl_core.data import DATASETS
+    from mtl_core.train import EPOCH_GATHER_BYTES
 
     spec = DATASETS[data_id].spec(dict(params))
     per_row = 4 * spec.schema.n_dense + 8 * spec.schema.n_categorical + 8 * len(spec.tasks)
-    return data_rows(data_id, params)[1] * per_row / 2**20
+    train, rows = data_rows(data_id, params)
+    shuffled = runs * train * per_row
+    return (runs * rows * per_row + (shuffled if shuffled <= EPOCH_GATHER_BYTES else 0)) / 2**20
 
 
 def _size_settings(data_id: str) -> str:
@@ -169,7 +174,7 @@ def study_over_caps(cfg, n_runs: int, batch: int, limits: Limits, tr=None) -> li
     if n_runs > limits.max_study_runs:
         out.append(_msg(tr, "server.cap.study_runs", n=f"{n_runs:,}", cap=f"{limits.max_study_runs:,}",
                         env=Limits.env_name("max_study_runs")))
-    mb = data_mb(cfg.data.id, dict(cfg.data.params)) * batch
+    mb = data_mb(cfg.data.id, dict(cfg.data.params), runs=batch)
     if mb > limits.max_study_data_mb:
         out.append(_msg(tr, "server.cap.study_data", mb=f"{mb:,.0f}", seeds=batch,
                         cap=f"{limits.max_study_data_mb:,.0f}", env=Limits.env_name("max_study_data_mb"),

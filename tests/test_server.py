@@ -306,3 +306,13 @@ def test_the_allocator_is_steadied_unless_opted_out(monkeypatch):
     monkeypatch.delenv("MTL_MALLOC_TUNE")
     if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
         assert memory.steady_allocator() is True
+
+
+def test_the_data_estimate_counts_the_epochs_shuffled_copy_of_small_training_sets():
+    from mtl_core.train import EPOCH_GATHER_BYTES
+
+    small = {"n_train": 10_000, "n_val": 0, "n_test": 0, "d": 100, "n_tasks": 2}
+    one_copy = data_mb("synthetic", small)  # the rows, and their shuffled copy: twice the rows' size
+    assert one_copy == pytest.approx(2 * 10_000 * (4 * 100 + 8 * 2) / 2**20)
+    runs = EPOCH_GATHER_BYTES // (10_000 * (4 * 100 + 8 * 2)) + 1  # too many runs for a copy
+    assert data_mb("synthetic", small, runs=runs) == pytest.approx(runs * one_copy / 2)
