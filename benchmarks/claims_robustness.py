@@ -71,7 +71,7 @@ def main() -> None:
     out.to_csv(a.out, index=False)
     kept = out[out.failed_runs == "kept"]
     small = kept[kept.n_seeds < 100]
-    print(f"sets of 20 seeds: " + ", ".join(f"({c}) {int(small['claim_' + c].sum())}/{len(small)}" for c in "abcd"))
+    print("sets of 20 seeds: " + ", ".join(f"({c}) {int(small['claim_' + c].sum())}/{len(small)}" for c in "abcd"))
     print(f"wrote {a.out}")
 
 

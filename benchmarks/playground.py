@@ -237,7 +237,7 @@ def main() -> None:
     m = measure(a.window, server_cores, browser_cores)
     ratio, wall_ratio = m["page_sps"] / cli, m["page_wall_sps"] / cli_wall
     print("\n## T4. The Playground in a browser (MMoE paper size, headless Chromium, the app's own server)\n")
-    print(f"| | measured | target |\n|---|---|---|")
+    print("| | measured | target |\n|---|---|---|")
     print(f"| first chart after pressing Train | {m['first_chart_s']:.2f} s | < 3 s: "
           f"{'met' if m['first_chart_s'] < 3 else 'MISSED'} |")
     print(f"| redraws while training (the progress line) | {m['redraws_per_s']:.1f} /s ({m['redraws']} in {m['span_s']:.1f} s) | >= 4 /s: "

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ..data.base import DatasetSpec
