@@ -174,12 +174,12 @@ class GradientWeighting(Weighting):
             if grads is not None:
                 _, w = self.combine(grads, losses.detach(), ctx)
                 w = w.detach()  # (R, T)
-                ((w * losses).sum() + extra).backward()
+                _with_terms((w * losses).sum(), extra).backward()
                 return w
             self.used_space = "params"
         shared = [ctx.params[n] for n in ctx.shared]
         if not shared:  # nothing shared (single-task): each task trains on its own gradient
-            (losses.sum() + extra).backward()
+            _with_terms(losses.sum(), extra).backward()
             return torch.ones_like(losses.detach())
         grads = task_gradients(losses, shared)  # (R, T, P)
         g, w = self.combine(grads, losses.detach(), ctx)  # (R, P), (R, T)
@@ -189,7 +189,7 @@ class GradientWeighting(Weighting):
         names = set(ctx.shared)
         others = [p for n, p in ctx.params.items() if n not in names]
         if others:  # task-specific parameters: the plain sum (a task's loss alone reaches its own parameters)
-            torch.autograd.backward(losses.sum() + extra, inputs=others)
+            torch.autograd.backward(_with_terms(losses.sum(), extra), inputs=others)
         return w.detach()
 
     def _rep_gradients(self, losses: torch.Tensor, ctx: StepContext) -> torch.Tensor | None:
