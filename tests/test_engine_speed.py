@@ -60,6 +60,61 @@ def test_vmap_free_forward_equals_vmap_of_the_module(data, arch, extra, layout, 
             torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
 
 
+
+FUSED_CASES = [c for c in CASES if c[1] in ("mmoe", "omoe")] + [("synthetic", "mmoe", {"model.n_experts": 3}),
+                                                                ("synthetic", "omoe", {"model.tower_units": (6, 4)})]
+
+
+@pytest.mark.parametrize("R", [1, 3])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("data,arch,extra", FUSED_CASES)
+def test_fused_training_body_equals_autograd_through_the_layers(data, arch, extra, masked, R):
+    """The one-node MMoE / OMoE training body (hand-written backward) against autograd through fast.py's
+    layers: losses, and every parameter's gradient (embedding tables included) under a random weighting of
+    the task losses, as UW or DWA would weigh them."""
+    from mtl_core.engine.fused import fused_training_forward
+
+    runs, split = _runs(data, arch, extra, R=R)
+    if masked:  # a gate that may not pick expert 1 (CGC-style masks; MMoE itself allows every expert)
+        runs.model.gates.logit_mask[0, 1] = float("-inf")
+    fused, plain = fused_training_forward(runs.model), stacked_forward(runs.model)
+    assert fused is not None
+    batch = split.take(torch.stack([torch.randperm(len(split))[:64] for _ in range(R)]))
+    task_losses = stacked_task_losses(runs.model)
+    params = list(runs.params.values())
+    w = torch.rand(R, len(runs.model.task_names)) + 0.5
+    losses = task_losses(fused(runs.params, batch[0], batch[1]), batch[2], batch[3])
+    ref = task_losses(plain(runs.params, batch[0], batch[1]), batch[2], batch[3])
+    torch.testing.assert_close(losses, ref, rtol=1e-6, atol=1e-7)
+    g = torch.autograd.grad((w * losses).sum(), params, allow_unused=True)
+    g_ref = torch.autograd.grad((w * ref).sum(), params, allow_unused=True)
+    for name, a, b in zip(runs.params, g, g_ref):
+        assert (a is None) == (b is None), name
+        if b is not None:
+            assert b.abs().sum() > 0, name  # the check would be empty
+            torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7, msg=name)
+    if masked:  # the masked expert's gate logit gets no gradient
+        assert float(g[list(runs.params).index("gates.weight")][:, 0, :, 1].abs().sum()) == 0
+
+
+def test_the_fused_body_serves_loss_based_training_steps_only():
+    from mtl_core.weighting.base import GradientWeighting
+
+    for wid in ("ew", "uw", "gradnorm", "dwa"):
+        runs, _ = _runs("synthetic", "mmoe", {"weighting": wid}, R=2)
+        assert runs._fused is not None, wid
+    for wid in ("mgda", "pcgrad"):
+        runs, _ = _runs("synthetic", "mmoe", {"weighting": wid}, R=2)
+        assert isinstance(runs.weighting, GradientWeighting) and runs._fused is None, wid
+    runs, split = _runs("synthetic", "mmoe", {}, R=2)
+    assert _runs("synthetic", "shared_bottom", {}, R=2)[0]._fused is None
+    batch = split.rows(slice(0, 32))
+    with torch.no_grad():  # evaluation keeps the gates and the shared representation
+        _, _, out, _ = runs.forward(*batch, train=True)
+    assert out.gates and SHARED_REP in out.extras
+    _, _, out, _ = runs.forward(*batch, train=True)  # a training step: predictions only
+    assert set(out.preds) == set(runs.model.task_names) and not out.gates
+
 def test_models_with_their_own_math_keep_the_vmap_path():
     runs, _ = _runs("funnel", "esmm", {}, R=2)
     assert runs._fast is None

@@ -218,7 +218,7 @@ def _mmoe(model: MMoE, mixer: Callable = _mix) -> Callable:
         logits = logits.view(R, G, E, B)
         if masked:
             logits = logits + gates_mod.logit_mask[..., None]
-        weights = _softmax(logits, dim=2)  # (R, G, E, B)
+        weights = torch.softmax(logits, dim=2)  # (R, G, E, B): PyTorch's kernel vectorises over B here
         fused = _mix_features(weights, experts.permute(0, 2, 3, 1))  # (R, G, H, B)
         preds = [_mlp_feature_major(net, f"towers.nets.{k}.", P, fused[:, min(k, G - 1)]).squeeze(1)
                  for k, net in enumerate(model.towers.nets)]  # T x (R, B)

@@ -29,9 +29,11 @@ from ..metrics import cosine_matrix
 from ..models import build_model
 from ..models.base import SHARED_REP, ModelOutput
 from ..weighting import StepContext, build_weighting
+from ..weighting.base import GradientWeighting
 from ..weighting.solvers import task_gradients
 from .data import StackedSplit
 from .fast import CompiledMix, stacked_forward, stacked_task_losses
+from .fused import fused_training_forward
 from .optim import StackedOptimizer
 
 
@@ -98,6 +100,10 @@ class StackedRuns:
         self.mixer = CompiledMix(cfg.train.batch_size) if compile_mix else None
         self._fast = None if self.has_penalty else stacked_forward(self.model, self.mixer)
         self._fast_losses = stacked_task_losses(self.model) if self._fast is not None else None
+        # training steps of MMoE / OMoE as one autograd node (fused.py), unless a strategy combines task
+        # gradients itself (MGDA-UB takes them w.r.t. the experts' output, a node that path does not have)
+        self._fused = (fused_training_forward(self.model)
+                       if self._fast is not None and not isinstance(self.weighting, GradientWeighting) else None)
         self.record_conflict = bool(record_conflict) and bool(self.shared)
         self.record_s = self.record_cpu_s = 0.0  # wall / CPU seconds spent recording conflict (not the strategy's)
         self._conflict: list[tuple[int, torch.Tensor, torch.Tensor]] = []  # (step, before (R,), after (R,))
@@ -114,12 +120,13 @@ class StackedRuns:
         penalty = self.model.penalty(out) if self.has_penalty else losses.new_zeros(())  # vmap needs a tensor
         return losses, penalty, out
 
-    def forward(self, dense, cat, y, mask):
+    def forward(self, dense, cat, y, mask, train: bool = False):
         """-> losses (R, T), penalty (R,) or None, outputs with a leading run axis, and the raw
         outputs the losses were computed from (for R = 1 those lack the run axis, except on the vmap-free
-        path of `fast.py`, whose outputs always have it)."""
+        path of `fast.py`, whose outputs always have it). `train`: for a training step, whose outputs
+        may lack the gates and the shared representation (the fused path)."""
         if self._fast is not None:
-            out = self._fast(self.params, dense, cat)
+            out = (self._fused if train and self._fused is not None else self._fast)(self.params, dense, cat)
             return self._fast_losses(out, y, mask), None, out, out
         if self.n_runs == 1:
             p0 = {n: v[0] for n, v in self.params.items()}
@@ -133,7 +140,7 @@ class StackedRuns:
         """One update of every run. Runs whose `alive` flag (R,) is False (diverged earlier) contribute
         nothing; None means every run is alive (the trainer knows, and a lone run's step then skips a check
         that waits for the device). Returns the detached losses (R, T) and the task weights applied (R, T)."""
-        losses, penalty, out, raw = self.forward(*batch)
+        losses, penalty, out, raw = self.forward(*batch, train=True)
         if alive is not None and not bool(alive.all()):  # a NaN branch of `where` passes no gradient
             losses = torch.where(alive[:, None], losses, torch.zeros_like(losses))
             penalty = None if penalty is None else torch.where(alive, penalty, torch.zeros_like(penalty))
