@@ -28,6 +28,15 @@ CURVES_HAVE_DATA = """() => Array.from(document.querySelectorAll('.js-plotly-plo
     (gd.calcdata || []).some(cd => cd[0] && cd[0].trace && cd[0].trace.type === 'scatter' &&
         (cd[0].trace.name || '').includes('validation') && cd.filter(p => isFinite(p.y)).length >= 3))"""
 
+# The live loss chart (validation curves): tag its graph div and return how many points it drew. While
+# the run trains, new snapshots must reach the same div (updated in place, app/ui/live_chart.py): a chart
+# mounted anew for every snapshot flickered, blank between the old element's removal and the new one's draw.
+TAG_LOSS_CHART = """() => { const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(gd =>
+    (gd.calcdata || []).some(cd => cd[0] && cd[0].trace && (cd[0].trace.name || '').includes('validation')));
+    if (!gd) return -1; gd.dataset.tagged = '1'; return Math.max(...gd.calcdata.map(cd => cd.length)); }"""
+TAGGED_CHART_GREW = """(before) => { const gd = document.querySelector('.js-plotly-plot[data-tagged="1"]');
+    return !!gd && Math.max(...gd.calcdata.map(cd => cd.length)) > before + 2; }"""
+
 
 def _unavailable(reason: str):
     if os.environ.get("CI", "").lower() == "true":
@@ -125,6 +134,9 @@ def test_train_mmoe_live_then_pause(page, base_url):
     expect(progress).to_contain_text(re.compile(r"epoch (0\.[1-9]|[1-9]\d*\.\d) / 200"), timeout=90_000)
     page.wait_for_function(HEATMAP_HAS_DATA, timeout=60_000)
     page.wait_for_function(CURVES_HAVE_DATA, timeout=60_000)
+    drawn = page.evaluate(TAG_LOSS_CHART)
+    assert drawn >= 3
+    page.wait_for_function(TAGGED_CHART_GREW, arg=drawn, timeout=30_000)  # new points, same element
 
     _main_button(page, "Pause").click()
     expect(_main_button(page, "Resume")).to_be_visible(timeout=10_000)

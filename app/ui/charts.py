@@ -11,7 +11,13 @@ import streamlit as st
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def chart(fig: go.Figure, caption: str | None = None, **kw) -> None:
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kw)
+def chart(fig: go.Figure, caption: str | None = None, *, live_key: str | None = None, **kw) -> None:
+    """`live_key`: a chart that a running job redraws several times a second, updated in place under that
+    key (`app.ui.live_chart`) instead of being mounted anew for every new figure."""
+    if live_key is not None:
+        from .live_chart import live_chart
+        live_chart(fig, live_key, PLOTLY_CONFIG)
+    else:
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kw)
     if caption:
         st.caption(caption)

@@ -121,28 +121,31 @@ def _views(sess: Session, default_info: ModelInfo | None) -> None:
             st.session_state[_k("log_loss")] = True
         log = st.toggle(t("view.loss.log"), key=_k("log_loss"))
         base = t("view.loss.caption_baseline") if s is not None and s.baseline_val_loss is not None else ""
-        chart(figure("loss", (log,), lambda: loss_figure(s, log=log, tr=tr)), t("view.loss.caption", baseline=base))
+        chart(figure("loss", (log,), lambda: loss_figure(s, log=log, tr=tr)), t("view.loss.caption", baseline=base),
+              live_key=_k("live_loss"))
     with right:
         if gate_defs or (s is not None and s.gates):
             routed = any(not g.sums_to_one for g in gate_defs)  # e.g. SNR's on/off connections
             chart(figure("gates", (), lambda: gate_heatmap_figure(gate_defs, gates_now, tasks, tr=tr), GATE_VIEWS_S),
-                  t("view.gates.caption_routed" if routed else "view.gates.caption"))
+                  t("view.gates.caption_routed" if routed else "view.gates.caption"), live_key=_k("live_gates"))
         else:
             st.info(t("view.gates.none"))
         if s is not None and s.grad_cosine is None:
             st.info(t("view.conflict.none"))
         else:
-            chart(figure("conflict", (), lambda: conflict_figure(s, tr=tr), SIDE_CURVES_S), t("view.conflict.caption"))
+            chart(figure("conflict", (), lambda: conflict_figure(s, tr=tr), SIDE_CURVES_S), t("view.conflict.caption"),
+                  live_key=_k("live_conflict"))
     left, right = st.columns(2, gap="medium")
     with left:
         if info is not None and not info.error:
             chart(figure("diagram", (), lambda: architecture_figure(info, gates_now, tr=tr), GATE_VIEWS_S),
-                  t("view.diagram.caption"))
+                  t("view.diagram.caption"), live_key=_k("live_diagram"))
     with right:
-        chart(figure("weights", (), lambda: weights_figure(s, tr=tr), SIDE_CURVES_S), t("view.weights.caption"))
+        chart(figure("weights", (), lambda: weights_figure(s, tr=tr), SIDE_CURVES_S), t("view.weights.caption"),
+              live_key=_k("live_weights"))
     if s is not None and s.gates:
         chart(figure("evolution", (), lambda: gate_evolution_figure(gate_defs, s.gates, s.epoch, tasks, tr=tr),
-                     GATE_VIEWS_S), t("view.evolution.caption"))
+                     GATE_VIEWS_S), t("view.evolution.caption"), live_key=_k("live_evolution"))
 
 
 def live_panel(default_info: ModelInfo | None) -> None:

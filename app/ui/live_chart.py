@@ -1,0 +1,97 @@
+"""A Plotly chart that a running job updates in place, without the flicker of `st.plotly_chart`.
+
+Streamlit (1.67) keys a Plotly chart's React element on an id hashed from the figure's JSON, so every new
+snapshot of a live run mounted a new chart element and dropped the old one, and the browser painted the
+empty new element before Plotly drew into it: during training the loss chart was blank in about half of
+the screenshots taken 0.1 s apart, and every redraw built each changed plot from scratch. This component
+keeps one element per `key` and hands each new figure to `Plotly.react`, which updates the plot it already
+drew.
+
+It draws with the plotly.js that Streamlit's frontend puts on `window.Plotly` when it loads the chunk of its
+own Plotly chart code; on a page that has not drawn an `st.plotly_chart` yet, the component imports that
+chunk itself (its file name, which changes with Streamlit's version, is found in Streamlit's static folder)
+and waits for it, checking every 50 ms. Where Streamlit lacks components v2, it falls back to
+`st.plotly_chart`.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import functools
+import pathlib
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+_JS = """
+export default function ({ data, parentElement }) {
+  let gd = parentElement.querySelector("div.mtl-live-plot");
+  if (!gd) {
+    gd = document.createElement("div");
+    gd.className = "mtl-live-plot";
+    gd.style.width = "100%";
+    parentElement.appendChild(gd);
+  }
+  const revision = String(data.revision);
+  if (gd.dataset.wanted === revision) return;  // the figure drawn (or waiting to be) already
+  gd.dataset.wanted = revision;
+  const draw = () => {
+    if (gd.dataset.wanted !== revision) return;  // a newer figure came meanwhile
+    if (!window.Plotly) {  // Streamlit's Plotly chunk, as its own charts load it
+      if (!window.__mtlPlotlyLoad && data.chunk) {
+        const entry = document.querySelector('script[src*="/static/js/index."]');
+        const dir = entry ? entry.src.replace(/[^/]*$/, "") : new URL("static/js/", document.baseURI).href;
+        window.__mtlPlotlyLoad = import(dir + data.chunk).catch((e) => console.warn("live chart:", e));
+      }
+      setTimeout(draw, 50);
+      return;
+    }
+    const fig = JSON.parse(data.spec);
+    window.Plotly.react(gd, fig.data, fig.layout, data.config);
+  };
+  draw();
+}
+"""
+
+try:
+    _component = st.components.v2.component("mtl_live_plotly", js=_JS, isolate_styles=False)
+except AttributeError:  # a Streamlit without components v2
+    _component = None
+
+# The JSON of the figures drawn last: a live view hands the same figure object again while its data has
+# not changed (`Run.figure`), and serialising it again would cost the server a redraw's worth of CPU.
+_SPECS: OrderedDict[int, tuple[go.Figure, str]] = OrderedDict()
+_SPECS_KEPT = 64
+_SPECS_LOCK = threading.Lock()  # the server's sessions draw from their own threads
+
+
+def _spec(fig: go.Figure) -> str:
+    with _SPECS_LOCK:
+        hit = _SPECS.get(id(fig))
+        if hit is not None and hit[0] is fig:
+            _SPECS.move_to_end(id(fig))
+            return hit[1]
+    spec = pio.to_json(fig, validate=False)
+    with _SPECS_LOCK:
+        _SPECS[id(fig)] = (fig, spec)
+        while len(_SPECS) > _SPECS_KEPT:
+            _SPECS.popitem(last=False)
+    return spec
+
+
+@functools.cache
+def _plotly_chunk() -> str:
+    """The file name of Streamlit's frontend chunk that holds plotly.js ("" if not found)."""
+    found = sorted(pathlib.Path(st.__file__).parent.glob("static/static/js/PlotlyChart.*.js"))
+    return found[0].name if found else ""
+
+
+def live_chart(fig: go.Figure, key: str, config: dict) -> None:
+    """Draw `fig` in the element kept under `key`, updating the plot in place when the figure changes."""
+    if _component is None:
+        st.plotly_chart(fig, config=config, theme=None)
+        return
+    spec = _spec(fig)
+    _component(key=key, data={"spec": spec, "config": config, "revision": hash(spec), "chunk": _plotly_chunk()}, height="content")
