@@ -76,7 +76,7 @@ def _live(job: Job | None) -> None:
     names = short_names()
     if ws:
         chart(trajectories_figure(traj, ws[-4:], value="weight", names=names, tr=translator(current_lang())),
-              t("bal.live_caption"), key=_k("live_chart"))
+              t("bal.live_caption"), live_key=_k("live_chart"))
 
 
 def run_panel(knobs: Knobs) -> None:

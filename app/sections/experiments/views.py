@@ -224,13 +224,14 @@ def _sweep_results() -> None:
         st.info(t("exp.sweep.hint"), icon=":material/lightbulb:")
         return
     tr, names = _tr(), arch_names()
-    chart(loss_curves_figure(rec.curves_frame(), names, tr=tr), t("exp.sweep.curves_caption"))
+    chart(loss_curves_figure(rec.curves_frame(), names, tr=tr), t("exp.sweep.curves_caption"),
+          live_key=_k("live_sweep_curves"))
     results = rec.results_frame()
     if results.empty:
         st.caption(t("exp.sweep.waiting"))
         return
     runs = run_frame(results)
-    chart(final_loss_figure(runs, names, tr=tr), t("exp.sweep.final_caption"))
+    chart(final_loss_figure(runs, names, tr=tr), t("exp.sweep.final_caption"), live_key=_k("live_sweep_final"))
     ended = job is None or job.ended
     if not ended:
         st.caption(t("exp.sweep.verdict_later"))
@@ -255,7 +256,7 @@ def trainability_view(results: pd.DataFrame, where: str) -> None:
         st.caption(t("exp.sweep.waiting"))
         return
     rho = rho_picker(rhos, where)
-    chart(trainability_figure(runs, rho, arch_names(), tr=_tr()))
+    chart(trainability_figure(runs, rho, arch_names(), tr=_tr()), live_key=_k(f"live_trn_{where}"))
     at = runs[np.isclose(runs["rho"], rho)]
     parts = []
     for arch, g in at.groupby("arch", sort=False):
@@ -302,7 +303,7 @@ def _gate_results() -> None:
         return
     names = arch_names()
     gates = rec.gates_frame()
-    chart(gate_distance_figure(gates, names, tr=_tr()), t("exp.gates.caption"))
+    chart(gate_distance_figure(gates, names, tr=_tr()), t("exp.gates.caption"), live_key=_k("live_gates"))
     trend = gate_trend(gates)
     lines = []
     for _, r in trend.iterrows():
@@ -345,7 +346,7 @@ def _difficulty_results() -> None:
     deg = degradation(run_frame(results), knob, max(DIFF_RHOS), min(DIFF_RHOS))
     names = arch_names()
     chart(difficulty_figure(deg, label, names, tr=_tr(), rho_high=max(DIFF_RHOS), rho_low=min(DIFF_RHOS)),
-          t("exp.diff.caption"))
+          t("exp.diff.caption"), live_key=_k("live_difficulty"))
     table = difficulty_table(deg, label, names, tr=_tr())
     if not table.empty:
         st.table(verdict_style(table.set_index(label), t("exp.col.claim_b")), border="horizontal")
@@ -418,7 +419,7 @@ def census_view(results: pd.DataFrame, key: str, ended: bool = True) -> None:
     summary = census_summary(results, metric)
     names = arch_names()
     pub = published_frame()
-    chart(census_figure(summary, pub, names, tr=_tr()))
+    chart(census_figure(summary, pub, names, tr=_tr()), live_key=_k(f"live_census_{key}"))
     table = census_table(summary, pub, names, tr=_tr())
     st.table(table.set_index(table.columns[0]), border="horizontal")
     census_note(summary)

@@ -93,7 +93,7 @@ def _live(job: Job | None) -> None:
     tr = translator(current_lang())
     history = pd.DataFrame(job.rows, columns=["model", "epoch", "val_cvr_auc_entire"])
     chart(curves_figure(history, model_names(), section_state(SECTION).get("epochs"), tr=tr),
-          t("fx.curves_caption"))
+          t("fx.curves_caption"), live_key=_k("live_curves"))
 
 
 def run_panel(knobs: Knobs) -> None:
