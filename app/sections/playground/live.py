@@ -1,6 +1,6 @@
 """Train / Pause / Step / Reset toolbar and the live views, redrawn by the shared job panel while
-training (`app.ui.jobs.job_panel`: it pulls the run's snapshots for PULL_S = 0.15 s and redraws, back to
-back, so the loss curves move about five times a second, the conflict and weight curves twice and the gate
+training (`app.ui.jobs.job_panel`: it pulls the run's snapshots for PULL_S = 0.12 s and redraws, back to
+back, so the loss curves move about six times a second, the conflict and weight curves twice and the gate
 views once a second; pausing stops the pulling, so a button press takes effect within one cycle)."""
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ from . import SECTION
 from .session import Run, Session
 
 LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
-# A live run redraws about five times a second: the fragment's timer (TICK_S) asks more often than a cycle
+# A live run redraws about six times a second: the fragment's timer (TICK_S) asks more often than a cycle
 # takes, so the cycles run back to back, each PULL_S of training then a redraw (~20 ms of the server's CPU,
-# ~35 ms wall: the charts are plain Plotly JSON, see app/figures/style.py). Studies keep the job panel's
-# slower default.
-TICK_S, PULL_S = 0.1, 0.15
+# ~35 ms wall: the charts are plain Plotly JSON, see app/figures/style.py, updated in place in the browser,
+# see app/ui/live_chart.py). With the browser on its own core, the loss chart drew 6.1-6.2 new curves a
+# second and the page trained at 93-104% of the CLI's rate (0.15 s: 4.9 and 79%); sharing two cores with
+# Chromium, 5.0-5.5 and 63-74% (0.15 s: 3.7-4.1 and 67-87%). Studies keep the job panel's slower default.
+TICK_S, PULL_S = 0.1, 0.12
 # The gate views (heatmap, diagram, evolution) change slowly and cost the browser most to redraw (~60% of
 # it): while training they are drawn again at most once per GATE_VIEWS_S, the curves every redraw.
 GATE_VIEWS_S = 1.0
