@@ -98,16 +98,18 @@ def test_fused_training_body_equals_autograd_through_the_layers(data, arch, extr
 
 
 def test_the_fused_body_serves_loss_based_training_steps_only():
-    from mtl_core.weighting.base import GradientWeighting
-
-    for wid in ("ew", "uw", "gradnorm", "dwa"):
+    for wid in ("ew", "uw", "dwa", "famo"):
         runs, _ = _runs("synthetic", "mmoe", {"weighting": wid}, R=2)
         assert runs._fused is not None, wid
-    for wid in ("mgda", "pcgrad"):
+    for wid in ("mgda", "pcgrad", "gradnorm"):  # per-task gradients: autograd's graph
         runs, _ = _runs("synthetic", "mmoe", {"weighting": wid}, R=2)
-        assert isinstance(runs.weighting, GradientWeighting) and runs._fused is None, wid
+        assert runs.weighting.needs_gradients and runs._fused is None, wid
     runs, split = _runs("synthetic", "mmoe", {}, R=2)
     assert _runs("synthetic", "shared_bottom", {}, R=2)[0]._fused is None
+    cfg = default_config(**{"data.n_train": 2000, "model": "mmoe"})
+    spec = DATASETS["synthetic"].build(dict(cfg.data.params), 0).spec
+    assert StackedRuns([cfg], spec, torch.device("cpu"))._fused is not None
+    assert StackedRuns([cfg], spec, torch.device("cpu"), record_conflict=True)._fused is None  # per-task gradients
     batch = split.rows(slice(0, 32))
     with torch.no_grad():  # evaluation keeps the gates and the shared representation
         _, _, out, _ = runs.forward(*batch, train=True)

@@ -37,8 +37,13 @@ export default function ({ data, parentElement }) {
   const revision = String(data.revision);
   if (gd.dataset.wanted === revision) return;  // the figure drawn (or waiting to be) already
   gd.dataset.wanted = revision;
+  const since = Date.now();
   const draw = () => {
     if (gd.dataset.wanted !== revision) return;  // a newer figure came meanwhile
+    if (!window.Plotly && Date.now() - since > 20000) {
+      gd.textContent = "This chart could not load plotly.js from Streamlit's frontend; reload the page.";
+      return;
+    }
     if (!window.Plotly) {  // Streamlit's Plotly chunk, as its own charts load it
       if (!window.__mtlPlotlyLoad && data.chunk) {
         const entry = document.querySelector('script[src*="/static/js/index."]');
@@ -57,7 +62,7 @@ export default function ({ data, parentElement }) {
 
 try:
     _component = st.components.v2.component("mtl_live_plotly", js=_JS, isolate_styles=False)
-except AttributeError:  # a Streamlit without components v2
+except (AttributeError, TypeError):  # a Streamlit without components v2 (or another version of its API)
     _component = None
 
 # The JSON of the figures drawn last: a live view hands the same figure object again while its data has

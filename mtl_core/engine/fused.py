@@ -10,10 +10,11 @@ T1).
 
 What it supports, and where the engine uses it (`StackedRuns`): MMoE and OMoE (masked gates included),
 experts and towers of any depth, R <= FEATURE_MAJOR_MAX_RUNS runs, training steps only (grad enabled;
-evaluation keeps `fast.py`'s forward, which also returns the gates), and only with strategies that take
-first-order gradients w.r.t. parameters through the losses, i.e. every loss-based strategy (GradNorm's
-per-task gradient norms included). Gradient-based strategies keep autograd's graph: MGDA-UB needs the
-experts' output as a node of it. The input's gradient (the embedding tables') is returned when needed.
+evaluation keeps `fast.py`'s forward, which also returns the gates), and only where a step takes no
+per-task gradients: the loss-based strategies, without conflict recording. Gradient-based strategies and
+GradNorm keep autograd's graph: MGDA-UB needs the experts' output as a node of it, and a gradient w.r.t.
+the shared parameters alone lets autograd skip the task-specific layers, which this backward cannot know
+to skip. The input's gradient (the embedding tables') is returned when needed.
 """
 from __future__ import annotations
 
