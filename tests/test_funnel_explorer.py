@@ -267,6 +267,19 @@ def cli(*args):
     return subprocess.run([sys.executable, "-m", "mtl_core", *args], capture_output=True, text=True, timeout=300)
 
 
+
+def test_the_live_curve_reaches_the_last_epoch_once_per_point():
+    """The page's live AUC curve gets one point per snapshot and model, the final epoch's included (it comes
+    with the model's finished rows)."""
+    from app.sections.funnel.views import _history_rows
+
+    flat = {"data.n_impressions": 4000, "data.n_users": 100, "data.n_items": 100, "train.epochs": 2,
+            "train.batch_size": 256}
+    rows = [r for p in fx.iter_funnel(flat, ["naive", "esmm"], [0], snapshots_per_epoch=2) for r in _history_rows(p)]
+    for model in ("naive", "esmm"):
+        epochs = [r["epoch"] for r in rows if r["model"] == model]
+        assert epochs == sorted(set(epochs)) and epochs[-1] == 2.0 and len(epochs) == 5, (model, epochs)  # step 0, then 2 per epoch
+
 def test_cli_funnel_writes_the_files(tmp_path):
     res = cli("funnel", "--models", "naive,esmm", "--seeds", "2", "--n-impressions", "3000", "--n-users", "50",
               "--n-items", "50", "--epochs", "1", "--base-cvr", "0.2", "--out", str(tmp_path))

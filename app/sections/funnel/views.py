@@ -62,7 +62,9 @@ def funnel_sketch(knobs: Knobs) -> None:
 # ---- the job ----------------------------------------------------------------------------------------------------
 def _history_rows(p: fx.FunnelProgress) -> list[dict]:
     snap = p.snapshot
-    if snap is None or p.new_rows or "cvr_auc_all" not in snap.extra_metrics:
+    # a model's final snapshot comes only with its finished rows; after a divergence that event repeats the
+    # last snapshot already drawn
+    if snap is None or (p.new_rows and not snap.done) or "cvr_auc_all" not in snap.extra_metrics:
         return []
     return [{"model": p.model, "epoch": float(snap.epoch),
              "val_cvr_auc_entire": float(np.nanmean(snap.extra_metrics["cvr_auc_all"]))}]
