@@ -297,3 +297,24 @@ def test_the_gate_evolution_titles_follow_the_moments_shown():
     late = gate_evolution_figure(MMOE_LAYOUT, s.gates, s.epoch, TASKS)
     assert early.layout.annotations[-1].text != late.layout.annotations[-1].text
     assert late.layout.annotations[-1].text.endswith(f"{s.epoch[-1]:.1f}")
+
+
+def test_live_charts_find_streamlits_plotly_and_serialise_a_figure_once():
+    """The live chart component draws with the plotly.js of Streamlit's own frontend chunk: a Streamlit
+    release that renames or drops that chunk must fail here, not leave the live charts blank."""
+    import json
+    import pathlib
+
+    import streamlit as st
+
+    from app.ui import live_chart
+
+    chunk = live_chart._plotly_chunk()
+    assert chunk.startswith("PlotlyChart.") and chunk.endswith(".js")
+    path = pathlib.Path(st.__file__).parent / "static" / "static" / "js" / chunk
+    assert b"Plotly" in path.read_bytes()
+    assert live_chart._component is not None  # components v2 present (requirements: streamlit>=1.67)
+    fig = go.Figure({"data": [{"type": "scatter", "x": [0, 1], "y": [2, 3]}], "layout": {}}, _validate=False)
+    spec = live_chart._spec(fig)
+    assert json.loads(spec)["data"][0]["y"] == [2, 3]
+    assert live_chart._spec(fig) is spec  # the same figure again: not serialised again

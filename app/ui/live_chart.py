@@ -15,9 +15,6 @@ and waits for it, checking every 50 ms. Where Streamlit lacks components v2, it 
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import functools
 import pathlib
 
@@ -65,24 +62,16 @@ try:
 except (AttributeError, TypeError):  # a Streamlit without components v2 (or another version of its API)
     _component = None
 
-# The JSON of the figures drawn last: a live view hands the same figure object again while its data has
-# not changed (`Run.figure`), and serialising it again would cost the server a redraw's worth of CPU.
-_SPECS: OrderedDict[int, tuple[go.Figure, str]] = OrderedDict()
-_SPECS_KEPT = 64
-_SPECS_LOCK = threading.Lock()  # the server's sessions draw from their own threads
-
 
 def _spec(fig: go.Figure) -> str:
-    with _SPECS_LOCK:
-        hit = _SPECS.get(id(fig))
-        if hit is not None and hit[0] is fig:
-            _SPECS.move_to_end(id(fig))
-            return hit[1]
-    spec = pio.to_json(fig, validate=False)
-    with _SPECS_LOCK:
-        _SPECS[id(fig)] = (fig, spec)
-        while len(_SPECS) > _SPECS_KEPT:
-            _SPECS.popitem(last=False)
+    """The figure's JSON, kept on the figure: a live view hands the same figure object again while its data
+    has not changed (`Run.figure`), and serialising it again would cost the server a redraw's worth of CPU.
+    Kept on the object, it goes when the figure does (a closed tab keeps nothing here); the app's figures
+    are built anew, never changed after they are drawn."""
+    spec = getattr(fig, "_mtl_live_spec", None)
+    if spec is None:
+        spec = pio.to_json(fig, validate=False)
+        fig._mtl_live_spec = spec
     return spec
 
 
@@ -99,4 +88,5 @@ def live_chart(fig: go.Figure, key: str, config: dict) -> None:
         st.plotly_chart(fig, config=config, theme=None)
         return
     spec = _spec(fig)
-    _component(key=key, data={"spec": spec, "config": config, "revision": hash(spec), "chunk": _plotly_chunk()}, height="content")
+    _component(key=key, data={"spec": spec, "config": config, "revision": hash(spec), "chunk": _plotly_chunk()},
+               height="content")
