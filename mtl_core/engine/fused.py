@@ -5,8 +5,8 @@ From the input features x (R, B, D) to the towers' raw outputs (R, T, B), the fe
 ones autograd would run (the gradients agree to the last bit in the test of the paper-size model), but
 the forward records no graph and the backward engine walks one node instead of ~40 (views, unsqueezes,
 the mix's broadcasts, each tower layer). One run at the paper size (d = 100, 8 experts x 16, towers 8,
-batch 256, 1 thread): forward + backward 780 -> 710 us, the whole step ~8% faster (`benchmarks/run.py`
-T1).
+batch 256, 1 thread): forward + backward 780 -> 710 us, the whole step 875 -> 819 us (A/B in one
+process; `benchmarks/run.py` T1).
 
 What it supports, and where the engine uses it (`StackedRuns`): MMoE and OMoE (masked gates included),
 experts and towers of any depth, R <= FEATURE_MAJOR_MAX_RUNS runs, training steps only (grad enabled;
@@ -26,13 +26,13 @@ from torch import nn
 from ..models.base import ModelOutput
 from ..models.mmoe import MMoE
 from ..models.omoe import OMoE
-from .fast import FEATURE_MAJOR_MAX_RUNS, Params, _input, stacked_forward
+from . import fast
+from .fast import Params, _input, stacked_forward
 
 
 @dataclass(frozen=True)
 class _Layout:
     n_expert_layers: int
-    n_gates: int
     tower_linears: tuple[int, ...]  # linear layers per tower, ReLU between them, none after the last
     logit_mask: torch.Tensor | None  # (G, E) 0 / -inf, or None when every gate may pick every expert
 
@@ -159,13 +159,13 @@ def fused_training_forward(model):
         return None
     plain = stacked_forward(model)
     mask = model.gates.logit_mask
-    layout = _Layout(n_expert_layers=len(model.experts.weights), n_gates=mask.shape[0],
+    layout = _Layout(n_expert_layers=len(model.experts.weights),
                      tower_linears=tuple(sum(isinstance(m, nn.Linear) for m in net.net) for net in model.towers.nets),
                      logit_mask=mask if bool(torch.isinf(mask).any()) else None)
     names = _parameter_names(model)
 
     def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
-        if dense.shape[0] > FEATURE_MAJOR_MAX_RUNS or not torch.is_grad_enabled():
+        if dense.shape[0] > fast.FEATURE_MAJOR_MAX_RUNS or not torch.is_grad_enabled():
             return plain(P, dense, cat)
         x = _input(model.input, "input.", P, dense, cat)  # (R, B, D)
         raw = _MMoEBody.apply(layout, x, *(P[n] for n in names))  # (R, T, B)
