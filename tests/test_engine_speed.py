@@ -69,22 +69,22 @@ FUSED_CASES = [c for c in CASES if c[1] in ("mmoe", "omoe")] + [("synthetic", "m
 @pytest.mark.parametrize("masked", [False, True])
 @pytest.mark.parametrize("data,arch,extra", FUSED_CASES)
 def test_fused_training_body_equals_autograd_through_the_layers(data, arch, extra, masked, R):
-    """The one-node MMoE / OMoE training body (hand-written backward) against autograd through fast.py's
-    layers: losses, and every parameter's gradient (embedding tables included) under a random weighting of
-    the task losses, as UW or DWA would weigh them."""
-    from mtl_core.engine.fused import fused_training_forward
+    """The one-node MMoE / OMoE training body and task losses (hand-written backwards) against autograd
+    through fast.py's layers: the losses, and every parameter's gradient (embedding tables included) under a
+    random weighting of the task losses, as UW or DWA would weigh them. Synthetic tasks are regressions,
+    the funnel's binary."""
+    from mtl_core.engine.fused import fused_training_step
 
     runs, split = _runs(data, arch, extra, R=R)
     if masked:  # a gate that may not pick expert 1 (CGC-style masks; MMoE itself allows every expert)
         runs.model.gates.logit_mask[0, 1] = float("-inf")
-    fused, plain = fused_training_forward(runs.model), stacked_forward(runs.model)
+    fused, plain = fused_training_step(runs.model), stacked_forward(runs.model)
     assert fused is not None
     batch = split.take(torch.stack([torch.randperm(len(split))[:64] for _ in range(R)]))
-    task_losses = stacked_task_losses(runs.model)
     params = list(runs.params.values())
     w = torch.rand(R, len(runs.model.task_names)) + 0.5
-    losses = task_losses(fused(runs.params, batch[0], batch[1]), batch[2], batch[3])
-    ref = task_losses(plain(runs.params, batch[0], batch[1]), batch[2], batch[3])
+    losses, _ = fused(runs.params, *batch)
+    ref = stacked_task_losses(runs.model)(plain(runs.params, batch[0], batch[1]), batch[2], batch[3])
     torch.testing.assert_close(losses, ref, rtol=1e-6, atol=1e-7)
     g = torch.autograd.grad((w * losses).sum(), params, allow_unused=True)
     g_ref = torch.autograd.grad((w * ref).sum(), params, allow_unused=True)
@@ -95,6 +95,21 @@ def test_fused_training_body_equals_autograd_through_the_layers(data, arch, extr
             torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7, msg=name)
     if masked:  # the masked expert's gate logit gets no gradient
         assert float(g[list(runs.params).index("gates.weight")][:, 0, :, 1].abs().sum()) == 0
+
+
+def test_fused_binary_losses_pass_no_gradient_where_the_probability_is_clamped():
+    """models.base.bce clamps sigmoid(raw) to [EPS, 1 - EPS]: beyond it autograd passes no gradient, and
+    neither may the fused losses (a confident, wrong prediction would otherwise get a gradient of ~1)."""
+    from mtl_core.engine.fused import _TaskLosses
+    from mtl_core.models.base import bce
+
+    raw = torch.tensor([[[-30.0, 0.3, 40.0]]], requires_grad=True)  # (R=1, T=1, B=3)
+    y, mask = torch.tensor([[[1.0], [0.0], [0.0]]]), torch.ones(1, 3, 1)
+    (g,) = torch.autograd.grad(_TaskLosses.apply(raw, y, mask, True).sum(), raw)
+    ref = bce(torch.sigmoid(raw), y[..., 0][:, None]).mean()
+    (g_ref,) = torch.autograd.grad(ref, raw)
+    torch.testing.assert_close(g, g_ref, rtol=1e-5, atol=1e-8)
+    assert g[0, 0, 0] == 0 and g[0, 0, 2] == 0 and g[0, 0, 1] != 0
 
 
 def test_the_fused_body_serves_loss_based_training_steps_only():
@@ -114,8 +129,8 @@ def test_the_fused_body_serves_loss_based_training_steps_only():
     with torch.no_grad():  # evaluation keeps the gates and the shared representation
         _, _, out, _ = runs.forward(*batch, train=True)
     assert out.gates and SHARED_REP in out.extras
-    _, _, out, _ = runs.forward(*batch, train=True)  # a training step: predictions only
-    assert set(out.preds) == set(runs.model.task_names) and not out.gates
+    losses, _, out, _ = runs.forward(*batch, train=True)  # a training step: the losses only
+    assert losses.shape == (2, 2) and not out.gates and not out.preds and SHARED_REP not in out.extras
 
 def test_models_with_their_own_math_keep_the_vmap_path():
     runs, _ = _runs("funnel", "esmm", {}, R=2)

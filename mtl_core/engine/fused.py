@@ -1,12 +1,12 @@
 """The training step's MMoE / OMoE body as one autograd node, for lone runs and small studies.
 
 From the input features x (R, B, D) to the towers' raw outputs (R, T, B), the feature-major forward of
-`fast.py` runs here as a single `torch.autograd.Function` with a hand-written backward. The kernels are the
-ones autograd would run (the gradients agree to the last bit in the test of the paper-size model), but
-the forward records no graph and the backward engine walks one node instead of ~40 (views, unsqueezes,
-the mix's broadcasts, each tower layer). One run at the paper size (d = 100, 8 experts x 16, towers 8,
-batch 256, 1 thread): forward + backward 780 -> 710 us, the whole step 875 -> 819 us (A/B in one
-process; `benchmarks/run.py` T1).
+`fast.py` runs here as a single `torch.autograd.Function` with a hand-written backward, and the task losses
+as a second one. The kernels are the ones autograd would run (the body's gradients agree to the last bit
+in the test of the paper-size model), but the forward records no graph and the backward engine walks two
+nodes instead of ~50 (views, unsqueezes, the mix's broadcasts, each tower layer, the loss's steps). One
+run at the paper size (d = 100, 8 experts x 16, towers 8, batch 256, 1 thread), A/B in one process: the
+whole step 875 -> 819 us with the body, 791 us with the losses too (`benchmarks/run.py` T1).
 
 What it supports, and where the engine uses it (`StackedRuns`): MMoE and OMoE (masked gates included),
 experts and towers of any depth, R <= FEATURE_MAJOR_MAX_RUNS runs, training steps only (grad enabled;
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..models.base import ModelOutput
+from ..models.base import EPS, ModelOutput
 from ..models.mmoe import MMoE
 from ..models.omoe import OMoE
 from . import fast
-from .fast import Params, _input, stacked_forward
+from .fast import Params, _input, stacked_forward, stacked_task_losses
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,41 @@ class _MMoEBody(torch.autograd.Function):
         return (None, d_x, *expert_grads, d_gw, d_gb, *tower_grads)
 
 
+
+class _TaskLosses(torch.autograd.Function):
+    """`MTLModel.task_losses` from the towers' raw outputs, as one autograd node: apply(raw (R, T, B), y and
+    mask (R, B, T), binary) -> (R, T), the masked mean over the batch of each task's squared error
+    (regression) or binary cross-entropy of sigmoid(raw), clamped like `models.base.bce` (binary = True:
+    every task binary; False: every task regression)."""
+
+    @staticmethod
+    def forward(ctx, raw: torch.Tensor, y: torch.Tensor, mask: torch.Tensor, binary: bool) -> torch.Tensor:
+        yT, mT = y.transpose(1, 2), mask.transpose(1, 2)  # (R, T, B) views
+        n = mT.sum(2).clamp_min(1.0)  # (R, T)
+        if binary:
+            p = torch.sigmoid(raw).clamp_(EPS, 1 - EPS)
+            elementwise = -(yT * torch.log(p) + (1 - yT) * torch.log1p(-p))
+            ctx.save_for_backward(raw, yT, mT, n, p)
+        else:
+            diff = raw - yT
+            elementwise = diff.square()
+            ctx.save_for_backward(diff, mT, n)
+        ctx.binary = binary
+        return (elementwise * mT).sum(2) / n
+
+    @staticmethod
+    def backward(ctx, g_losses: torch.Tensor):
+        scale = (g_losses / ctx.saved_tensors[-2 if ctx.binary else -1]).unsqueeze(-1)  # (R, T, 1)
+        if ctx.binary:
+            raw, yT, mT, _, p = ctx.saved_tensors
+            s = torch.sigmoid(raw)
+            inside = (s >= EPS) & (s <= 1 - EPS)  # where the clamp passes the gradient on
+            d_raw = (p - yT) * inside * mT * scale  # d BCE / dp * dp / d raw = p - y
+        else:
+            diff, mT, _ = ctx.saved_tensors
+            d_raw = 2 * diff * mT * scale
+        return d_raw, None, None, None
+
 def _parameter_names(model: MMoE) -> list[str]:
     names = []
     for i in range(len(model.experts.weights)):
@@ -151,24 +186,33 @@ def _parameter_names(model: MMoE) -> list[str]:
     return names
 
 
-def fused_training_forward(model):
-    """`f(params, dense, cat) -> ModelOutput` for training steps of `model` (predictions only; no gates or
-    shared representation), or None when the model is not exactly an MMoE / OMoE with a stacked forward.
-    Outside its domain (more than FEATURE_MAJOR_MAX_RUNS runs, or grad disabled) f is `fast.py`'s forward."""
+def fused_training_step(model):
+    """`f(params, dense, cat, y, mask) -> (task losses (R, T), ModelOutput)` for training steps of `model`, or
+    None when the model is not exactly an MMoE / OMoE with a stacked forward. The output holds no gates or
+    shared representation, and no predictions either when every task is of one kind (the losses then come
+    from `_TaskLosses`, one more node). Outside its domain (more than FEATURE_MAJOR_MAX_RUNS runs, or grad
+    disabled) f is `fast.py`'s forward and `stacked_task_losses`."""
     if type(model) not in (MMoE, OMoE) or stacked_forward(model) is None:
         return None
-    plain = stacked_forward(model)
+    plain, task_losses = stacked_forward(model), stacked_task_losses(model)
     mask = model.gates.logit_mask
     layout = _Layout(n_expert_layers=len(model.experts.weights),
                      tower_linears=tuple(sum(isinstance(m, nn.Linear) for m in net.net) for net in model.towers.nets),
                      logit_mask=mask if bool(torch.isinf(mask).any()) else None)
     names = _parameter_names(model)
+    kinds = set(model.task_kinds)
+    one_kind = kinds in ({"regression"}, {"binary"})
+    binary = kinds == {"binary"}
 
-    def forward(P: Params, dense: torch.Tensor, cat: torch.Tensor) -> ModelOutput:
+    def step(P: Params, dense: torch.Tensor, cat: torch.Tensor, y: torch.Tensor, mask: torch.Tensor):
         if dense.shape[0] > fast.FEATURE_MAJOR_MAX_RUNS or not torch.is_grad_enabled():
-            return plain(P, dense, cat)
+            out = plain(P, dense, cat)
+            return task_losses(out, y, mask), out
         x = _input(model.input, "input.", P, dense, cat)  # (R, B, D)
         raw = _MMoEBody.apply(layout, x, *(P[n] for n in names))  # (R, T, B)
-        return ModelOutput(model.head(raw.unbind(1)), {}, {})
+        if one_kind:
+            return _TaskLosses.apply(raw, y, mask, binary), ModelOutput({}, {}, {})
+        out = ModelOutput(model.head(raw.unbind(1)), {}, {})
+        return task_losses(out, y, mask), out
 
-    return forward
+    return step

@@ -32,7 +32,7 @@ from ..weighting import StepContext, build_weighting
 from ..weighting.solvers import task_gradients
 from .data import StackedSplit
 from .fast import CompiledMix, stacked_forward, stacked_task_losses
-from .fused import fused_training_forward
+from .fused import fused_training_step
 from .optim import StackedOptimizer
 
 
@@ -104,7 +104,7 @@ class StackedRuns:
         # gradients: MGDA-UB takes them w.r.t. the experts' output, a node that path does not have, and
         # autograd's backward for a gradient w.r.t. the shared parameters alone skips the task-specific
         # layers, which the fused backward computes every time (GradNorm's step: 1.88 vs 2.01 ms fused)
-        self._fused = (fused_training_forward(self.model) if self._fast is not None
+        self._fused = (fused_training_step(self.model) if self._fast is not None
                        and not self.weighting.needs_gradients and not self.record_conflict else None)
         self.record_s = self.record_cpu_s = 0.0  # wall / CPU seconds spent recording conflict (not the strategy's)
         self._conflict: list[tuple[int, torch.Tensor, torch.Tensor]] = []  # (step, before (R,), after (R,))
@@ -125,9 +125,12 @@ class StackedRuns:
         """-> losses (R, T), penalty (R,) or None, outputs with a leading run axis, and the raw
         outputs the losses were computed from (for R = 1 those lack the run axis, except on the vmap-free
         path of `fast.py`, whose outputs always have it). `train`: for a training step, whose outputs
-        may lack the gates and the shared representation (the fused path)."""
+        may lack the gates, the shared representation and the predictions (the fused path)."""
+        if train and self._fused is not None:
+            losses, out = self._fused(self.params, dense, cat, y, mask)
+            return losses, None, out, out
         if self._fast is not None:
-            out = (self._fused if train and self._fused is not None else self._fast)(self.params, dense, cat)
+            out = self._fast(self.params, dense, cat)
             return self._fast_losses(out, y, mask), None, out, out
         if self.n_runs == 1:
             p0 = {n: v[0] for n, v in self.params.items()}
