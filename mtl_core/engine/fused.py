@@ -8,13 +8,14 @@ nodes instead of ~50 (views, unsqueezes, the mix's broadcasts, each tower layer,
 run at the paper size (d = 100, 8 experts x 16, towers 8, batch 256, 1 thread), A/B in one process: the
 whole step 875 -> 819 us with the body, 791 us with the losses too (`benchmarks/run.py` T1).
 
-What it supports, and where the engine uses it (`StackedRuns`): MMoE and OMoE (masked gates included),
-experts and towers of any depth, R <= FEATURE_MAJOR_MAX_RUNS runs, training steps only (grad enabled;
-evaluation keeps `fast.py`'s forward, which also returns the gates), and only where a step takes no
-per-task gradients: the loss-based strategies, without conflict recording. Gradient-based strategies and
-GradNorm keep autograd's graph: MGDA-UB needs the experts' output as a node of it, and a gradient w.r.t.
-the shared parameters alone lets autograd skip the task-specific layers, which this backward cannot know
-to skip. The input's gradient (the embedding tables') is returned when needed.
+What it supports, and where the engine uses it (`StackedRuns`, on CPU, where it was profiled and tested; a
+GPU keeps autograd's graph): MMoE and OMoE (masked gates included), experts and towers of any depth, R <=
+FEATURE_MAJOR_MAX_RUNS runs, training steps only (grad enabled; evaluation keeps `fast.py`'s forward, which
+also returns the gates), and only where a step takes no per-task gradients: the loss-based strategies,
+without conflict recording. Gradient-based strategies and GradNorm keep autograd's graph: MGDA-UB needs the
+experts' output as a node of it, and a gradient w.r.t. the shared parameters alone lets autograd skip the
+task-specific layers, which this backward cannot know to skip. The input's gradient (the embedding tables')
+is returned when needed.
 """
 from __future__ import annotations
 

@@ -103,8 +103,9 @@ class StackedRuns:
         # training steps of MMoE / OMoE as one autograd node (fused.py), unless the step takes per-task
         # gradients: MGDA-UB takes them w.r.t. the experts' output, a node that path does not have, and
         # autograd's backward for a gradient w.r.t. the shared parameters alone skips the task-specific
-        # layers, which the fused backward computes every time (GradNorm's step: 1.88 vs 2.01 ms fused)
-        self._fused = (fused_training_step(self.model) if self._fast is not None
+        # layers, which the fused backward computes every time (GradNorm's step: 1.88 vs 2.01 ms fused).
+        # CPU only: it was profiled and tested there; CUDA keeps the path whose CPU/CUDA agreement is checked
+        self._fused = (fused_training_step(self.model) if self._fast is not None and device.type == "cpu"
                        and not self.weighting.needs_gradients and not self.record_conflict else None)
         self.record_s = self.record_cpu_s = 0.0  # wall / CPU seconds spent recording conflict (not the strategy's)
         self._conflict: list[tuple[int, torch.Tensor, torch.Tensor]] = []  # (step, before (R,), after (R,))
