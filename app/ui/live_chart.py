@@ -88,5 +88,6 @@ def live_chart(fig: go.Figure, key: str, config: dict) -> None:
         st.plotly_chart(fig, config=config, theme=None)
         return
     spec = _spec(fig)
+    config = {**config, "responsive": True}  # follow the column's width when the window is resized
     _component(key=key, data={"spec": spec, "config": config, "revision": hash(spec), "chunk": _plotly_chunk()},
                height="content")
