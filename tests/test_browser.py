@@ -137,6 +137,9 @@ def test_train_mmoe_live_then_pause(page, base_url):
     drawn = page.evaluate(TAG_LOSS_CHART)
     assert drawn >= 3
     page.wait_for_function(TAGGED_CHART_GREW, arg=drawn, timeout=30_000)  # new points, same element
+    buttons = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot[data-tagged="1"] .modebar-btn'))
+        .map(b => b.getAttribute('data-title'))""")
+    assert "Fullscreen" in buttons and not any("Share" in b for b in buttons)  # a projector, never the cloud
 
     _main_button(page, "Pause").click()
     expect(_main_button(page, "Resume")).to_be_visible(timeout=10_000)

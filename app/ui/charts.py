@@ -8,7 +8,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# "Share chart..." (sendChartToCloud) would upload the figure to Plotly's cloud: never offered
+PLOTLY_CONFIG = {"displaylogo": False,
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "sendChartToCloud"]}
 
 
 def chart(fig: go.Figure, caption: str | None = None, *, live_key: str | None = None, **kw) -> None:

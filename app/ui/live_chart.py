@@ -29,7 +29,12 @@ export default function ({ data, parentElement }) {
     gd = document.createElement("div");
     gd.className = "mtl-live-plot";
     gd.style.width = "100%";
+    gd.style.background = "white";
     parentElement.appendChild(gd);
+    gd.addEventListener("fullscreenchange", () => {  // fill the screen, then back to the figure's height
+      const full = document.fullscreenElement === gd;
+      if (window.Plotly) window.Plotly.relayout(gd, { height: full ? window.innerHeight : Number(gd.dataset.height) });
+    });
   }
   const revision = String(data.revision);
   if (gd.dataset.wanted === revision) return;  // the figure drawn (or waiting to be) already
@@ -51,10 +56,20 @@ export default function ({ data, parentElement }) {
       return;
     }
     const fig = JSON.parse(data.spec);
-    window.Plotly.react(gd, fig.data, fig.layout, data.config);
+    gd.dataset.height = String(fig.layout.height || 450);
+    if (document.fullscreenElement === gd) fig.layout.height = window.innerHeight;
+    const config = { ...data.config, modeBarButtonsToAdd: [fullscreenButton] };
+    window.Plotly.react(gd, fig.data, fig.layout, config);
   };
   draw();
 }
+
+// Streamlit's own Plotly charts have a fullscreen button (for a projector); so do these
+const fullscreenButton = {
+  name: "Fullscreen",
+  icon: { width: 24, height: 24, path: "M3 3h7v2H5v5H3V3zm11 0h7v7h-2V5h-5V3zM3 14h2v5h5v2H3v-7zm16 0h2v7h-7v-2h5v-5z" },
+  click: (gd) => (document.fullscreenElement === gd ? document.exitFullscreen() : gd.requestFullscreen()),
+};
 """
 
 try:
