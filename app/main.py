@@ -17,8 +17,24 @@ from app.ui import url
 st.set_page_config(page_title="MTL Explorer", page_icon=":material/hub:", layout="wide")
 server.start_janitor()  # frees a closed tab's runs, models and data within seconds (once per process)
 url.init_frame()
+
+
+def _keep_choices_across_languages() -> None:
+    """The language radio's on_change. A keyed selectbox, radio or multiselect sends the browser its
+    options' labels, and the browser answers with the label it shows: after a language switch, its stale
+    label matched none of the new ones on the next click, and Streamlit fell back to the first option
+    (the Playground's architecture became the single-task baseline). Setting every choice again before the
+    widgets are drawn sends the new labels. Buttons (bool values), uploads and anything else that cannot
+    be set this way are left alone."""
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if key != "lang" and isinstance(value, (str, int, float, list, tuple)) and not isinstance(value, bool):
+            st.session_state[key] = value
+
+
 with st.sidebar:
-    st.radio(t("lang.label"), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True)
+    st.radio(t("lang.label"), list(LANG_NAMES), format_func=LANG_NAMES.get, key="lang", horizontal=True,
+             on_change=_keep_choices_across_languages)
     if server.CLASSROOM:
         lim = server.LIMITS
         st.caption(":material/school: " + t("server.badge"),

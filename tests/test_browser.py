@@ -150,6 +150,24 @@ def test_train_mmoe_live_then_pause(page, base_url):
     page.screenshot(path=str(ARTIFACTS / "playground-paused.png"))
 
 
+
+def test_switching_language_keeps_the_chosen_architecture(page, base_url):
+    """A keyed selectbox answers with the label it shows; after a language switch that stale label matched
+    none of the new ones on the next click, and Streamlit fell back to the first option (the single-task
+    baseline). The language radio now sets the choices again."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/?model=omoe")
+    expect(_sidebar_select(page, "Architecture")).to_have_value(re.compile(r"^OMoE"), timeout=60_000)
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    expect(_main_button(page, "训练")).to_be_visible(timeout=30_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    _main_button(page, "单步").click()  # any interaction: the next rerun reads the widgets back
+    expect(page.get_by_test_id("stProgress")).to_be_visible(timeout=60_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    expect(page).to_have_url(re.compile(r"model=omoe"))
+    assert page.get_by_test_id("stException").count() == 0
+
 def test_shared_url_sets_the_controls(page, base_url):
     from playwright.sync_api import expect
 
