@@ -197,7 +197,7 @@ def trajectories_figure(traj: pd.DataFrame | None, weightings: Sequence[str], *,
     ylabel = tr("fig.weight") if value == "weight" else tr("bal.fig.loss_ratio")
     fig.update_yaxes(title_text=ylabel, col=1)
     if value == "loss_ratio":
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(type="log", dtick="D2", tickformat=".2~g")
     fig = finish(fig, title, height=330 + 230 * rows)
     fig.update_layout(legend=dict(orientation="h", y=-0.2 / rows, yanchor="top", x=0, xanchor="left"),
                       margin=dict(b=90))

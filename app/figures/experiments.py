@@ -102,7 +102,8 @@ def loss_curves_figure(curves: pd.DataFrame, names: Mapping[str, str], tr: Trans
                                                    f"n = %{{customdata[2]}})<extra></extra>"),
                           row=1, col=j)
     fig.update_xaxes(title_text=tr("exp.fig.step"))
-    fig.update_yaxes(type="log", title_text=tr("exp.fig.val_loss_axis"), row=1, col=1)
+    fig.update_yaxes(type="log", dtick="D2", tickformat=".2~g")  # 0.05, 0.1, 0.2: not a bare "2" for 0.2
+    fig.update_yaxes(title_text=tr("exp.fig.val_loss_axis"), row=1, col=1)
     fig.update_layout(legend=dict(y=1.12), margin=dict(t=110))
     return finish(fig, title, height=400)
 
@@ -194,7 +195,7 @@ def trainability_figure(runs: pd.DataFrame, rho: float, names: Mapping[str, str]
                 hovertemplate=f"{name} · {tr('fig.seed')} %{{customdata[0]}}: %{{customdata[1]:.4f}}"
                               + (f" · {tr('exp.fig.collapsed')}" if collapsed else "") + "<extra></extra>"))
     fig.update_xaxes(tickvals=list(range(len(labels))), ticktext=labels, range=[-0.6, len(labels) - 0.4])
-    fig.update_yaxes(type="log", dtick="D2", title_text=loss_label or tr("exp.fig.test_loss_axis"))
+    fig.update_yaxes(type="log", dtick="D2", tickformat=".2~g", title_text=loss_label or tr("exp.fig.test_loss_axis"))
     fig.add_annotation(text=tr("exp.fig.trn_legend"), x=1.0, y=1.0, xref="paper", yref="paper", xanchor="right",
                        yanchor="bottom", showarrow=False, font=dict(size=FONT_SIZE - 2, color=MUTED_COLOR))
     fig.update_layout(margin=dict(b=80))
