@@ -8,6 +8,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from .live_chart import live_chart
+
 # "Share chart..." (sendChartToCloud) would upload the figure to Plotly's cloud: never offered
 PLOTLY_CONFIG = {"displaylogo": False,
                  "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "sendChartToCloud"]}
@@ -17,7 +19,6 @@ def chart(fig: go.Figure, caption: str | None = None, *, live_key: str | None = 
     """`live_key`: a chart that a running job redraws several times a second, updated in place under that
     key (`app.ui.live_chart`) instead of being mounted anew for every new figure."""
     if live_key is not None:
-        from .live_chart import live_chart
         live_chart(fig, live_key, PLOTLY_CONFIG)
     else:
         st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kw)

@@ -193,9 +193,10 @@ def fused_training_step(model):
     shared representation, and no predictions either when every task is of one kind (the losses then come
     from `_TaskLosses`, one more node). Outside its domain (more than FEATURE_MAJOR_MAX_RUNS runs, or grad
     disabled) f is `fast.py`'s forward and `stacked_task_losses`."""
-    if type(model) not in (MMoE, OMoE) or stacked_forward(model) is None:
+    plain = stacked_forward(model) if type(model) in (MMoE, OMoE) else None
+    if plain is None:
         return None
-    plain, task_losses = stacked_forward(model), stacked_task_losses(model)
+    task_losses = stacked_task_losses(model)
     mask = model.gates.logit_mask
     layout = _Layout(n_expert_layers=len(model.experts.weights),
                      tower_linears=tuple(sum(isinstance(m, nn.Linear) for m in net.net) for net in model.towers.nets),
