@@ -123,7 +123,8 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
     # seeds; ~1% of every model's runs fail (a task stuck near its label variance), and one failed run in 20
     # decides d. Tried on seeds 0-99, no better: c 2.5
     # or 3, m 20, noise 0.3/0.5, 5k samples, lr 1e-3 or 2e-3, 30 epochs, towers of 16 for every model
-    # (removes the failures but also Shared-Bottom's handicap).
+    # (removes the failures but also Shared-Bottom's handicap). `claims_robustness.py --screen` re-measures 15
+    # such changes on seeds 0-39 (assets/experiments/regime_screen.csv, shown under the difficulty explorer).
     Preset(
         "mmoe_paper_quick", "experiments",
         {"en": "MMoE paper, quick: its four claims on synthetic data in about a minute",

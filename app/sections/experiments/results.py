@@ -287,14 +287,28 @@ __all__ = ["Recorder", "run_frame", "degradation", "census_summary", "read_uploa
 ROBUSTNESS_CSV = Path(__file__).resolve().parents[3] / "assets" / "experiments" / "claims_robustness.csv"
 
 
-def robustness_table(path: Path = ROBUSTNESS_CSV) -> pd.DataFrame | None:
-    """The saved robustness table (one row per seed set and failed-runs choice), or None if absent."""
+SCREEN_CSV = ROBUSTNESS_CSV.with_name("regime_screen.csv")
+_CLAIM_COLUMNS = {"seeds", "n_seeds", "claim_a", "claim_b", "claim_c", "claim_d"}
+
+
+def _saved(path: Path, need: set[str]) -> pd.DataFrame | None:
     try:
         df = pd.read_csv(path)
     except (OSError, ValueError):
         return None
-    need = {"seeds", "n_seeds", "failed_runs", "claim_a", "claim_b", "claim_c", "claim_d"}
     return df if need <= set(df.columns) else None
+
+
+def robustness_table(path: Path = ROBUSTNESS_CSV) -> pd.DataFrame | None:
+    """The saved robustness table (one row per seed set and failed-runs choice), or None if absent."""
+    return _saved(path, _CLAIM_COLUMNS | {"failed_runs"})
+
+
+def regime_screen_table(path: Path = SCREEN_CSV) -> pd.DataFrame | None:
+    """The saved regime screen (one row per regime: its changes to the quick preset, the four verdicts,
+    rises and spreads), or None if absent."""
+    df = _saved(path, _CLAIM_COLUMNS | {"changes"})
+    return None if df is None else df.assign(changes=df["changes"].fillna("").astype(str))
 
 
 def robustness_counts(df: pd.DataFrame) -> dict:

@@ -1,5 +1,6 @@
 """The Experiments page's verdicts on the MMoE paper's four claims (a finished sweep, or a loaded
-results.csv), and the measured table of how often each verdict held on fresh seed sets."""
+results.csv), the measured table of how often each verdict held on fresh seed sets, and the measured
+screen of other regimes (why the quick preset uses its own)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -10,9 +11,10 @@ from mtl_core.experiments.claims import verdicts
 from ...figures.experiments import verdict_notes, verdict_table
 from ...i18n import current_lang, t, translator
 from ...ui.state import section_key
+from ...ui.widgets import param_label
 from . import SECTION
 from .controls import arch_names
-from .results import robustness_counts, robustness_table
+from .results import regime_screen_table, robustness_counts, robustness_table
 
 
 def _k(name: str) -> str:
@@ -91,6 +93,44 @@ def robustness_view() -> None:
                for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept},
             t("exp.rob.col.failed"): [_named(str(x)) for x in kept["failed_seeds"].fillna("")]})
         st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)  # every row shown
+
+
+@st.cache_data(show_spinner=False)
+def _screen() -> pd.DataFrame | None:
+    return regime_screen_table()
+
+
+def changes_label(text: str) -> str:
+    """"data.c=2.5; train.lr=0.005" as "Weight scale c = 2.5 · Learning rate = 0.005" (page language)."""
+    if not text:
+        return t("exp.screen.preset")
+    parts = []
+    for item in text.split("; "):
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        parts.append(f"{param_label(name, section)} = {value}")
+    return " · ".join(parts)
+
+
+def regime_screen_view() -> None:
+    """The quick preset's regime against one change at a time, on the seeds it was chosen on (a saved table)."""
+    df = _screen()
+    if df is None:
+        return
+    names = arch_names()
+    archs = ("shared_bottom", "omoe", "mmoe")
+    mark = {True: "✓", False: "✗"}
+    with st.expander(t("exp.screen.title", seeds=df["seeds"].iloc[0]), icon=":material/tune:"):
+        st.markdown(t("exp.screen.intro", seeds=df["seeds"].iloc[0], n=len(df)))
+        table = pd.DataFrame({
+            t("exp.screen.col.changes"): [changes_label(x) for x in df["changes"]],
+            **{f"({c})": df[f"claim_{c}"].astype(bool).map(mark).to_numpy() for c in "abcd"},
+            **{t("exp.rob.col.rise", name=names.get(a, a)): df[f"rise_{a}"].to_numpy() for a in archs},
+            **{t("exp.screen.col.sd", name=names.get(a, a)): df[f"sd_{a}_rho0.5"].to_numpy() for a in archs},
+            t("exp.rob.col.failed"): [_named(str(x)) for x in df["failed_seeds"].fillna("")]})
+        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)
+        held = {c: int(df[f"claim_{c}"].astype(bool).sum()) for c in "abcd"}
+        st.markdown(t("exp.screen.found", n=len(df), **held))
 
 
 def verdict_style(table: pd.DataFrame, column: str):

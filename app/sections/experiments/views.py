@@ -34,7 +34,7 @@ from .controls import (arch_names, census_controls, correlation_controls, diffic
                        rho_picker)
 from .results import (MAX_BATCH, PUBLISHED, Recorder, census_summary, degradation, estimate_s, published_frame,
                       read_upload, run_frame)
-from .verdicts import verdict_style, verdict_view
+from .verdicts import regime_screen_view, verdict_style, verdict_view
 
 JOB_KEY = "exp-job"
 ESTIMATE_FROM = 300  # studies with this many runs get a timed estimate before they start
@@ -331,6 +331,7 @@ def difficulty_tab() -> None:
              seeds=len(study["diff_seeds"]), knob=param_label(study["diff_knob"], "data"))
     run_row("difficulty", grid, plan)
     follow("difficulty", _difficulty_results)
+    regime_screen_view()
 
 
 def _difficulty_results() -> None:
