@@ -439,4 +439,5 @@ def test_the_difficulty_tab_shows_the_regime_screen():
     assert any(label.startswith("Other regimes we tried") for label in titles), titles
     frames = [d.value for d in at.dataframe]
     screen = next(f for f in frames if "change from the quick preset" in f.columns)
+    assert list(screen.columns[5:7]) == ["rise", "sd at ρ = 0.5"]
     assert screen.iloc[0, 0] == "none (the quick preset)" and len(screen) == len(_robustness_script().SCREEN)

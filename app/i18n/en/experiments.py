@@ -169,10 +169,12 @@ STRINGS: dict[str, str] = {
                         "a time, {n} regimes on seeds {seeds} (the seeds the regime was chosen on), and judged the four "
                         "claims on each with failed runs kept in. Rise: mean test loss at ρ = 0.5 minus at ρ = 1; "
                         "claim (b) needs MMoE's to be at most half of the others'. sd: spread of the final test loss "
-                        "at ρ = 0.5; claim (d) needs Shared-Bottom's to be the largest at every ρ.",
+                        "at ρ = 0.5; claim (d) needs Shared-Bottom's to be the largest at every ρ. Both columns list Shared-Bottom / "
+                        "OMoE / MMoE.",
     "exp.screen.preset": "none (the quick preset)",
     "exp.screen.col.changes": "change from the quick preset",
-    "exp.screen.col.sd": "sd {name} (ρ = 0.5)",
+    "exp.screen.col.rise": "rise",
+    "exp.screen.col.sd": "sd at ρ = 0.5",
     "exp.screen.found": "**What the screen shows.** (b) held in {b} of {n} regimes and (d) in {d}. (b) needs a task hard "
                         "enough for sharing to cost something: with the dataset's default draw and c = 1 every rise "
                         "is below 0.007, and with c = 1.5 or m = 5 Shared-Bottom's rise is below MMoE's. A learning "

@@ -151,10 +151,12 @@ STRINGS: dict[str, str] = {
     "exp.screen.intro": "`python benchmarks/claims_robustness.py --screen` 每次只改变快速预设的一项设置，在种子 {seeds}"
                         "（选定设置时所用的种子）上训练了 {n} 种设置，并在保留失败运行的情况下判定四个结论。上升：ρ = 0.5 "
                         "与 ρ = 1 时平均测试损失之差；结论 (b) 要求 MMoE 的上升不超过其他模型的一半。sd：ρ = 0.5 时最终"
-                        "测试损失的离散度；结论 (d) 要求 Shared-Bottom 的离散度在每个 ρ 下都最大。",
+                        "测试损失的离散度；结论 (d) 要求 Shared-Bottom 的离散度在每个 ρ 下都最大。两列依次为 "
+                        "Shared-Bottom / OMoE / MMoE。",
     "exp.screen.preset": "无（快速预设本身）",
     "exp.screen.col.changes": "相对快速预设的改动",
-    "exp.screen.col.sd": "{name} 的 sd（ρ = 0.5）",
+    "exp.screen.col.rise": "上升",
+    "exp.screen.col.sd": "ρ = 0.5 时的 sd",
     "exp.screen.found": "**筛选的结果。** (b) 在 {n} 种设置中的 {b} 种成立，(d) 在 {d} 种成立。(b) 需要任务足够难，"
                         "共享才有代价：使用数据集默认的抽样与 c = 1 时，所有上升都低于 0.007；c = 1.5 或 m = 5 时，"
                         "Shared-Bottom 的上升反而低于 MMoE。学习率 0.001 让所有模型都没有收敛（连 MMoE 的损失也上升 "

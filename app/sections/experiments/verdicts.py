@@ -122,13 +122,18 @@ def regime_screen_view() -> None:
     mark = {True: "✓", False: "✗"}
     with st.expander(t("exp.screen.title", seeds=df["seeds"].iloc[0]), icon=":material/tune:"):
         st.markdown(t("exp.screen.intro", seeds=df["seeds"].iloc[0], n=len(df)))
+        order = " / ".join(names.get(a, a) for a in archs)
+        def three(prefix: str) -> list[str]:  # one column per measure keeps the table within the page
+            return [" / ".join(f"{row[prefix.format(a)]:.3f}" for a in archs) for _, row in df.iterrows()]
         table = pd.DataFrame({
             t("exp.screen.col.changes"): [changes_label(x) for x in df["changes"]],
             **{f"({c})": df[f"claim_{c}"].astype(bool).map(mark).to_numpy() for c in "abcd"},
-            **{t("exp.rob.col.rise", name=names.get(a, a)): df[f"rise_{a}"].to_numpy() for a in archs},
-            **{t("exp.screen.col.sd", name=names.get(a, a)): df[f"sd_{a}_rho0.5"].to_numpy() for a in archs},
+            t("exp.screen.col.rise"): three("rise_{}"),
+            t("exp.screen.col.sd"): three("sd_{}_rho0.5"),
             t("exp.rob.col.failed"): [_named(str(x)) for x in df["failed_seeds"].fillna("")]})
-        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)
+        helps = {t("exp.screen.col.rise"): order, t("exp.screen.col.sd"): order}
+        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3,
+                     column_config={c: st.column_config.TextColumn(c, help=h) for c, h in helps.items()})
         held = {c: int(df[f"claim_{c}"].astype(bool).sum()) for c in "abcd"}
         st.markdown(t("exp.screen.found", n=len(df), **held))
 
