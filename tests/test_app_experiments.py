@@ -389,22 +389,12 @@ def test_the_robustness_table_counts_sets_where_each_claim_held(tmp_path):
     assert robustness_table(tmp_path / "missing.csv") is None
 
 
-def _robustness_script():
-    """benchmarks/claims_robustness.py (a script, not a package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("mtl_claims_robustness", ROOT / "benchmarks" / "claims_robustness.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_saved_regime_screen_is_the_benchmarks_screen_and_every_regime_is_a_valid_config():
+def test_the_saved_regime_screen_is_the_benchmarks_screen_and_every_regime_is_a_valid_config(benchmark_script):
     from app.sections.experiments.results import regime_screen_table
     from mtl_core.config import from_flat
     from mtl_core.presets import PRESETS
 
-    script = _robustness_script()
+    script = benchmark_script("claims_robustness")
     df = regime_screen_table()
     assert df is not None, "assets/experiments/regime_screen.csv is missing: run claims_robustness.py --screen"
     assert list(df["changes"]) == [script.changes_text(c) for c in script.SCREEN]
@@ -432,7 +422,7 @@ def test_a_regime_screen_row_reads_as_the_parameters_labels(tmp_path):
     assert regime_screen_table(path) is None  # not a screen table
 
 
-def test_the_difficulty_tab_shows_the_regime_screen():
+def test_the_difficulty_tab_shows_the_regime_screen(benchmark_script):
     at = open_tab(page(), "difficulty")
     assert not at.exception
     titles = [e.label for e in at.expander]
@@ -440,4 +430,5 @@ def test_the_difficulty_tab_shows_the_regime_screen():
     frames = [d.value for d in at.dataframe]
     screen = next(f for f in frames if "change from the quick preset" in f.columns)
     assert list(screen.columns[5:7]) == ["rise", "sd at ρ = 0.5"]
-    assert screen.iloc[0, 0] == "none (the quick preset)" and len(screen) == len(_robustness_script().SCREEN)
+    assert screen.iloc[0, 0] == "none (the quick preset)" and len(screen) == len(
+        benchmark_script("claims_robustness").SCREEN)

@@ -6,7 +6,6 @@ exception, a session over the caps sees why, and memory falls back after the tab
 `test_load_classroom` is the full form (8 sessions), marked `load` and skipped by default:
 `python -m pytest -m load tests/test_load.py`, or `python benchmarks/load.py --sessions 16` for the report.
 """
-import importlib.util
 import os
 from pathlib import Path
 
@@ -14,14 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _load_module():
-    """benchmarks/load.py (a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("mtl_load_benchmark", ROOT / "benchmarks" / "load.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _need_browser():
@@ -39,9 +30,9 @@ def _need_browser():
         pytest.skip(reason)
 
 
-def test_load_short():
+def test_load_short(benchmark_script):
     _need_browser()
-    load = _load_module()
+    load = benchmark_script("load")
 
     report = load.run(2, classroom=True, window_s=8, lead_in_s=3, settle_s=20, bound_mb=150, warmup=False,
                       env={"MTL_MAX_JOBS": "1", "MTL_SESSION_GRACE_S": "2"}, stop_when_settled=True, quiet=True,
@@ -53,9 +44,9 @@ def test_load_short():
 
 
 @pytest.mark.load
-def test_load_classroom():
+def test_load_classroom(benchmark_script):
     _need_browser()
-    load = _load_module()
+    load = benchmark_script("load")
 
     report = load.run(8, classroom=True, window_s=30, settle_s=30, bound_mb=80, quiet=True)
     assert report["ok"], report["failures"]
