@@ -4,6 +4,7 @@ each set, with failed runs kept in (the default verdict) and left out.
 
     python benchmarks/claims_robustness.py                        # 20 sets of 20 seeds + one of 200
     python benchmarks/claims_robustness.py --sets 1000-1019,2000-2019 --out /tmp/robust.csv
+    python benchmarks/claims_robustness.py --set data.noise=0.5 --out /tmp/noise.csv   # a changed regime
     python benchmarks/claims_robustness.py --screen               # other regimes, on seeds 0-39
 
 Writes one row per (seed set, failed runs kept/left out): the four verdicts and the numbers behind them.
@@ -23,6 +24,7 @@ import pandas as pd
 import torch
 
 from mtl_core.config import from_flat
+from mtl_core.params import ConfigError
 from mtl_core.experiments.claims import verdicts
 from mtl_core.grid import run_grid
 from mtl_core.presets import PRESETS
@@ -95,6 +97,8 @@ def main() -> None:
     ap.add_argument("--sets", default=DEFAULT_SETS, help="comma-separated seed ranges (default: %(default)s)")
     ap.add_argument("--workers", type=int, default=2, help="batched models trained at once (default 2)")
     ap.add_argument("--out", default=None, help=f"CSV to write (default: {OUT}, or {SCREEN_OUT} with --screen)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="judge the preset with this change (repeatable), e.g. --set data.noise=0.5")
     ap.add_argument("--screen", action="store_true", help="train the regimes of SCREEN instead (one row each)")
     ap.add_argument("--screen-seeds", default="0-39", help="seeds of --screen (default: %(default)s, the seeds "
                                                            "the regime was chosen on)")
@@ -104,10 +108,17 @@ def main() -> None:
         return screen(a.screen_seeds, a.workers, a.out or str(SCREEN_OUT))
     a.out = a.out or str(OUT)
     preset = PRESETS["mmoe_paper_quick"]
+    bad = [kv for kv in a.set if "=" not in kv]
+    if bad:
+        ap.error(f"--set {bad[0]!r}: expected KEY=VALUE, e.g. data.noise=0.5")
+    try:
+        cfg = from_flat({**preset.config, **dict(kv.split("=", 1) for kv in a.set)})
+    except (ValueError, ConfigError) as err:
+        ap.error(f"--set: {err}")
     rows = []
     for text in a.sets.split(","):
         t0 = time.perf_counter()
-        df = run_grid(preset.experiment(), {k: list(v) for k, v in preset.axes.items()}, seed_range(text),
+        df = run_grid(cfg, {k: list(v) for k, v in preset.axes.items()}, seed_range(text),
                       workers=a.workers)
         rows += judge(df, text, time.perf_counter() - t0)
         r = rows[-2]
