@@ -7,6 +7,8 @@ Classroom mode (caps per session, a queue for training, see `app/server.py` and 
 Each section is a folder under app/sections/ (not app/pages/: Streamlit would treat a "pages" folder as
 a legacy multi-page app when a page URL is opened directly, bypassing this frame).
 """
+from pathlib import Path
+
 import streamlit as st
 
 from app import server
@@ -14,7 +16,9 @@ from app.i18n import LANG_NAMES, t
 from app.sections import GROUPS, SECTIONS
 from app.ui import url
 
-st.set_page_config(page_title="MTL Explorer", page_icon=":material/hub:", layout="wide")
+# A local image: a ":material/..." page icon makes every browser fetch it from a font server (fails offline).
+st.set_page_config(page_title="MTL Explorer", page_icon=str(Path(__file__).resolve().parents[1] / "assets" / "favicon.png"),
+                   layout="wide")
 server.start_janitor()  # frees a closed tab's runs, models and data within seconds (once per process)
 url.init_frame()
 

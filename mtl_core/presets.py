@@ -66,10 +66,13 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
     Preset(
         "gates_unrelated", "playground",
         {"en": "MMoE gates on unrelated tasks", "zh": "不相关任务上的 MMoE 门控"},
-        {"en": "Two tasks with ρ = 0: each gate is free to pick its own experts. Watch the two rows of the "
-               "gate heatmap drift apart.",
-         "zh": "两个任务的 ρ = 0：每个门控可以自由挑选自己的专家。观察门控热力图的两行如何逐渐分开。"},
-        {"model": "mmoe", "data.rho": 0.0, "train.epochs": 15}, expected_s=12.0),
+        {"en": "Two tasks with ρ = 0 and eight small experts (4 units each) trained at lr 0.01: each gate is "
+               "free to pick its own experts. Watch the two rows of the gate heatmap drift apart; then set ρ = 1 "
+               "and train again: the rows stay alike.",
+         "zh": "两个任务的 ρ = 0，八个小专家（每个 4 个单元），学习率 0.01：每个门控可以自由挑选自己的专家。观察门控"
+               "热力图的两行如何逐渐分开；再把 ρ 设为 1 重新训练：两行保持相似。"},
+        {"model": "mmoe", "data.rho": 0.0, "train.epochs": 15, "model.expert_units": (4,), "train.lr": 0.01},
+        expected_s=12.0),
     Preset(
         "esmm_funnel", "playground",
         {"en": "ESMM on the click → conversion funnel", "zh": "点击 → 转化漏斗上的 ESMM"},
