@@ -79,6 +79,24 @@ def test_dual_cone_projection_with_linearly_dependent_gradients():
         np.testing.assert_allclose((V[0, i] @ G[0]).numpy(), nnls_projection(J, J[i]), atol=1e-7)
 
 
+def test_dual_cone_projection_matches_nnls_on_gradients_of_very_different_sizes():
+    """Norms spread over ~6 orders of magnitude, some dependent rows: a tiny gradient's constraint still counts."""
+    worst = 0.0
+    for trial in range(60):
+        T = (2, 3, 4, 5, 8)[trial % 5]
+        g = torch.Generator().manual_seed(trial)
+        G = torch.randn(1, T, 6, generator=g, dtype=torch.float64) * 100 * torch.rand(1, T, 1, generator=g,
+                                                                                          dtype=torch.float64) ** 3
+        if trial % 7 == 0 and T >= 3:
+            G[:, 2] = G[:, 0] + G[:, 1]
+        V = project_dual_cone(gram(G), torch.eye(T, dtype=G.dtype)[None])
+        J = G[0].numpy()
+        for i in range(T):
+            err = np.abs((V[0, i] @ G[0]).numpy() - nnls_projection(J, J[i])).max() / np.abs(J[i]).max()
+            worst = max(worst, err)
+    assert worst < 1e-7, worst
+
+
 # ------------------------------------------------------------------------------------------------ DualProj
 @pytest.mark.parametrize("T", [2, 3, 5])
 def test_dualproj_projects_the_sum_onto_the_dual_cone(T):
@@ -286,3 +304,15 @@ def test_batched_runs_equal_runs_alone_in_the_engine(wid):
         np.testing.assert_allclose(batched.val_loss[r], alone.val_loss[0], rtol=1e-4, atol=1e-5)
         for k, v in batched.weighting_state.items():
             np.testing.assert_allclose(v[r], alone.weighting_state[k][0], rtol=1e-3, atol=1e-5)
+
+
+@pytest.mark.parametrize("wid", ["upgrad", "dualproj", "config"])
+def test_rep_mode_takes_the_gradients_wrt_the_shared_representation(wid):
+    from mtl_core.train import Trainer
+    cfg = default_config(**{"data.n_train": 300, "data.n_val": 100, "data.n_test": 100, "model": "shared_bottom",
+                            "weighting": wid, "weighting.mode": "rep", "data.rho": -0.5})
+    trainer = Trainer(cfg, [RunSpec(0)])
+    member = trainer.main
+    batch = trainer.splits["train"].take(torch.arange(128).repeat(1, 1))
+    w = member.step(batch, step=0, epoch=0, alive=None)[1]
+    assert member.weighting.used_space == "rep" and torch.isfinite(w).all()
