@@ -59,14 +59,14 @@ def simplex_grid(T: int, n: int) -> torch.Tensor:
 def test_registry_order_and_metadata():
     assert list(WEIGHTINGS) == ["ew", "static", "ple_decay", "uw", "gradnorm", "dwa", "rlw", "pcgrad", "mgda",
                                 "cagrad", "nash_mtl", "famo", "gradvac", "imtl", "aligned_mtl", "db_mtl",
-                                "metabalance"]
+                                "metabalance", "gls", "graddrop", "upgrad", "dualproj", "config", "moco"]
     for info in WEIGHTINGS.values():
         assert info.name and info.paper and info.cls.__doc__
         for p in info.params:
             assert p.parse(p.default) == p.default
     grad_based = {w for w, i in WEIGHTINGS.items() if i.gradient_based}
     assert grad_based == {"gradnorm", "pcgrad", "mgda", "cagrad", "nash_mtl", "gradvac", "imtl", "aligned_mtl",
-                          "db_mtl", "metabalance"}
+                          "db_mtl", "metabalance", "graddrop", "upgrad", "dualproj", "config", "moco"}
 
 
 def test_ew_weights_are_ones_and_gradient_is_the_sum():
@@ -429,14 +429,19 @@ PER_RUN = {"static": [{"weights": (1.0, 1.0, 1.0)}, {"weights": (1.0, 3.0, 0.5)}
            "gradvac": [{"beta": 0.0}, {"beta": 0.5}, {"beta": 1.0}],
            "db_mtl": [{"beta": 0.0, "beta_sigma": 0.0}, {"beta": 0.5, "beta_sigma": 0.5},
                       {"beta": 0.9, "beta_sigma": 0.0}],
-           "metabalance": [{"relax": 0.0, "beta": 0.0}, {"relax": 0.5, "beta": 0.5}, {"relax": 1.0, "beta": 0.9}]}
+           "metabalance": [{"relax": 0.0, "beta": 0.0}, {"relax": 0.5, "beta": 0.5}, {"relax": 1.0, "beta": 0.9}],
+           "graddrop": [{"leak": 0.0}, {"leak": 0.5}, {"leak": 1.0}],
+           "moco": [{"beta": 0.5, "beta_sigma": 0.5, "lambda_lr": 0.1, "lambda_sigma": 0.5, "lambda_reg": 0.0},
+                    {"beta": 1.0, "beta_sigma": 0.0, "lambda_lr": 1.0, "lambda_sigma": 0.0, "lambda_reg": 0.5},
+                    {"beta": 0.1, "beta_sigma": 1.0, "lambda_lr": 3.0, "lambda_sigma": 1.0, "lambda_reg": 2.0}]}
 
 
 def test_per_run_parameters_are_the_numeric_ones():
     marked = {f"{w}.{p.name}" for w, i in WEIGHTINGS.items() for p in i.params if p.per_run}
     assert marked == {"static.weights", "ple_decay.omega", "ple_decay.gamma", "gradnorm.alpha",
                       "dwa.temperature", "cagrad.c", "nash_mtl.max_norm", "famo.lr", "famo.gamma", "gradvac.beta",
-                      "db_mtl.beta", "db_mtl.beta_sigma", "metabalance.relax", "metabalance.beta"}
+                      "db_mtl.beta", "db_mtl.beta_sigma", "metabalance.relax", "metabalance.beta", "graddrop.leak",
+                      "moco.beta", "moco.beta_sigma", "moco.lambda_lr", "moco.lambda_sigma", "moco.lambda_reg"}
     assert marked == {f"{w}.{name}" for w, sets in PER_RUN.items() for name in sets[0]}
 
 

@@ -6,8 +6,10 @@ IMTL-G: find α with Σ_k α_k = 1 such that the combined gradient g = Σ_k α_k
 onto every task's unit gradient u_k = g_k/||g_k||: g·u_1 = g·u_k for all k. The paper's closed form,
 α_{2..T} = g_1 Uᵀ(D Uᵀ)⁻¹ with rows D_k = g_1 − g_k, U_k = u_1 − u_k, is the same point as
 α = M⁻¹n / (1ᵀM⁻¹n), M = GGᵀ the Gram matrix and n the gradient norms (then Mα = n/(1ᵀM⁻¹n), i.e.
-g·u_k = 1/(1ᵀM⁻¹n) for every k), which is what is solved here (one small SPD solve per run, a tiny ridge
-for parallel gradients). Two tasks: α_k ∝ 1/||g_k||, and the update bisects the two unit gradients.
+g·u_k = 1/(1ᵀM⁻¹n) for every k), which is what is computed here, with the pseudo-inverse M⁺ in place of
+M⁻¹ (as TorchJD's IMTL-G): linearly dependent task gradients (g3 = g1 + g2) make M singular, and a ridged
+solve would then return a huge multiple of M's null vector, whose combination of gradients is ~0.
+Two tasks: α_k ∝ 1/||g_k||, and the update bisects the two unit gradients.
 
 IMTL-L: learn s_k and train on e^{s_k}·L_k − s_k (stationary where e^{s_k}·L_k = 1: every scaled loss is
 brought to the same scale). The hybrid ("IMTL", the default) takes IMTL-G's gradients of the scaled losses.
@@ -23,7 +25,8 @@ from torch import nn
 from ..params import Param
 from .base import GradientWeighting, StepContext, Weighting
 from .registry import WeightingInfo
-from .solvers import gram, spd_solve
+from .dual_cone import psd_pinv
+from .solvers import gram
 
 
 def imtl_g_weights(M: torch.Tensor) -> torch.Tensor:
@@ -32,14 +35,14 @@ def imtl_g_weights(M: torch.Tensor) -> torch.Tensor:
 
     With 3+ tasks 1ᵀM⁻¹n can be negative: normalising by it (the paper's Σα = 1) would then flip the
     update into an ascent direction for every task, so it is normalised by |1ᵀM⁻¹n| (projections stay
-    positive; α sums to −1). With two tasks 1ᵀM⁻¹n > 0 always and α ∈ [0, 1]."""
+    positive; α sums to −1). With two tasks 1ᵀM⁻¹n > 0 always and α ∈ [0, 1]. When M is singular, M⁺n
+    gives the least-squares equal projections (exactly equal ones may not exist)."""
     diag = M.diagonal(dim1=1, dim2=2)  # (R, T) squared norms
     scale = diag.mean(1).clamp_min(1e-30)  # (R,) α is invariant to scaling every gradient alike
     live = diag > 1e-12 * scale[:, None]  # (R, T)
-    Ms = torch.where(live[:, :, None] & live[:, None, :], M / scale[:, None, None], 0.0)
-    Ms = Ms + torch.diag_embed(torch.where(live, 1e-10, 1.0).to(M.dtype))  # ridge; dead tasks decoupled
+    Ms = torch.where(live[:, :, None] & live[:, None, :], M / scale[:, None, None], 0.0)  # dead tasks: 0 rows
     n = torch.where(live, (diag / scale[:, None]).clamp_min(0).sqrt(), 0.0)  # (R, T) normalised ||g_k||
-    x = spd_solve(Ms, n)  # (R, T) M⁻¹n
+    x = (psd_pinv(Ms) @ n[:, :, None])[:, :, 0]  # (R, T) M⁺n: least squares where M is singular
     s = x.sum(1, keepdim=True)  # (R, 1)
     return torch.where(live, x, 0.0) / s.abs().clamp_min(1e-30)
 
