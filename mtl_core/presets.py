@@ -37,10 +37,9 @@ class Preset:
 
     @property
     def n_runs(self) -> int:
-        n = len(self.seeds)
-        for values in self.axes.values():
-            n *= len(values)
-        return n
+        from .seeds import count_runs  # noqa: PLC0415 - the one place this product is computed
+
+        return count_runs(self.seeds, self.axes)
 
     def experiment(self) -> ExperimentConfig:
         return from_flat(self.config)

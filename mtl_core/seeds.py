@@ -48,3 +48,11 @@ def format_seeds(seeds) -> str:
     """Inverse of parse_seeds for a contiguous range: "100-119"."""
     seeds = list(seeds)
     return f"{seeds[0]}-{seeds[-1]}"
+
+
+def count_runs(seeds, axes=None) -> int:
+    """Runs of a study: its seeds times every axis' number of values (one place for this product)."""
+    n = len(seeds)
+    for values in (axes or {}).values():
+        n *= len(values)
+    return n

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.figures.experiments import (census_figure, census_table, difficulty_figure, difficulty_table,
-                                     final_loss_figure, gate_distance_figure, gate_trend, label_correlation_figure,
-                                     loss_curves_figure, param_table, trainability_figure, verdict_notes,
-                                     verdict_table)
+from app.figures.census import census_figure, census_table
+from app.figures.claims import verdict_notes, verdict_table
+from app.figures.experiments import (difficulty_figure, difficulty_table, final_loss_figure, gate_distance_figure,
+                                     gate_trend, label_correlation_figure, loss_curves_figure, param_table,
+                                     trainability_figure)
 from app.i18n import translator
 from app.sections.experiments import config as C
 from app.sections.experiments.results import (Recorder, census_summary, degradation, published_frame, read_upload,
@@ -358,11 +359,11 @@ def test_stop_keeps_the_runs_that_finished():
 
 
 def test_the_full_preset_shows_its_time_on_this_machine_and_suggests_the_cli(monkeypatch):
-    from app.sections.experiments import views
+    from app.sections.experiments import tab_sweep
 
-    monkeypatch.setattr(views, "estimate_s", lambda grid: 1234.0)  # one model at a time, on one core
+    monkeypatch.setattr(tab_sweep, "estimate_s", lambda grid: 1234.0)  # one model at a time, on one core
     for workers, minutes in ((1, "21 min"), (2, "11 min")):  # two cores: 1234 s / (0.9 x 2) = 686 s
-        monkeypatch.setattr(views, "_study_workers", lambda: workers)
+        monkeypatch.setattr(tab_sweep, "study_workers", lambda: workers)
         at = page(preset="mmoe_paper_full", **{f"exp.{k}": None for k in TINY})
         assert not at.exception
         info = "\n".join(i.value for i in at.info)

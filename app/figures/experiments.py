@@ -1,12 +1,12 @@
-"""The Experiments section's figures and tables: the MMoE paper's studies (label correlation vs ρ, loss vs
-step per ρ, final loss vs ρ, trainability, gate separation, difficulty) with the claim verdicts, and the
-Census-Income comparison with published reproductions. Pure: DataFrames in (the records' results, or what
+"""The Experiments section's figures and tables of the MMoE paper's studies (label correlation vs ρ, loss vs
+step per ρ, final loss vs ρ, trainability, gate separation, difficulty); the claim verdicts' tables are in
+`figures.claims`, the Census-Income comparison in `figures.census`. Pure: DataFrames in (the records' results, or what
 `app.sections.experiments.results` derives from them), `go.Figure` or DataFrame out; a model keeps its
 colour in every chart.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -303,142 +303,6 @@ def difficulty_table(deg: pd.DataFrame, knob_label: str, names: Mapping[str, str
     return pd.DataFrame(rows)
 
 
-# ---- verdicts --------------------------------------------------------------------------------------------------
-def _g(x) -> str:
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return "—"
-    return f"{x:.3g}" if np.isfinite(x) else ("∞" if np.isinf(x) else "—")
-
-
-def verdict_numbers(v, names: Mapping[str, str], tr: Translator = EN) -> str:
-    """The numbers behind one verdict (`mtl_core.experiments.claims.Verdict`) in the page's language."""
-    n = v.numbers
-    archs = list(n.get("runs", {}))
-    nm = {a: _name(names, a) for a in archs}
-    if v.claim == "a":
-        items = "; ".join(f"{nm[a]} {_g(n['mean_loss'][a][n['rho_high']])} → {_g(n['mean_loss'][a][n['rho_low']])}"
-                          for a in archs)
-        text = tr("exp.v.a", high=f"{n['rho_high']:g}", low=f"{n['rho_low']:g}", items=items)
-    elif v.claim == "b":
-        items = "; ".join(f"{nm[a]} {n['degradation'][a]:+.4f}" for a in archs)
-        times = ", ".join(f"{nm[a]} {_g(t)}×" if np.isfinite(t) else f"{nm[a]} {_g(t)}"
-                          for a, t in n["times_mmoe"].items())
-        text = tr("exp.v.b", items=items, times=times, ratio=f"{n['ratio']:g}")
-    elif v.claim == "c":
-        why = ("exp.v.c_close" if n["within_tolerance"] else "exp.v.c_noise" if n["within_noise"] else "exp.v.c_far")
-        text = tr("exp.v.c", rho=f"{n['rho']:g}", mmoe=_g(n["mmoe"]), omoe=_g(n["omoe"]),
-                  rel=f"{100 * n['relative_difference']:.0f}", z=_g(abs(n["difference_in_se"])),
-                  why=tr(why, tol=f"{100 * n['close_tol']:.0f}", se=_g(n["noise_se"])))
-    else:
-        measure = tr("exp.v.sd" if n["spread"] == "sd" else "exp.v.iqr")
-        table = n["spread_by_rho"]
-        rhos = sorted({r for a in archs for r in table[a]}) if n["rho"] == "all" else [n["rho"]]
-        items = "; ".join(f"ρ = {r:g}: " + ", ".join(f"{nm[a]} {_g(table[a].get(r))}" for a in archs) for r in rhos)
-        text = tr("exp.v.d", measure=measure, items=items)
-    return text
-
-
-def verdict_notes(verdicts: Sequence, names: Mapping[str, str], tr: Translator = EN) -> str:
-    """What the four verdicts share, said once: runs with a dead tower, diverged runs, failed seeds."""
-    if not verdicts:
-        return ""
-    n = verdicts[0].numbers
-    nm = {a: _name(names, a) for a in n.get("runs", {})}
-    notes = []
-    if any(n.get("collapsed", {}).values()):
-        notes.append(tr("exp.v.collapsed", items=", ".join(f"{nm[a]} {c}" for a, c in n["collapsed"].items())))
-    if any(n.get("diverged_excluded", {}).values()):
-        notes.append(tr("exp.v.diverged", items=", ".join(f"{nm[a]} {c}" for a, c in n["diverged_excluded"].items())))
-    failed = {a: s for a, s in n.get("failed_seeds", {}).items() if s}
-    if failed:
-        notes.append(tr("exp.v.failed", kept=tr("exp.v.left_out" if n.get("exclude_failed") else "exp.v.kept"),
-                        items="; ".join(f"{nm[a]} {', '.join(map(str, s[:8]))}" + ("…" if len(s) > 8 else "")
-                                        for a, s in failed.items())))
-    return " ".join(notes)
-
-
-def verdict_table(verdicts: Sequence, names: Mapping[str, str], tr: Translator = EN) -> pd.DataFrame:
-    """One row per claim: the claim, the numbers behind it, holds / does not hold."""
-    return pd.DataFrame([{tr("exp.col.claim"): f"({v.claim}) " + tr(f"exp.claim.{v.claim}"),
-                          tr("exp.col.numbers"): verdict_numbers(v, names, tr),
-                          tr("exp.col.verdict"): tr("exp.v.holds") if v.holds else tr("exp.v.fails")}
-                         for v in verdicts])
-
-
-# ---- Census ---------------------------------------------------------------------------------------------------------
-CENSUS_SYMBOLS = {"ours": "circle", "torch-rechub": "diamond", "ijanmc-2024": "square"}
-
-
-def census_figure(summary: pd.DataFrame, published: pd.DataFrame, names: Mapping[str, str],
-                  tr: Translator = EN) -> go.Figure:
-    """Test AUC per task and model: ours as mean ± sd over seeds (circles with error bars), the published
-    reproductions beside them (other symbols, hover names the source). `summary`: arch, task, mean, sd, n;
-    `published`: source, arch, model, income, marital."""
-    title = tr("exp.fig.census_title")
-    if summary is None or summary.empty:
-        return message_figure(title, tr("fig.no_data"))
-    tasks = list(dict.fromkeys(summary["task"]))
-    archs = list(dict.fromkeys(summary["arch"]))
-    labels = [_name(names, a) for a in archs]
-    pos = {a: i for i, a in enumerate(archs)}
-    titles = [tr(f"exp.task.{t}") if t in ("income", "marital", "education") else t for t in tasks]
-    fig = make_subplots(rows=1, cols=len(tasks), subplot_titles=titles, horizontal_spacing=0.09)
-    sources = list(dict.fromkeys(published["source"])) if published is not None and not published.empty else []
-    width = 0.5 / max(1, len(sources) + 1)  # ours and each source side by side around the model's tick
-    for j, task in enumerate(tasks, start=1):
-        s = summary[summary["task"] == task].set_index("arch").reindex(archs)
-        fig.add_trace(go.Scatter(x=np.arange(len(archs)) - width * len(sources) / 2, y=s["mean"], mode="markers",
-                                 name=tr("exp.fig.ours"), legendgroup="ours", showlegend=j == 1,
-                                 marker=dict(color="#0072B2", size=12, symbol="circle"),
-                                 error_y=dict(type="data", array=s["sd"].fillna(0), color="#0072B2", thickness=1.5),
-                                 customdata=[[lab, sd, int(n)] for lab, sd, n in
-                                             zip(labels, s["sd"].fillna(0), s["n"].fillna(0))],
-                                 hovertemplate=f"{tr('exp.fig.ours')} · %{{customdata[0]}}: %{{y:.4f}} ± "
-                                               f"%{{customdata[1]:.4f}} (n = %{{customdata[2]}})<extra></extra>"),
-                      row=1, col=j)
-        if task not in (published.columns if published is not None else ()):
-            continue
-        for k, source in enumerate(sources):
-            p = published[(published["source"] == source) & published["arch"].isin(archs)].drop_duplicates("arch")
-            label = tr(f"exp.src.{source.replace('-', '_')}")
-            fig.add_trace(go.Scatter(
-                x=[pos[a] - width * len(sources) / 2 + width * (k + 1) for a in p["arch"]], y=p[task],
-                mode="markers", legendgroup=source, name=label, showlegend=j == 1,
-                marker=dict(color=["#D55E00", "#6E6E6E"][k % 2], size=11, symbol=CENSUS_SYMBOLS.get(source, "square"),
-                            line=dict(width=1, color="white")),
-                customdata=np.stack([p["model"]], -1),
-                hovertemplate=f"{label} · %{{customdata[0]}}: %{{y:.4f}}<extra></extra>"), row=1, col=j)
-    fig.update_xaxes(tickvals=list(range(len(archs))), ticktext=labels, range=[-0.6, len(archs) - 0.4])
-    fig.update_yaxes(title_text=tr("exp.fig.test_auc"), row=1, col=1)
-    fig.update_layout(legend=dict(y=1.14), margin=dict(t=120))
-    return finish(fig, title, height=430)
-
-
-def census_table(summary: pd.DataFrame, published: pd.DataFrame, names: Mapping[str, str],
-                 tr: Translator = EN) -> pd.DataFrame:
-    """One row per model: our test AUC per task (mean ± sd, n seeds) and the published reproductions'
-    income / marital AUCs for the same architecture ("—" where a source has none)."""
-    rows = []
-    tasks = list(dict.fromkeys(summary["task"]))
-    for arch in dict.fromkeys(summary["arch"]):
-        row = {tr("exp.col.model"): _name(names, arch)}
-        for task in tasks:
-            s = summary[(summary.arch == arch) & (summary.task == task)]
-            label = tr(f"exp.task.{task}") if task in ("income", "marital", "education") else task
-            row[tr("exp.col.ours", task=label)] = (f"{s['mean'].iloc[0]:.4f} ± {s['sd'].iloc[0]:.4f} "
-                                                   f"(n = {int(s['n'].iloc[0])})" if len(s) else "—")
-        if published is not None and not published.empty:
-            for source, p in published.groupby("source", sort=False):
-                hit = p[p.arch == arch]
-                row[tr(f"exp.src.{source.replace('-', '_')}")] = (
-                    f"{hit['income'].iloc[0]:.4f} / {hit['marital'].iloc[0]:.4f}" if len(hit) else "—")
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 __all__ = ["label_correlation_figure", "loss_curves_figure", "final_loss_figure", "param_table",
            "trainability_figure", "gate_distance_figure", "gate_trend", "difficulty_figure", "difficulty_table",
-           "verdict_numbers", "verdict_notes", "verdict_table", "census_figure", "census_table", "arch_color",
-           "ARCH_COLORS"]
+           "arch_color", "ARCH_COLORS"]

@@ -14,33 +14,10 @@ import streamlit as st
 from ..i18n import DEFAULT_LANG, LANGS, t
 from ..sections import BY_ID, BY_PATH, SECTIONS, Section, owner_of
 from .state import app_state, section_state
+from .text import MAX_ECHO, MAX_WARNING, bullets, clip, short, shorten_in  # noqa: F401 - their home was here
 
 FRAME_KEYS = ("lang", "page", "preset")
 STREAMLIT_KEYS = ("embed", "embed_options")  # Streamlit's own; never ours to read or drop
-MAX_ECHO = 40
-
-
-def short(value: object, n: int = MAX_ECHO) -> str:
-    """repr() of a value cut to n characters, so a hostile link cannot flood the page."""
-    text = str(value)
-    return repr(text) if len(text) <= n else repr(text[:n]) + "…"
-
-
-MAX_WARNING = 400  # a warning longer than this (after shortening) is cut
-
-
-def shorten_in(message: str, values: Mapping[str, str], n: int = MAX_ECHO) -> str:
-    """Replace every over-long key or value of `values` echoed in `message` (as repr or as text) by its
-    short form; longest first, so a value that contains another is replaced whole."""
-    texts = sorted({str(x) for kv in values.items() for x in kv if len(str(x)) > n}, key=len, reverse=True)
-    for text in texts:
-        message = message.replace(repr(text), short(text, n)).replace(text, short(text, n))
-    return message
-
-
-def clip(message: str, n: int = MAX_WARNING) -> str:
-    """A message cut to n characters (the last resort against a link that floods the page)."""
-    return message if len(message) <= n else message[:n - 1] + "…"
 
 
 def query() -> dict[str, str]:
@@ -127,7 +104,7 @@ def sync(section: Section, own: Mapping[str, str] | None = None) -> None:
 
 
 __all__ = ["short", "shorten_in", "clip", "query", "init_frame", "requested_section", "section_query", "set_warnings",
-           "warnings", "sync", "SECTIONS"]
+           "warnings", "sync", "warn_until_changed", "show_warnings", "SECTIONS"]
 
 
 def warn_until_changed(section: Section, own: Mapping[str, str]) -> None:
@@ -139,5 +116,10 @@ def warn_until_changed(section: Section, own: Mapping[str, str]) -> None:
     if state.get("warn_query") is None:
         state["warn_query"] = dict(own)
     if state["warn_query"] == dict(own):
-        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings(section)),
-                   icon=":material/link_off:")
+        show_warnings(warnings(section))
+
+
+def show_warnings(items: list[str]) -> None:
+    """The link's warnings in one box, every item escaped (it echoes values of the link)."""
+    if items:
+        st.warning(bullets(t("url.warn"), items), icon=":material/link_off:")

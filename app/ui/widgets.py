@@ -18,6 +18,7 @@ from mtl_core.params import ConfigError, Param
 
 from ..i18n import current_lang, param_help, t, t_opt
 from .state import section_key
+from .text import escape_md
 
 PARTS = ("data", "model", "weighting")  # flat-config sections chosen from a registry
 
@@ -180,5 +181,5 @@ def param_control(p: Param, ns: str, key: str, mem: dict[str, str], errors: list
         mem[key] = from_widget(p, st.session_state[wkey])
         p.parse(mem[key], f"{section}.{p.name}")
     except ConfigError as err:
-        st.error(str(err))
+        st.error(escape_md(err))  # it echoes what the learner typed
         errors.append(str(err))

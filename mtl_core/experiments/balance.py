@@ -96,10 +96,9 @@ class Part:
 
     @property
     def n_runs(self) -> int:
-        n = len(self.seeds)
-        for v in self.axes.values():
-            n *= len(v)
-        return n
+        from ..seeds import count_runs  # noqa: PLC0415 - the one place this product is computed
+
+        return count_runs(self.seeds, self.axes)
 
 
 def data_axes(axes: Mapping[str, Sequence]) -> dict[str, tuple]:

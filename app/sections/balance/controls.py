@@ -19,6 +19,7 @@ from mtl_core.presets import PRESETS
 from mtl_core.weighting import WEIGHTINGS
 
 from ...i18n import current_lang, entry_name, t
+from ...ui.fields import Parser, mem_query, read_keys, spec_field
 from ...ui.state import forget_widgets, section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_control
@@ -100,42 +101,29 @@ def _check_list(value: str, options: list[str], key: str) -> str:
     return ",".join(dict.fromkeys(items))
 
 
+def _fields() -> dict[str, Parser]:
+    """Every `bal.<name>` setting a link may carry (the scenario aside) and how it is checked."""
+    specs = {**{n: DATA.param(n) for n in ALL_KNOBS}, "seeds": SEEDS, "epochs": EPOCHS}
+    flag = Param("flag", False)
+    return {**{n: spec_field(spec) for n, spec in specs.items()},
+            "weightings": lambda text, key: _check_list(text, strategy_options(), key),
+            "archs": lambda text, key: _check_list(text, arch_options(), key),
+            **{n: (lambda text, key: flag.format(flag.parse(text, key))) for n in FLAGS}}
+
+
 def load_query(query: Mapping[str, str]) -> list[str]:
     """First run in a tab: the scenario (`?preset=` or `bal.scenario`, default the loss-scale one), then every
     `bal.<knob>` key of the link, each checked; an invalid one keeps the scenario's value and is named."""
     warnings: list[str] = []
-    pid = str(query.get("preset") or query.get(URL_PREFIX + "scenario") or DEFAULT_SCENARIO)
+    key = "preset" if query.get("preset") else URL_PREFIX + "scenario"  # the link's key that chose it
+    pid = str(query.get(key) or DEFAULT_SCENARIO)
     if pid not in scenarios():
-        warnings.append(f"scenario: {short(pid)} is not a balancing-lab scenario; expected one of "
+        warnings.append(f"{key}: {short(pid)} is not a balancing-lab scenario; expected one of "
                         f"{', '.join(scenarios())}")
         pid = DEFAULT_SCENARIO
     m = preset_mem(pid)
-    specs = {**{n: DATA.param(n) for n in ALL_KNOBS}, "seeds": SEEDS, "epochs": EPOCHS}
-    for key, value in query.items():
-        if key == "preset":
-            continue
-        if not key.startswith(URL_PREFIX):
-            warnings.append(f"{short(key)}: not a setting of the balancing lab")
-            continue
-        name = key[len(URL_PREFIX):]
-        try:
-            if name == "scenario":
-                continue
-            if name == "weightings":
-                m["w:weightings"] = _check_list(value, strategy_options(), key)
-            elif name == "archs":
-                m["w:archs"] = _check_list(value, arch_options(), key)
-            elif name in FLAGS:
-                m[f"w:{name}"] = Param(name, False).format(Param(name, False).parse(value, key))
-            elif name in specs:
-                m[f"w:{name}"] = specs[name].format(specs[name].parse(value, key))
-            else:
-                known = ("scenario", *specs, "weightings", "archs", *FLAGS)
-                warnings.append(f"{short(key)}: not a setting of the balancing lab; expected one of "
-                                f"{', '.join(URL_PREFIX + n for n in known)}")
-        except ConfigError as err:
-            warnings.append(f"{key}: {short(value)} is not allowed; expected {err.allowed} — using "
-                            f"{m.get('w:' + name, 'the default')} instead")
+    warnings += read_keys(query, URL_PREFIX, _fields(), m, what="the balancing lab",
+                          ignore=("preset", URL_PREFIX + "scenario"))
     mem().clear()
     mem().update(m)
     forget_widgets(SECTION, "w:")
@@ -144,10 +132,7 @@ def load_query(query: Mapping[str, str]) -> list[str]:
 
 def own_query() -> dict[str, str]:
     """What the address holds: the scenario and every knob as `bal.<knob>`."""
-    m = mem()
-    out = {URL_PREFIX + "scenario": m.get("scenario", DEFAULT_SCENARIO)}
-    out.update({URL_PREFIX + k[2:]: v for k, v in m.items() if k.startswith("w:")})
-    return dict(sorted(out.items()))
+    return mem_query(URL_PREFIX, mem(), scenario=mem().get("scenario", DEFAULT_SCENARIO))
 
 
 @dataclass

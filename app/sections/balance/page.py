@@ -7,23 +7,16 @@ from app.i18n import t
 from app.sections import BY_ID
 from app.sections.balance import SECTION
 from app.sections.balance.controls import load_query, own_query, scenario_of, sidebar_knobs
-from app.sections.balance.views import measured_panel, results, run_panel, strategy_help
-from app.ui import url
-from app.ui.state import section_state
+from app.sections.balance.views import measured_panel, results, strategy_help, study_panel
+from app.ui.section import keep_link, open_link
 
 section = BY_ID[SECTION]
-state = section_state(SECTION)
-query = url.section_query(section)
-if query is not None:  # first run in this tab: the knobs come from the link (or the default scenario)
-    url.set_warnings(section, load_query(query))
-    state["warn_query"] = None
+open_link(section, load_query)  # first run in this tab: the knobs come from the link (or the default scenario)
 
 st.title(t("bal.title"))
 st.caption(t("bal.intro"))
 knobs = sidebar_knobs()
-own = own_query()
-url.sync(section, own)
-url.warn_until_changed(section, own)
+keep_link(section, own_query())
 
 problem = scenario_of(knobs.scenario).problem
 st.subheader(t(f"bal.problem.{problem}.title"), divider="gray")
@@ -31,5 +24,5 @@ st.markdown(t(f"bal.problem.{problem}.what"))
 st.markdown(t(f"bal.problem.{problem}.look"))
 measured_panel(knobs.scenario)
 strategy_help()
-run_panel(knobs)
+study_panel(knobs)
 results()

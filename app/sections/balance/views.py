@@ -13,19 +13,19 @@ from ...figures.balance import (comparison_frame, conflict_figure, seesaw_figure
                                 trajectories_figure, verdict_table)
 from ...i18n import current_lang, t, translator
 from ...ui.charts import chart
-from ...ui.clicks import once_per_click
+from ...ui.export import csv_text
 from ...ui.jobs import Job, Progress, job_panel
-from ...ui.state import section_key, section_state
+from ...ui.run import Cost, fit_batch, run_panel
+from ...ui.section import keyer
+from ...ui.state import section_state
 from . import SECTION
 from .controls import Knobs, short_names, strategy_names
 from .measured import measured_results
 
 JOB_KEY = "balance-job"
 SNAPSHOTS_PER_EPOCH = 2
-
-
-def _k(name: str) -> str:
-    return section_key(SECTION, name)
+MAX_BATCH = 256  # runs of one part trained as one batched model, at most
+_k = keyer(SECTION)
 
 
 def _table(df: pd.DataFrame) -> None:
@@ -38,17 +38,24 @@ def _parts(knobs: Knobs) -> list[bx.Part]:
     return bx.plan_study(knobs.cfg, knobs.axes, knobs.seeds, baselines=knobs.baselines, static=knobs.static)
 
 
-def _start(knobs: Knobs) -> None:
+def _cost(parts: list[bx.Part]) -> Cost:
+    """What the study would train, for the admission gate: every part, in batches that fit the caps."""
+    return Cost(tuple((p.cfg, p.n_runs) for p in parts),
+                fit_batch(parts[0].cfg, min(MAX_BATCH, max(p.n_runs for p in parts))))
+
+
+def _start(knobs: Knobs, batch: int) -> None:
     state = section_state(SECTION)
     old: Job | None = state.get("job")
     if old is not None:
         old.stop()
     parts = _parts(knobs)
-    runs, _ = bx.study_size(parts)
+    runs, _ = bx.study_size(parts, batch)
     record = bx.StudyRecord()
 
     def events():
-        for p in bx.iter_study(parts, record_conflict=knobs.conflict, snapshots_per_epoch=SNAPSHOTS_PER_EPOCH):
+        for p in bx.iter_study(parts, record_conflict=knobs.conflict, snapshots_per_epoch=SNAPSHOTS_PER_EPOCH,
+                               max_batch=batch):
             record.add(p)
             yield p
 
@@ -79,23 +86,20 @@ def _live(job: Job | None) -> None:
               t("bal.live_caption"), live_key=_k("live_chart"))
 
 
-def run_panel(knobs: Knobs) -> None:
+def study_panel(knobs: Knobs) -> None:
     st.subheader(t("bal.run_title"), divider="gray")
-    state = section_state(SECTION)
-    job: Job | None = state.get("job")
-    c_run, c_note = st.columns([1, 3], vertical_alignment="center")
-    c_run.button(t("bal.run"), key=_k("run"), type="primary", icon=":material/play_arrow:",
-                 disabled=bool(knobs.errors) or (job is not None and job.active),
-                 on_click=once_per_click(_k("run"), _start), args=(knobs,),
-                 width="stretch")
-    if knobs.errors:
-        c_note.error(t("bal.invalid") + "\n\n" + "\n".join(f"- {e}" for e in knobs.errors), icon=":material/block:")
-    else:
-        parts = bx.describe(_parts(knobs))
-        c_note.caption(t("bal.plan", strategies=len(knobs.weightings), archs=len(knobs.archs), seeds=len(knobs.seeds),
-                         mtl=parts.get(bx.ROLE_MTL, 0), static=parts.get(bx.ROLE_STATIC, 0),
-                         single=parts.get(bx.ROLE_SINGLE, 0))
-                       + (" " + t("bal.plan_conflict") if knobs.conflict else ""))
+    job: Job | None = section_state(SECTION).get("job")
+    note, cost = "", None
+    if not knobs.errors:
+        parts = _parts(knobs)
+        cost = _cost(parts)
+        kinds = bx.describe(parts)
+        note = (t("bal.plan", strategies=len(knobs.weightings), archs=len(knobs.archs), seeds=len(knobs.seeds),
+                  mtl=kinds.get(bx.ROLE_MTL, 0), static=kinds.get(bx.ROLE_STATIC, 0),
+                  single=kinds.get(bx.ROLE_SINGLE, 0))
+                + (" " + t("bal.plan_conflict") if knobs.conflict else ""))
+    run_panel(_k("run"), t("bal.run"), _start, (knobs, cost.batch if cost else 1), cost=cost,
+              busy=job is not None and job.active, note=note, errors=knobs.errors, errors_title=t("bal.invalid"))
     job_panel(JOB_KEY, lambda: section_state(SECTION).get("job"), _live)
 
 
@@ -229,7 +233,7 @@ def results() -> None:
     if len(single):
         st.caption(t("bal.single_line", values=", ".join(f"{k} {v:.4g}" for k, v in
                                                           single.groupby("task").test_loss.mean().items())))
-    st.download_button(t("bal.download"), df.to_csv(index=False), file_name="results.csv", mime="text/csv",
+    st.download_button(t("bal.download"), csv_text(df), file_name="results.csv", mime="text/csv",
                        on_click="ignore", icon=":material/download:", key=_k("dl"))
 
 

@@ -17,8 +17,13 @@ from mtl_core.config import TRAIN_SPECS, ExperimentConfig, from_flat
 from mtl_core.data import DATASETS
 from mtl_core.experiments.gates import task_gates
 from mtl_core.models import ARCHITECTURES, build_model
-from mtl_core.params import ConfigError, Param, short_repr
+from mtl_core.params import ConfigError, Param
+
+from ...ui.fields import read_keys
+from ...ui.text import short
 from mtl_core.presets import PRESETS
+from mtl_core import seeds as seed_text
+from mtl_core.seeds import SEEDS_HELP, count_runs, format_seeds
 from mtl_core.weighting import WEIGHTINGS
 
 PREFIX = "exp."
@@ -38,7 +43,6 @@ MAX_RUNS = 2000  # per study in the page (the full preset has 1,800); bigger stu
 MAX_SEEDS = 500
 SB_UNITS = Param("sb_units", 78, "units of Shared-Bottom's shared layer (its parameter budget)", low=1, high=4096)
 TOWER_UNITS = Param("tower_units", 8, "units of every task tower (one layer, every architecture)", low=1, high=512)
-SEEDS_HELP = "a count (20 = seeds 0-19) or a range such as 100-119"
 
 
 # ---- what may be chosen ----------------------------------------------------------------------------------------
@@ -114,25 +118,9 @@ def _values(name: str, spec: Param) -> Field:
 
 
 def parse_seeds(text: str, field_name: str = "exp.seeds", most: int = MAX_SEEDS) -> tuple[int, ...]:
-    """"20" -> seeds 0..19; "100-119" -> seeds 100..119 (at most `most` seeds)."""
-    bad = ConfigError(field_name, text, f"{SEEDS_HELP}, at most {most} seeds")
-    s = str(text).strip()
-    try:
-        if "-" in s[1:]:
-            lo, hi = (int(x) for x in s.split("-", 1))
-            seeds = tuple(range(lo, hi + 1))
-        else:
-            seeds = tuple(range(int(s)))
-    except ValueError:
-        raise bad from None
-    if not 1 <= len(seeds) <= most or seeds[0] < 0:
-        raise bad
-    return seeds
-
-
-def format_seeds(seeds) -> str:
-    seeds = list(seeds)
-    return f"{seeds[0]}-{seeds[-1]}"
+    """"20" -> seeds 0..19; "100-119" -> seeds 100..119, at most `most` (`mtl_core.seeds`: checked by size
+    before anything is expanded)."""
+    return tuple(seed_text.parse_seeds(text, field_name, most))
 
 
 def _seeds(name: str, most: int) -> Field:
@@ -209,7 +197,7 @@ def load_query(query: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     frame = q.pop("preset", None)
     sweep = q.get(_key("preset"), frame if frame in SWEEP_PRESETS else DEFAULT_PRESET)
     if sweep not in SWEEP_PRESETS:
-        warnings.append(f"{_key('preset')}: {short_repr(sweep)} is not allowed; expected one of "
+        warnings.append(f"{_key('preset')}: {short(sweep)} is not allowed; expected one of "
                         f"{', '.join(SWEEP_PRESETS)} — using {DEFAULT_PRESET} instead")
         sweep = DEFAULT_PRESET
     q.pop(_key("preset"), None)
@@ -217,27 +205,19 @@ def load_query(query: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     if frame in CENSUS_PRESETS:
         mem.update(census=frame, tab="census")
     elif frame is not None and frame not in SWEEP_PRESETS:
-        warnings.append(f"preset: {short_repr(frame)} is not a preset of this page; expected one of "
+        warnings.append(f"preset: {short(frame)} is not a preset of this page; expected one of "
                         f"{', '.join(SWEEP_PRESETS + CENSUS_PRESETS)}")
     if _key("diff_knob") in q and _key("diff_values") not in q:  # a knob without values: that knob's defaults
         knob = q[_key("diff_knob")].strip()
         if knob in DIFF_KNOBS:
             mem["diff_values"] = DIFF_DEFAULT_VALUES[knob]
-    order = [n for n in FIELDS if n != "preset"]  # diff_knob before diff_values
-    for key in q:
-        if not key.startswith(PREFIX) or key[len(PREFIX):] not in FIELDS:
-            warnings.append(f"{short_repr(key)}: not a setting of the Experiments page; expected one of "
-                            + ", ".join(_key(n) for n in FIELDS))
-    for name in order:
-        key = _key(name)
-        if key not in q:
-            continue
-        f = field_of(name, mem)
-        try:
-            mem[name] = f.fmt(f.parse(q[key]))
-        except ConfigError as err:
-            warnings.append(f"{key}: {short_repr(q[key])} is not allowed; expected {err.allowed} — using "
-                            f"{mem.get(name)} instead")
+    def checked(name: str):
+        def parse(text: str, key: str) -> str:
+            f = field_of(name, mem)  # diff_values is checked with the diff_knob read before it
+            return f.fmt(f.parse(text))
+        return parse
+    fields = {n: checked(n) for n in FIELDS if n != "preset"}  # diff_knob before diff_values
+    warnings += read_keys(q, PREFIX, fields, mem, what="the Experiments page", slot=lambda n: n)
     return mem, warnings
 
 
@@ -256,10 +236,7 @@ class Grid:
 
     @property
     def n_runs(self) -> int:
-        n = len(self.seeds)
-        for values in self.axes.values():
-            n *= len(values)
-        return n
+        return count_runs(self.seeds, self.axes)
 
     def key(self) -> tuple:
         return (tuple(sorted(self.cfg.to_flat().items())), tuple((k, tuple(map(str, v))) for k, v in self.axes.items()),

@@ -15,15 +15,16 @@ from mtl_core.presets import PRESETS
 from mtl_core.weighting import WEIGHTINGS
 
 from ...i18n import current_lang, entry_name, t
-from ...ui.state import forget_widgets, section_key, section_state
+from ...ui.section import keyer
+from ...ui.state import forget_widgets, section_state
+from ...ui.text import escape_md
 from ...ui.widgets import param_control, param_label
 from . import SECTION
 from .config import (DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, FIELDS, SB_UNITS, SWEEP_PRESETS, TOWER_UNITS,
                      default_mem, field_of, gated_archs, preset_mem, synthetic_archs)
 
 
-def _k(name: str) -> str:
-    return section_key(SECTION, name)
+_k = keyer(SECTION)
 
 
 def mem() -> dict[str, str]:
@@ -64,7 +65,7 @@ def text_field(name: str, label: str, help_text: str, container=None) -> None:
     m[name] = str(st.session_state[key]).strip()
     err = _check(name)
     if err:
-        (container or st).error(err, icon=":material/block:")
+        (container or st).error(escape_md(err), icon=":material/block:")
 
 
 def ids_field(name: str, label: str, options, help_text: str, container=None) -> None:

@@ -11,18 +11,22 @@ from app.sections.experiments.controls import mem, sidebar
 from app.sections.experiments.views import TABS as VIEWS
 from app.sections.experiments.views import job_header
 from app.ui import url
+from app.ui.section import open_link
 from app.ui.state import forget_widgets, section_key, section_state
 
 section = BY_ID[SECTION]
 state = section_state(SECTION)
-query = url.section_query(section)
-if query is not None:  # first run in this tab: the settings come from the link (or the quick preset)
-    loaded, warnings = load_query(query)
-    state["mem"] = loaded
+
+
+def load(query) -> list[str]:
+    """First run in this tab: the settings come from the link (or the quick preset)."""
+    state["mem"], warnings = load_query(query)
     forget_widgets(SECTION)
-    url.set_warnings(section, warnings)
-    state["warn_query"] = None
     state.pop("tab_default", None)
+    return warnings
+
+
+open_link(section, load)
 
 st.title(t("exp.title"))
 st.caption(t("exp.intro"))

@@ -225,6 +225,11 @@ def read_upload(source: str | IO, name: str = "results.csv") -> Loaded:
         return Loaded(None, "", str(err))
     except Exception as err:  # noqa: BLE001 - a user's file: a sentence, never a traceback
         return Loaded(None, "", f"{type(err).__name__}: {str(err)[:200]}")
+    return classify(df)
+
+
+def classify(df: pd.DataFrame) -> Loaded:
+    """A results frame -> the view it belongs to ("sweep" over ρ, "census"), or a sentence why none."""
     if df.empty:
         return Loaded(None, "", "the file has no rows")
     data = set(df["data"].astype(str))
@@ -279,7 +284,7 @@ def estimate_s(grid: Grid, probe_runs: int = 32, probe_s: float = 1.5) -> float:
     return total
 
 
-__all__ = ["Recorder", "run_frame", "degradation", "census_summary", "read_upload", "Loaded", "estimate_s",
+__all__ = ["Recorder", "run_frame", "degradation", "census_summary", "read_upload", "classify", "Loaded", "estimate_s",
            "PUBLISHED", "SOURCES", "published_frame"]
 
 

@@ -8,17 +8,17 @@ import streamlit as st
 
 from mtl_core.experiments.claims import verdicts
 
-from ...figures.experiments import verdict_notes, verdict_table
+from ...figures.claims import verdict_notes, verdict_table
 from ...i18n import current_lang, t, translator
-from ...ui.state import section_key
+from ...ui.section import keyer
+from ...ui.text import escape_md
 from ...ui.widgets import param_label
 from . import SECTION
 from .controls import arch_names
 from .results import regime_screen_table, robustness_counts, robustness_table
 
 
-def _k(name: str) -> str:
-    return section_key(SECTION, name)
+_k = keyer(SECTION)
 
 
 def _tr():
@@ -37,7 +37,7 @@ def verdict_view(results: pd.DataFrame, key: str) -> None:
         weighting = str(results["weighting"].iloc[0]) if "weighting" in results.columns else None
         vs = verdicts(results, spread=spread, exclude_failed=exclude, weighting=weighting)
     except ValueError as err:
-        st.info(t("exp.v.cannot", msg=str(err)), icon=":material/info:")
+        st.info(t("exp.v.cannot", msg=escape_md(str(err)[:300])), icon=":material/info:")
         return
     table = verdict_table(vs, arch_names(), tr=_tr())
     st.table(verdict_style(table.set_index(table.columns[0]), t("exp.col.verdict")), border="horizontal")

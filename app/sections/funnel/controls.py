@@ -15,6 +15,7 @@ from mtl_core.params import ConfigError, Param
 from mtl_core.presets import PRESETS
 
 from ...i18n import current_lang, t
+from ...ui.fields import Parser, mem_query, read_keys, spec_field
 from ...ui.state import forget_widgets, section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_control
@@ -53,6 +54,13 @@ def preset_mem(preset_id: str) -> dict[str, str]:
     return out
 
 
+def _fields() -> dict[str, Parser]:
+    """Every `funnel.<name>` setting a link may carry and how it is checked."""
+    specs = {**{n: DATA.param(n) for n in (*KNOBS, *MORE)}, "seeds": SEEDS, "epochs": EPOCHS}
+    return {**{n: spec_field(spec) for n, spec in specs.items()},
+            "models": lambda text, key: ",".join(fx.check_models([x.strip() for x in text.split(",")]))}
+
+
 def load_query(query: Mapping[str, str]) -> list[str]:
     """First run in a tab: the preset (default esmm_story) and then each `funnel.<knob>` key of the link,
     each checked by its spec; an invalid one keeps the preset's value and is named in a warning."""
@@ -63,24 +71,7 @@ def load_query(query: Mapping[str, str]) -> list[str]:
                         f"{', '.join(funnel_presets())}")
         preset_id = DEFAULT_PRESET
     m = preset_mem(preset_id)
-    specs = {**{n: DATA.param(n) for n in (*KNOBS, *MORE)}, "seeds": SEEDS, "epochs": EPOCHS}
-    for key, value in query.items():
-        if not key.startswith(URL_PREFIX):
-            if key != "preset":
-                warnings.append(f"{short(key)}: not a setting of the funnel explorer")
-            continue
-        name = key[len(URL_PREFIX):]
-        try:
-            if name == "models":
-                m[_mkey("models")] = ",".join(fx.check_models([x.strip() for x in str(value).split(",")]))
-            elif name in specs:
-                m[_mkey(name)] = specs[name].format(specs[name].parse(value, key))
-            else:
-                warnings.append(f"{short(key)}: not a setting of the funnel explorer; expected one of "
-                                f"{', '.join(URL_PREFIX + n for n in (*specs, 'models'))}")
-        except ConfigError as err:
-            warnings.append(f"{key}: {short(value)} is not allowed; expected {err.allowed} — using "
-                            f"{m.get(_mkey(name), 'the default')} instead")
+    warnings += read_keys(query, URL_PREFIX, _fields(), m, what="the funnel explorer", slot=_mkey)
     mem().clear()
     mem().update(m)
     forget_widgets(SECTION, "w:")
@@ -89,9 +80,7 @@ def load_query(query: Mapping[str, str]) -> list[str]:
 
 def own_query() -> dict[str, str]:
     """What the address holds for this section: every knob as `funnel.<knob>`."""
-    m = mem()
-    out = {URL_PREFIX + k[2:]: v for k, v in m.items() if k.startswith("w:")}
-    return dict(sorted(out.items()))
+    return mem_query(URL_PREFIX, mem())
 
 
 @dataclass

@@ -7,25 +7,18 @@ from app.sections import BY_ID
 from app.sections.funnel import SECTION
 from app.sections.funnel.controls import load_query, own_query, sidebar_knobs
 from app.sections.funnel.regime import load_regime
-from app.sections.funnel.views import funnel_sketch, regime_map, results, run_panel
-from app.ui import url
-from app.ui.state import section_state
+from app.sections.funnel.views import comparison_panel, funnel_sketch, regime_map, results
+from app.ui.section import keep_link, open_link
 
 section = BY_ID[SECTION]
-state = section_state(SECTION)
-query = url.section_query(section)
-if query is not None:  # first run in this tab: the knobs come from the link (or the default preset)
-    url.set_warnings(section, load_query(query))
-    state["warn_query"] = None
+open_link(section, load_query)  # first run in this tab: the knobs come from the link (or the default preset)
 
 st.title(t("fx.title"))
 st.caption(t("fx.intro"))
 knobs = sidebar_knobs()
-own = own_query()
-url.sync(section, own)
-url.warn_until_changed(section, own)
+keep_link(section, own_query())
 
 funnel_sketch(knobs)
-run_panel(knobs)
+comparison_panel(knobs)
 results()
 regime_map(load_regime())

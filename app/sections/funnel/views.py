@@ -14,20 +14,32 @@ from mtl_core.experiments import funnel as fx
 from ...figures.funnel import (bias_figure, calibration_figure, curves_figure, decomposition_figure, funnel_figure,
                                gap_figure, metrics_table)
 from ...i18n import current_lang, t, translator
+from mtl_core.params import ConfigError
+
 from ...ui.charts import chart
-from ...ui.clicks import once_per_click
+from ...ui.export import csv_text
 from ...ui.jobs import Job, Progress, job_panel
-from ...ui.state import section_key, section_state
+from ...ui.run import Cost, admission, errors_box, run_panel
+from ...ui.section import keyer
+from ...ui.state import section_state
 from . import SECTION
 from .controls import Knobs, model_names
 
 JOB_KEY = "funnel-job"
 SAMPLE = 300  # impressions drawn in the decomposition
 SNAPSHOTS_PER_EPOCH = 2
+_k = keyer(SECTION)
 
 
-def _k(name: str) -> str:
-    return section_key(SECTION, name)
+def cost_of(knobs: Knobs) -> Cost | None:
+    """What the comparison would train, for the admission gate: each model's seeds as one batched model."""
+    if knobs.errors:
+        return None
+    try:
+        cfgs = [fx.model_config(knobs.flat, m) for m in knobs.models]
+    except ConfigError:
+        return None
+    return Cost(tuple((cfg, len(knobs.seeds)) for cfg in cfgs), max(1, len(knobs.seeds)))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -38,9 +50,11 @@ def _data_stats(data_items: tuple, seed: int) -> dict:
 
 # ---- 1. the funnel -------------------------------------------------------------------------------------------
 def funnel_sketch(knobs: Knobs) -> None:
+    if not knobs.errors and admission(cost_of(knobs)):  # drawing it builds the data: not past the caps either
+        return
     st.subheader(t("fx.sketch"), divider="gray")
     if knobs.errors:
-        st.error(t("fx.invalid") + "\n\n" + "\n".join(f"- {e}" for e in knobs.errors), icon=":material/block:")
+        errors_box(t("fx.invalid"), knobs.errors)
         return
     tr = translator(current_lang())
     meta = _data_stats(knobs.data_items, knobs.seeds[0] if knobs.seeds else 0)
@@ -98,18 +112,14 @@ def _live(job: Job | None) -> None:
           t("fx.curves_caption"), live_key=_k("live_curves"))
 
 
-def run_panel(knobs: Knobs) -> None:
+def comparison_panel(knobs: Knobs) -> None:
     st.subheader(t("fx.run_title"), divider="gray")
-    state = section_state(SECTION)
-    job: Job | None = state.get("job")
-    c_run, c_note = st.columns([1, 3], vertical_alignment="center")
-    c_run.button(t("fx.run"), key=_k("run"), type="primary", icon=":material/play_arrow:",
-                 disabled=bool(knobs.errors) or (job is not None and job.active),
-                 on_click=once_per_click(_k("run"), _start), args=(knobs,),
-                 width="stretch")
+    job: Job | None = section_state(SECTION).get("job")
     names = model_names()
-    c_note.caption(t("fx.plan", models=len(knobs.models), seeds=len(knobs.seeds),
-                     names=", ".join(names[m] for m in knobs.models)))
+    note = t("fx.plan", models=len(knobs.models), seeds=len(knobs.seeds),
+             names=", ".join(names[m] for m in knobs.models))
+    run_panel(_k("run"), t("fx.run"), _start, (knobs,), cost=cost_of(knobs), busy=job is not None and job.active,
+              note=note, errors=knobs.errors)
     job_panel(JOB_KEY, lambda: section_state(SECTION).get("job"), _live)
 
 
@@ -180,7 +190,7 @@ def results() -> None:
     a, b = st.columns(2)
     a.download_button(t("fx.download_summary"), json.dumps(result.summary(), indent=2), file_name="summary.json",
                       mime="application/json", on_click="ignore", icon=":material/download:", key=_k("dl_summary"))
-    b.download_button(t("fx.download_results"), result.frame().to_csv(index=False), file_name="results.csv",
+    b.download_button(t("fx.download_results"), csv_text(result.frame()), file_name="results.csv",
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=_k("dl_results"))
 
 

@@ -27,8 +27,9 @@ radio_key = section_key(SECTION, "w:lesson")
 query = url.section_query(section)
 if query is not None:  # first run in this tab: the lesson named in the link, if any
     wanted = query.get("lesson")
-    if wanted == GLOSSARY or (wanted or "").isdigit() and int(wanted) in lessons:
-        s["current"] = GLOSSARY if wanted == GLOSSARY else int(wanted)
+    by_key = {str(option): option for option in options}  # "3" -> 3: the link's text is looked up, never int()-ed
+    if wanted in by_key:
+        s["current"] = by_key[wanted]
     elif wanted is not None:
         url.set_warnings(section, [f"lesson: {url.short(wanted)} is not a lesson; expected one of "
                                    f"{', '.join(map(str, options))}"])
@@ -61,8 +62,7 @@ with st.sidebar:
 
 current = s["current"]
 url.sync(section, {"lesson": str(current)})
-for warning in url.warnings(section):
-    st.warning(t("url.warn") + "\n\n- " + warning, icon=":material/link_off:")
+url.show_warnings(url.warnings(section))
 if not lessons:
     st.info(t("les.none", lang=lang))
 if current == GLOSSARY:

@@ -18,6 +18,7 @@ from ...i18n import current_lang, entry_description, entry_name, t, t_opt, trans
 from ...ui.cache import cached_devices, cached_label_correlation, cached_model_info, model_info_for
 from ...ui.modelinfo import ModelInfo
 from ...ui.state import section_key, section_state
+from ...ui.text import escape_md
 from ...ui.widgets import mem_to_flat, mkey, param_control, param_label, parsed_values
 from . import SECTION
 
@@ -134,7 +135,7 @@ def _model_section(mem: dict, errors: list[str]) -> ModelInfo | None:
         return None
     info = cached_model_info(data_id, tuple(sorted(params.items())), model_id, tuple(sorted(mp.items())))
     if info.error:
-        st.error(info.error)
+        st.error(escape_md(info.error))
         errors.append(info.error)
     else:
         st.markdown(t("model.params", n=info.n_params), help=t("model.params_paper", n=info.n_params_paper))
@@ -156,7 +157,7 @@ def _device_options(mem: dict) -> list[str]:
     options = ["auto"] + devices
     key = mkey("train", name="device")
     if mem.get(key, "auto") not in options:
-        st.warning(t("device.missing", dev=mem.get(key)))
+        st.warning(t("device.missing", dev=escape_md(mem.get(key))))
         mem[key] = "auto"
         st.session_state.pop(_wkey(key), None)
     return options

@@ -10,7 +10,9 @@ from mtl_core.records import history_rows
 from ...figures import compare_figure
 from ...i18n import current_lang, t, translator
 from ...ui.charts import chart
-from ...ui.state import forget_widgets, section_key
+from ...ui.export import csv_text
+from ...ui.section import keyer
+from ...ui.state import forget_widgets
 from ...ui.widgets import flat_to_mem
 from . import SECTION
 from .controls import get_mem
@@ -18,8 +20,7 @@ from .live import get_session
 from .session import Run
 
 
-def _k(name: str) -> str:
-    return section_key(SECTION, name)
+_k = keyer(SECTION)
 
 
 def runs_table(runs: list[Run]) -> pd.DataFrame:
@@ -43,7 +44,7 @@ def history_csv(runs: list[Run]) -> str:
     for r in runs:
         for snap in r.snaps:
             rows += [{"run_id": r.id, "run_label": r.label, **row} for row in history_rows(snap)]
-    return pd.DataFrame(rows).to_csv(index=False)
+    return csv_text(pd.DataFrame(rows))
 
 
 def _load(run: Run) -> None:

@@ -17,7 +17,9 @@ from ...ui.charts import chart
 from ...ui.clicks import once_per_click
 from ...ui.jobs import job_panel
 from ...ui.modelinfo import ModelInfo
-from ...ui.state import section_key, section_state
+from ...ui.section import keyer
+from ...ui.state import section_state
+from ...ui.text import escape_md
 from . import SECTION
 from .session import Run, Session
 
@@ -48,8 +50,7 @@ def get_session() -> Session:
     return state["session"]
 
 
-def _k(name: str) -> str:
-    return section_key(SECTION, name)
+_k = keyer(SECTION)
 
 
 def toolbar(cfg: ExperimentConfig | None, flat: dict[str, str]) -> None:
@@ -87,9 +88,9 @@ def _progress(run: Run | None) -> None:
             "progress.text", status=status, epoch=last.epoch, epochs=last.epochs, step=last.step,
             total=last.total_steps, sps=last.samples_per_s, device=last.device.upper()))
     if run.status == "diverged":
-        st.error(t("err.diverged", msg=run.message), icon=":material/error:")
+        st.error(t("err.diverged", msg=escape_md(run.message)), icon=":material/error:")
     elif run.status == "error":
-        st.error(t("err.run", msg=run.message), icon=":material/error:")
+        st.error(t("err.run", msg=escape_md(run.message)), icon=":material/error:")
 
 
 def _views(sess: Session, default_info: ModelInfo | None) -> None:

@@ -1,7 +1,6 @@
 """Playground page: sidebar controls -> config -> live training views -> study -> run history."""
 import streamlit as st
 
-from app import server
 from app.i18n import current_lang, entry_name, t
 from app.sections import BY_ID
 from app.sections.playground import SECTION
@@ -13,6 +12,7 @@ from app.sections.playground.study import offer_preset, study_panel
 from app.sections.playground.urlstate import load, own_query
 from app.ui import url
 from app.ui.code import show_code
+from app.ui.run import Cost, admission, caps_box, errors_box
 from app.ui.state import section_state
 from mtl_core.models import ARCHITECTURES
 from mtl_core.weighting import WEIGHTINGS
@@ -35,9 +35,9 @@ st.caption(t("pg.subtitle"))
 
 controls = sidebar_controls(hidden)
 caps: list[str] = []
-if server.CLASSROOM and controls.cfg is not None:  # a shared server: refuse what would cost it too much
+if controls.cfg is not None:  # a shared server: the toolkit's gate refuses what would cost it too much
     info = controls.info
-    caps = server.over_caps(controls.cfg, server.LIMITS, info.n_params if info and not info.error else None, tr=t)
+    caps = admission(Cost(((controls.cfg, 1),), 1, info.n_params if info and not info.error else None))
     if caps:
         controls.cfg = None  # Train and the study stay disabled until the setting is within the limits
 classroom_panel()
@@ -48,11 +48,9 @@ if warnings:
     if state.get("url_flat") is None:
         state["url_flat"] = controls.flat
     if state["url_flat"] == controls.flat:  # shown until the learner changes a setting
-        st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings), icon=":material/link_off:")
-if caps:
-    st.error(t("server.cap.title") + "\n\n" + "\n".join(f"- {c}" for c in caps), icon=":material/block:")
-if controls.errors:
-    st.error(t("err.config") + "\n\n" + "\n".join(f"- {e}" for e in controls.errors), icon=":material/block:")
+        url.show_warnings(warnings)
+caps_box(caps)
+errors_box(t("err.config"), controls.errors)
 sess = get_session()
 if not sess.history and sess.current is None:
     st.info(t("hint.body"), icon=":material/lightbulb:")

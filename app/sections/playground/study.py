@@ -16,17 +16,20 @@ from mtl_core.data import DATASETS
 from mtl_core.models import ARCHITECTURES
 from mtl_core.params import ConfigError
 from mtl_core.presets import Preset
-from mtl_core.records import RecordsError, read_results, results_frame, run_counts
+from mtl_core.records import results_frame, run_counts
+from mtl_core.seeds import count_runs
 from mtl_core.weighting import WEIGHTINGS
 
 from ...figures.study import study_figure, summary_table, with_variants
-from ... import server
 from ...i18n import current_lang, entry_name, t, translator
 from ...ui.charts import chart
-from ...ui.clicks import once_per_click
+from ...ui.export import csv_text
 from ...ui.jobs import Job, grid_job, job_panel
-from ...ui.state import section_key, section_state
-from ...ui.url import short
+from ...ui.run import Cost, fit_batch, run_panel
+from ...ui.section import keyer
+from ...ui.state import section_state
+from ...ui.text import escape_md, short
+from ...ui.upload import read_once
 from ...ui.widgets import param_label
 from . import SECTION
 from .session import short_name
@@ -37,8 +40,7 @@ JOB_KEY = "playground-study"
 BATCH_MIN = 10
 
 
-def _k(name: str) -> str:
-    return section_key(SECTION, f"study_{name}")
+_k = keyer(SECTION, "study_")
 
 
 def study_state() -> dict[str, Any]:
@@ -94,13 +96,13 @@ def _default_values(cfg: ExperimentConfig) -> str:
     return ", ".join(f"{lo + (hi - lo) * i / 4:g}" for i in range(5))
 
 
-def _start(cfg: ExperimentConfig, axes: dict[str, list], seeds: list[int]) -> None:
+def _start(cfg: ExperimentConfig, axes: dict[str, list], seeds: list[int], batch: int) -> None:
     state = study_state()
     old = state.get("job")
     if old is not None:
         old.stop()
-    # a batch per relatedness value (at least 10 runs): still batched, and results arrive value by value
-    state.update(job=grid_job(cfg, axes, seeds, max_batch=max(len(seeds), BATCH_MIN)), cfg=cfg)
+    # batched, and results arrive value by value
+    state.update(job=grid_job(cfg, axes, seeds, max_batch=batch), cfg=cfg)
 
 
 def _results(rows: list[dict], *, key: str, filename: str | None) -> None:
@@ -126,7 +128,7 @@ def _results(rows: list[dict], *, key: str, filename: str | None) -> None:
         notes.append(t("study.collapsed", n=counts["collapsed"]))
     st.caption(" · ".join(notes))
     if filename:
-        st.download_button(t("study.download"), df.drop(columns="variant").to_csv(index=False),
+        st.download_button(t("study.download"), csv_text(df.drop(columns="variant")),
                            file_name=filename, mime="text/csv", on_click="ignore", icon=":material/download:",
                            key=_k(f"{key}_download"))
 
@@ -167,25 +169,14 @@ def _run_tab(cfg: ExperimentConfig | None) -> None:
                                   axes="; ".join(f"{k} = {', '.join(map(str, v))}" for k, v in extra.items())),
                                 value=True, key=_k("preset_axes"))
                 extra = extra if use else {}
-        for e in errors:
-            st.error(e)
         axes, seeds = plan(cfg, n_seeds, values, extra)
-        n_runs = len(seeds)
-        for v in axes.values():
-            n_runs *= len(v)
-        if server.CLASSROOM:  # a shared server: a study's size is capped (runs, data held at once, work)
-            caps = server.study_over_caps(cfg, n_runs, min(n_runs, max(len(seeds), BATCH_MIN)), server.LIMITS, tr=t)
-            if caps:
-                st.error(t("server.cap.title") + "\n\n" + "\n".join(f"- {c}" for c in caps), icon=":material/block:")
-                errors += caps
+        n_runs = count_runs(seeds, axes)
+        # a batch per relatedness value (at least 10 runs), smaller where its data would pass the caps
+        cost = Cost(((cfg, n_runs),), fit_batch(cfg, min(n_runs, max(len(seeds), BATCH_MIN))))
         job: Job | None = state.get("job")
-        c_run, c_note = st.columns([1, 4], vertical_alignment="center")
-        c_run.button(t("study.run"), key=_k("run"), type="primary", icon=":material/play_arrow:",
-                     disabled=bool(errors) or (job is not None and job.active),
-                     on_click=once_per_click(_k("run"), _start),
-                     args=(cfg, axes, seeds), width="stretch")
-        c_note.caption(t("study.plan", runs=n_runs, seeds=len(seeds),
-                         values=len(axes.get(f"data.{knob}", [])) or 1))
+        run_panel(_k("run"), t("study.run"), _start, (cfg, axes, seeds, cost.batch), cost=cost,
+                  busy=job is not None and job.active, errors=errors, errors_title=t("err.config"), widths=(1, 4),
+                  note=t("study.plan", runs=n_runs, seeds=len(seeds), values=len(axes.get(f"data.{knob}", [])) or 1))
     job_panel(JOB_KEY, lambda: study_state().get("job"),
               lambda job: _results(job.rows if job is not None else [], key="job",
                                    filename="results.csv" if job is not None and job.ended else None)
@@ -197,17 +188,13 @@ def _load_tab() -> None:
     upload = st.file_uploader(t("study.upload"), type=["csv"], key=_k("upload"))
     if upload is None:
         return
-    try:
-        df = read_results(upload)
-    except RecordsError as err:
-        st.error(t("study.bad_file", name=upload.name, msg=str(err)), icon=":material/error:")
+    name = escape_md(upload.name[:80])
+    checked = read_once(upload, study_state())
+    if checked.frame is None:
+        st.error(t("study.bad_file", name=name, msg=escape_md(checked.error)), icon=":material/error:")
         return
-    except Exception as err:  # noqa: BLE001 - a user's file: a sentence, never a traceback
-        st.error(t("study.bad_file", name=upload.name, msg=f"{type(err).__name__}: {short(err, 200)}"),
-                 icon=":material/error:")
-        return
-    st.success(t("study.loaded", name=upload.name, rows=len(df)), icon=":material/check_circle:")
-    _results(df, key="file", filename=None)
+    st.success(t("study.loaded", name=name, rows=len(checked.frame)), icon=":material/check_circle:")
+    _results(checked.frame, key="file", filename=None)
 
 
 def study_panel(cfg: ExperimentConfig | None) -> None:

@@ -6,12 +6,13 @@ from app.sections import BY_ID
 from app.sections.zoo import SECTION
 from app.sections.zoo.tables import arch_table, data_table, weighting_table
 from app.ui import url
+from app.ui.section import open_link, read_keys
 
 section = BY_ID[SECTION]
-first_visit = url.section_query(section) is not None  # the zoo owns no keys
+first_visit = open_link(section, lambda query: read_keys(query, "", {}, {}, what="the model zoo"))  # it owns no keys
 url.sync(section)
-if first_visit and url.warnings(section):
-    st.warning(t("url.warn") + "\n\n" + "\n".join(f"- {w}" for w in url.warnings(section)), icon=":material/link_off:")
+if first_visit:
+    url.show_warnings(url.warnings(section))
 lang = current_lang()
 st.title(t("zoo.title"))
 st.caption(t("zoo.intro"))
