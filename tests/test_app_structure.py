@@ -161,7 +161,8 @@ def test_chinese_registry_texts_follow_the_current_english():
     report = check(read_table(ZH_TABLE))
     assert not report.stale, "registry text changed since it was translated:\n" + \
         describe(Report(stale=report.stale))
-    assert not report.unstamped, "run python -m app.i18n.stamp --write:\n" + describe(Report(unstamped=report.unstamped))
+    assert not report.unstamped, "run python -m app.i18n.stamp --write:\n" + \
+        describe(Report(unstamped=report.unstamped))
 
 
 def test_the_stamp_check_names_what_is_missing_stale_unstamped_and_unknown():

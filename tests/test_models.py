@@ -2,6 +2,9 @@
 models, hand-computed losses and parameter counts)."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -137,9 +140,13 @@ def test_esmm_refuses_three_step_funnel_but_aitm_accepts():
 
 
 def test_registry_metadata():
-    assert list(ARCHITECTURES) == ["single_task", "shared_bottom", "cross_stitch", "omoe", "mmoe", "cgc", "ple",
-                                   "esmm", "aitm", "asymmetric", "snr", "dselect_k", "esmm_ns", "ipw",
-                                   "escm2_ipw"]
+    """Every module of mtl_core/models/ with an INFO is registered once (a forgotten `_ORDER` entry fails here);
+    the single-task baseline, the reference, comes first."""
+    import mtl_core.models as package
+
+    modules = [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
+    assert sorted(m.INFO.id for m in modules if hasattr(m, "INFO")) == sorted(ARCHITECTURES)
+    assert list(ARCHITECTURES)[0] == "single_task" and all(a == info.id for a, info in ARCHITECTURES.items())
     for info in ARCHITECTURES.values():
         assert info.name and info.paper and info.description
         for p in info.params:
