@@ -145,7 +145,10 @@ def test_registry_metadata():
     import mtl_core.models as package
 
     modules = [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
-    assert sorted(m.INFO.id for m in modules if hasattr(m, "INFO")) == sorted(ARCHITECTURES)
+    defined = sorted(m.INFO.id for m in modules if hasattr(m, "INFO"))
+    forgotten = set(defined) - set(ARCHITECTURES)
+    assert not forgotten, f"add to _ORDER in mtl_core/models/__init__.py: {forgotten}"
+    assert defined == sorted(ARCHITECTURES)  # each once
     assert list(ARCHITECTURES)[0] == "single_task" and all(a == info.id for a, info in ARCHITECTURES.items())
     for info in ARCHITECTURES.values():
         assert info.name and info.paper and info.description

@@ -31,7 +31,10 @@ def test_registry_holds_every_strategy_module_once_with_its_paper():
     import mtl_core.weighting as package
 
     modules = [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
-    assert sorted(m.INFO.id for m in modules if hasattr(m, "INFO")) == sorted(WEIGHTINGS)
+    defined = sorted(m.INFO.id for m in modules if hasattr(m, "INFO"))
+    forgotten = set(defined) - set(WEIGHTINGS)
+    assert not forgotten, f"add to _ORDER in mtl_core/weighting/__init__.py: {forgotten}"
+    assert defined == sorted(WEIGHTINGS)  # each once
     assert list(WEIGHTINGS)[0] == "ew"
     for wid, info in WEIGHTINGS.items():
         assert info.id == wid == info.cls.__module__.rsplit(".", 1)[1]
