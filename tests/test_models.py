@@ -140,10 +140,8 @@ def test_esmm_refuses_three_step_funnel_but_aitm_accepts():
 
 
 def test_registry_metadata():
-    """Every module of mtl_core/models/ with an INFO is registered once (a forgotten `_ORDER` entry fails here);
-    the single-task baseline, the reference, comes first."""
+    """Every module of mtl_core/models/ with an INFO is registered once; the single-task baseline comes first."""
     import mtl_core.models as package
-
     modules = [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
     defined = sorted(m.INFO.id for m in modules if hasattr(m, "INFO"))
     forgotten = set(defined) - set(ARCHITECTURES)
