@@ -125,7 +125,8 @@ def describe(report: Report, dups: list[str] = ()) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m app.i18n.stamp", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m app.i18n.stamp", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", default="zh", help="the table to check: app/i18n/<lang>/registry.py")
     ap.add_argument("--write", action="store_true", help="stamp every plain (unstamped) entry")
     ap.add_argument("--accept", nargs="+", metavar="KEY", default=[],
