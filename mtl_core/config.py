@@ -43,16 +43,19 @@ def _part(section: str):
 DataConfig, ModelConfig, WeightingConfig = _part("data"), _part("model"), _part("weighting")
 
 TRAIN_PARAMS = (
-    Param("epochs", 20, "passes over the training data", low=1, high=1000),
-    Param("batch_size", 128, "samples per optimisation step", low=1, high=65536),
-    Param("lr", 1e-3, "learning rate", low=1e-6, high=100.0, per_run=True),
-    Param("optimizer", "adam", "optimiser", choices=("adam", "adamw", "sgd")),
-    Param("weight_decay", 0.0, "L2 penalty / decoupled weight decay", low=0.0, high=1.0),
-    Param("seed", 0, "seed of the data draw, the initialisation and the batch order", low=0, high=2**31 - 1),
+    Param("epochs", 20, "passes over the training data", low=1, high=1000, label="Epochs"),
+    Param("batch_size", 128, "samples per optimisation step", low=1, high=65536, label="Batch size"),
+    Param("lr", 1e-3, "learning rate", low=1e-6, high=100.0, per_run=True, label="Learning rate"),
+    Param("optimizer", "adam", "optimiser", choices=("adam", "adamw", "sgd"), label="Optimizer"),
+    Param("weight_decay", 0.0, "L2 penalty / decoupled weight decay", low=0.0, high=1.0, label="Weight decay"),
+    Param("seed", 0, "seed of the data draw, the initialisation and the batch order", low=0, high=2**31 - 1,
+          label="Seed (data, init, batch order)"),
     Param("device", "auto", "where to train: auto picks CUDA, then MPS, then CPU",
-          choices=("auto", "cpu", "cuda", "mps")),
-    Param("baseline", False, "also train single-task baselines on the same data and budget"),
-    Param("snapshots_per_epoch", 4, "evaluations (live-view updates) per epoch", low=1, high=1000),
+          choices=("auto", "cpu", "cuda", "mps"), label="Device"),
+    Param("baseline", False, "also train single-task baselines on the same data and budget",
+          label="Single-task baselines (dashed)"),
+    Param("snapshots_per_epoch", 4, "evaluations (live-view updates) per epoch", low=1, high=1000,
+          label="Live updates per epoch"),
 )
 TRAIN_SPECS = {p.name: p for p in TRAIN_PARAMS}
 

@@ -29,7 +29,8 @@ _KINDS = ("int", "float", "bool", "choice", "str", "ints", "floats")
 
 @dataclass(frozen=True)
 class Param:
-    """One hyper-parameter: name, default, allowed range and a one-line help text.
+    """One hyper-parameter: name, default, allowed range, a one-line help text and a short widget label
+    (empty: the UI shows the name, humanised). Both are the English source; translations live in the app.
 
     kind is inferred from the default unless given: int, float, bool, choice (when `choices` is set),
     str, or "ints"/"floats" for comma-separated lists (one value broadcast to every task, or one per task).
@@ -45,6 +46,7 @@ class Param:
     step: float | None = None  # UI slider step; purely cosmetic
     per_run: bool = False  # may differ between the runs of one batch (it changes no tensor shape)
     when: tuple[tuple[str, tuple], ...] = ()  # active only while each named sibling has one of the values
+    label: str = ""  # short widget label, e.g. "ρ — task correlation"
 
     def active(self, values: dict[str, Any]) -> bool:
         """Whether this parameter is used, given the values of its siblings (same section)."""

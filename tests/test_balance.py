@@ -307,3 +307,16 @@ def test_in_the_loss_scale_scenario_ew_leaves_the_small_scale_task_clearly_worse
     t1 = df[df.task == "task1"].pivot(index="seed", columns="weighting", values="test_loss")
     assert (t1.uw < t1.ew).all(), t1
     assert t1.uw.mean() < 0.8 * t1.ew.mean(), t1
+
+
+def test_the_measured_sweeps_cover_every_registered_strategy_and_show_the_command_of_their_rows():
+    from app.sections.balance.measured import COMMANDS, NOT_MEASURED, STRATEGIES, SWEPT, measured_results
+    from mtl_core.weighting import WEIGHTINGS
+
+    assert STRATEGIES.split(",") == [w for w in WEIGHTINGS if w not in NOT_MEASURED]
+    for scenario in SWEPT:
+        assert f"--preset {scenario} --weightings {STRATEGIES} " in COMMANDS[scenario]
+        df, command = measured_results(scenario)
+        if df is not None:  # the command shown is the one that produced the shipped rows
+            shown = command.split("--weightings ")[1].split(" ")[0].split(",")
+            assert set(shown) == set(df.weighting) and shown == [w for w in WEIGHTINGS if w in shown]

@@ -318,3 +318,27 @@ def test_live_charts_find_streamlits_plotly_and_serialise_a_figure_once():
     spec = live_chart._spec(fig)
     assert json.loads(spec)["data"][0]["y"] == [2, 3]
     assert live_chart._spec(fig) is spec  # the same figure again: not serialised again
+
+
+# ---- colours derived from the registries --------------------------------------------------------------------------
+def test_every_registered_strategy_and_architecture_has_a_colour_of_its_own():
+    from app.figures.balance import EW_COLOR, strategy_color
+    from app.figures.experiments import ARCH_COLORS, arch_color
+    from mtl_core.models import ARCHITECTURES
+    from mtl_core.weighting import WEIGHTINGS
+
+    strategies = [strategy_color(w) for w in WEIGHTINGS]
+    assert len(set(strategies)) == len(WEIGHTINGS) and strategy_color("ew") == EW_COLOR
+    archs = [arch_color(a) for a in ARCHITECTURES]
+    assert len(set(archs)) == len(ARCHITECTURES)
+    assert all(arch_color(a) == c for a, c in ARCH_COLORS.items())  # hand-picked ones keep theirs
+
+
+def test_entries_registered_later_still_get_distinct_colours():
+    from app.figures.style import distinct_colors
+
+    palette = ("#0072B2", "#E69F00")
+    ids = [f"later_{i}" for i in range(20)]
+    colors = distinct_colors(["a", *ids], palette, pinned={"ref": "#1F2328", "b": "#e69f00"})
+    assert colors["ref"] == "#1F2328" and colors["b"] == "#E69F00" and colors["a"] == "#0072B2"
+    assert len(set(colors.values())) == len(colors) == 23  # past the palette: plotly's Dark24, none reused

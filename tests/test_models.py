@@ -2,6 +2,9 @@
 models, hand-computed losses and parameter counts)."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -137,9 +140,14 @@ def test_esmm_refuses_three_step_funnel_but_aitm_accepts():
 
 
 def test_registry_metadata():
-    assert list(ARCHITECTURES) == ["single_task", "shared_bottom", "cross_stitch", "omoe", "mmoe", "cgc", "ple",
-                                   "esmm", "aitm", "asymmetric", "snr", "dselect_k", "esmm_ns", "ipw",
-                                   "escm2_ipw"]
+    """Every module of mtl_core/models/ with an INFO is registered once; the single-task baseline comes first."""
+    import mtl_core.models as package
+    modules = [importlib.import_module(f"{package.__name__}.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
+    defined = sorted(m.INFO.id for m in modules if hasattr(m, "INFO"))
+    forgotten = set(defined) - set(ARCHITECTURES)
+    assert not forgotten, f"add to _ORDER in mtl_core/models/__init__.py: {forgotten}"
+    assert defined == sorted(ARCHITECTURES)  # each once
+    assert list(ARCHITECTURES)[0] == "single_task" and all(a == info.id for a, info in ARCHITECTURES.items())
     for info in ARCHITECTURES.values():
         assert info.name and info.paper and info.description
         for p in info.params:

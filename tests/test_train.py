@@ -9,6 +9,7 @@ from mtl_core.config import default_config
 from mtl_core.data import DATASETS
 from mtl_core.records import history_rows
 from mtl_core.train import DivergenceError, RunSpec, Snapshot, resolve_device, train
+from mtl_core.weighting import WEIGHTINGS
 
 SMALL = {"data.n_train": 600, "data.n_val": 200, "data.n_test": 200, "train.epochs": 2, "train.batch_size": 64}
 
@@ -92,8 +93,7 @@ def test_device_resolution():
             resolve_device("cuda")
 
 
-@pytest.mark.parametrize("wid", ["ew", "uw", "gradnorm", "dwa", "pcgrad", "mgda", "cagrad", "nash_mtl", "famo",
-                                 "gradvac", "imtl", "aligned_mtl", "db_mtl", "metabalance"])
+@pytest.mark.parametrize("wid", list(WEIGHTINGS))
 def test_masking_ignores_out_of_space_samples_for_every_strategy(wid):
     """CVR lives on clicked impressions: its labels elsewhere must not move any parameter."""
     from mtl_core.engine.data import StackedSplit

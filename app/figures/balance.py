@@ -5,6 +5,7 @@ strategy keeps its colour in every chart, a task its colour.
 """
 from __future__ import annotations
 
+import functools
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -13,14 +14,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
-from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, finish, message_figure, rgba, task_color
+from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, message_figure, rgba, task_color
 
-# One colour per strategy, stable across charts (EW black: the reference everything is compared with).
-_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F", "#6A51A3", "#B2182B",
-            "#1B7837", "#F781BF", "#4D4D4D", "#7FBC41", "#2166AC", "#C51B7D", "#35978F")
-_ORDER = ("uw", "gradnorm", "dwa", "rlw", "pcgrad", "mgda", "cagrad", "nash_mtl", "famo", "gradvac", "imtl",
-          "aligned_mtl", "db_mtl", "metabalance", "ple_decay", "static")
-STRATEGY_COLORS = {"ew": "#1F2328", **{w: _PALETTE[i % len(_PALETTE)] for i, w in enumerate(_ORDER)}}
+# One colour per strategy, stable across charts, given in the registry's order (EW black: the reference
+# everything is compared with); strategies past the palette take plotly's Dark24 colours (`distinct_colors`).
+EW_COLOR = "#1F2328"
+_PALETTE = ("#35978F", "#C51B7D", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F",
+            "#6A51A3", "#B2182B", "#1B7837", "#F781BF", "#4D4D4D", "#7FBC41", "#2166AC")
 ARCH_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "triangle-down", "cross",
            "pentagon", "hourglass", "bowtie", "circle-open", "square-open", "diamond-open", "star-open")
@@ -28,10 +28,19 @@ STATIC_COLOR = "#8A8F98"
 WIN_FILL, LOSE_FILL, SEESAW_FILL = "rgba(0, 158, 115, 0.08)", "rgba(213, 94, 0, 0.08)", "rgba(230, 159, 0, 0.06)"
 
 
+@functools.lru_cache(maxsize=1)
+def strategy_colors() -> dict[str, str]:
+    """{weighting id: colour} for every registered strategy."""
+    from mtl_core.weighting import WEIGHTINGS
+
+    return {"ew": EW_COLOR, **distinct_colors([w for w in WEIGHTINGS if w != "ew"], _PALETTE)}
+
+
 def strategy_color(wid: str) -> str:
-    if wid in STRATEGY_COLORS:
-        return STRATEGY_COLORS[wid]
-    return _PALETTE[sum(map(ord, wid)) % len(_PALETTE)]  # a strategy added later: a stable colour
+    colors = strategy_colors()
+    if wid in colors:
+        return colors[wid]
+    return _PALETTE[sum(map(ord, wid)) % len(_PALETTE)]  # not registered (an old record): still a stable colour
 
 
 def _name(names: Mapping[str, str] | None, key: str) -> str:

@@ -6,7 +6,8 @@ colour in every chart.
 """
 from __future__ import annotations
 
-from typing import Mapping
+import functools
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,17 +15,26 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
-from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, finish, message_figure, rgba
+from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, message_figure, rgba
 
-# One colour per architecture (Okabe-Ito first), stable across the section's charts.
+# One colour per architecture, stable across the section's charts: hand-picked (Okabe-Ito first) for those the
+# paper's charts show; every other registered architecture gets a distinct one (`distinct_colors`).
 ARCH_COLORS = {"shared_bottom": "#D55E00", "omoe": "#E69F00", "mmoe": "#0072B2", "cgc": "#009E73",
                "ple": "#CC79A7", "single_task": "#6E6E6E", "cross_stitch": "#56B4E9", "asymmetric": "#8C6D1F",
                "snr": "#1B3F8B", "dselect_k": "#7CC8A8", "aitm": "#000000"}
 IDENTITY_COLOR = "#1F2328"
 
 
+@functools.lru_cache(maxsize=1)
+def arch_colors() -> dict[str, str]:
+    """{architecture id: colour} for every registered architecture."""
+    from mtl_core.models import ARCHITECTURES
+
+    return distinct_colors(ARCHITECTURES, pinned=ARCH_COLORS)
+
+
 def arch_color(arch: str) -> str:
-    return ARCH_COLORS.get(arch, NEUTRAL_COLOR)
+    return arch_colors().get(arch, NEUTRAL_COLOR)
 
 
 def _name(names: Mapping[str, str], arch: str) -> str:

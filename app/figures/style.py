@@ -17,6 +17,7 @@ import functools
 import json
 from typing import Any
 
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -29,6 +30,18 @@ GATE_SCALE = [[0.0, "#F2F0F7"], [0.25, "#CBC9E2"], [0.5, "#9E9AC8"], [0.75, "#6A
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 FONT_SIZE = 15
 TEMPLATE = "mtl"
+
+
+def distinct_colors(ids, palette=(), pinned=None) -> dict[str, str]:
+    """One colour per id: `pinned` ones keep theirs, the others take, in order, the hand-picked `palette` and
+    then plotly's Dark24 colours not taken yet, so an entry registered later (a new strategy, a new
+    architecture) still gets a colour of its own."""
+    pinned = {i: c.upper() for i, c in (pinned or {}).items()}
+    taken = set(pinned.values())
+    candidates = dict.fromkeys(c.upper() for c in (*palette, *plotly.colors.qualitative.Dark24))
+    pool = [c for c in candidates if c not in taken]
+    rest = [i for i in dict.fromkeys(ids) if i not in pinned]
+    return {**pinned, **{i: pool[k % len(pool)] for k, i in enumerate(rest)}}
 
 
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the page's own font, so charts blend in

@@ -1,10 +1,10 @@
 """UI text in English and 中文, split per section (`en/common.py`, `en/playground.py`, ... and the same
-under `zh/`, with the same keys: a test checks).
+under `zh/`, with the same keys: a test checks). A new section's strings are its two files; nothing registers them.
 
 `translate(lang, key, **kw)` is pure (figure builders use it); `t(key, **kw)` reads the session's
-language. Registry texts (architecture / weighting / dataset names, descriptions and every parameter's
-help) live under `name.*`, `desc.*` and `help.*` in `registry.py`: English comes straight from the
-registry (the source of truth), other languages from their table (`registry_text`).
+language. Registry texts (architecture / weighting / dataset names, descriptions, every parameter's help
+and label) are English in mtl_core's registries only; other languages translate them in `<lang>/registry.py`,
+keyed by id and stamped with the English they follow (`app.i18n.sources`, `python -m app.i18n.stamp`).
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from functools import partial
 from typing import Callable
 
 from . import en, zh
+from .sources import KINDS, desc_key, english_label, help_key, label_keys, label_of, name_key  # noqa: F401
 
 LANGS: dict[str, dict[str, str]] = {"en": en.STRINGS, "zh": zh.STRINGS}
 LANG_NAMES = {"en": "English", "zh": "中文"}
 DEFAULT_LANG = "en"
-# registry kinds in text keys: name.arch.mmoe, desc.weighting.uw, help.data.synthetic.rho, help.train.lr
-KINDS = {"data": "data", "model": "arch", "weighting": "weighting", "train": "train"}
 
 Translator = Callable[..., str]
 
@@ -41,18 +40,6 @@ EN: Translator = translator("en")
 
 
 # ---- registry texts --------------------------------------------------------------------------------
-def name_key(section: str, entry_id: str) -> str:
-    return f"name.{KINDS[section]}.{entry_id}"
-
-
-def desc_key(section: str, entry_id: str) -> str:
-    return f"desc.{KINDS[section]}.{entry_id}"
-
-
-def help_key(section: str, entry_id: str | None, param: str) -> str:
-    return f"help.train.{param}" if section == "train" else f"help.{KINDS[section]}.{entry_id}.{param}"
-
-
 def registry_text(lang: str, key: str, source: str) -> str:
     """`source` (the registry's own English) in English; the translation elsewhere, if there is one."""
     if lang == DEFAULT_LANG:
@@ -86,3 +73,15 @@ def t(key: str, **kw) -> str:
 
 def t_opt(key: str, default: str) -> str:
     return translate_opt(current_lang(), key, default)
+
+
+def param_label_text(lang: str, section: str, name: str, spec=None) -> str:
+    """A parameter's short widget label: the translation (`p.<section>.<name>`, then `p.<name>`) outside
+    English, else the English of its Param (`spec`, or the registries' parameter of that name)."""
+    english = english_label(spec) if spec is not None else label_of(section, name)
+    if lang != DEFAULT_LANG:
+        table = LANGS.get(lang, {})
+        for key in label_keys(section, name):
+            if key in table:
+                return table[key]
+    return english

@@ -16,7 +16,7 @@ import streamlit as st
 
 from mtl_core.params import ConfigError, Param
 
-from ..i18n import current_lang, param_help, t, t_opt
+from ..i18n import current_lang, param_help, param_label_text, t
 from .state import section_key
 from .text import escape_md
 
@@ -156,13 +156,10 @@ def param_widget(p: Param, key: str, label: str, help_text: str, *,
         st.text_input(label, **common)
 
 
-def humanise(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def param_label(name: str, section: str = "") -> str:
-    """Translated label: section-specific ("p.weighting.c") before generic ("p.c"), else the name."""
-    return t_opt(f"p.{section}.{name}", t_opt(f"p.{name}", humanise(name)))
+def param_label(name: str, section: str = "", spec: Param | None = None) -> str:
+    """Label in the page language: the translation, section-specific ("p.weighting.c") before generic ("p.c"),
+    else the Param's own English label (`spec`, or the registries' parameter of that name), else the name."""
+    return param_label_text(current_lang(), section, name, spec)
 
 
 def param_control(p: Param, ns: str, key: str, mem: dict[str, str], errors: list[str], section: str,
@@ -176,7 +173,7 @@ def param_control(p: Param, ns: str, key: str, mem: dict[str, str], errors: list
     help_text = param_help(current_lang(), section, entry_id, p)
     if widget_kind(p) == "text":
         help_text = f"{help_text}  \n{t('ctl.list_help')}"
-    param_widget(p, wkey, param_label(p.name, section), help_text, **widget_kw)
+    param_widget(p, wkey, param_label(p.name, section, p), help_text, **widget_kw)
     try:
         mem[key] = from_widget(p, st.session_state[wkey])
         p.parse(mem[key], f"{section}.{p.name}")

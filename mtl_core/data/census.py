@@ -238,11 +238,11 @@ def load_cache() -> dict[str, np.ndarray]:
 # ---- the dataset -----------------------------------------------------------------------------------------
 PARAMS = (
     Param("task_group", 1, "1: income > $50K and never married; 2: college degree and never married "
-          "(the MMoE paper's two groups)", choices=(1, 2)),
+          "(the MMoE paper's two groups)", choices=(1, 2), label="Task group"),
     Param("n_train", 20_000, f"training rows: a fixed subsample of the {N_TRAIN_FILE:,} of the official "
-          "training file (all of them for the paper's setting)", low=500, high=N_TRAIN_FILE),
+          "training file (all of them for the paper's setting)", low=500, high=N_TRAIN_FILE, label="Sample size"),
     Param("n_eval", N_EVAL_MAX, "rows of each of the validation and test splits (halves of the official "
-          f"test file, {N_EVAL_MAX:,} each)", low=200, high=N_EVAL_MAX),
+          f"test file, {N_EVAL_MAX:,} each)", low=200, high=N_EVAL_MAX, label="Validation / test size"),
 )
 
 

@@ -37,23 +37,33 @@ from .base import Dataset, DatasetInfo, DatasetSpec, FeatureSchema, TaskSpec, ma
 DENSE_STD = 0.3  # std of the dense features' contribution to each logit
 
 PARAMS = (
-    Param("n_impressions", 100_000, "number of impressions (all splits together)", low=1_000, high=2_000_000),
-    Param("n_users", 2000, "number of users (ID cardinality; more = sparser)", low=10, high=1_000_000),
-    Param("n_items", 2000, "number of items (ID cardinality; more = sparser)", low=10, high=1_000_000),
-    Param("latent_dim", 8, "dimension k of the user/item latent vectors", low=1, high=64, per_run=True),
-    Param("base_ctr", 0.08, "mean click-through rate over impressions", low=0.001, high=0.9, step=0.001, per_run=True),
-    Param("base_cvr", 0.4, "conversion rate given a click", low=0.001, high=0.99, step=0.01, per_run=True),
+    Param("n_impressions", 100_000, "number of impressions (all splits together)", low=1_000, high=2_000_000,
+          label="Impressions"),
+    Param("n_users", 2000, "number of users (ID cardinality; more = sparser)", low=10, high=1_000_000,
+          label="Users (ID cardinality)"),
+    Param("n_items", 2000, "number of items (ID cardinality; more = sparser)", low=10, high=1_000_000,
+          label="Items (ID cardinality)"),
+    Param("latent_dim", 8, "dimension k of the user/item latent vectors", low=1, high=64, per_run=True,
+          label="Latent factors"),
+    Param("base_ctr", 0.08, "mean click-through rate over impressions", low=0.001, high=0.9, step=0.001, per_run=True,
+          label="Base click rate"),
+    Param("base_cvr", 0.4, "conversion rate given a click", low=0.001, high=0.99, step=0.01, per_run=True,
+          label="Base conversion rate"),
     Param("relatedness", 0.7, "ρ: correlation of the CVR-side biases and factors with the CTR-side ones",
-          low=-1.0, high=1.0, step=0.05, per_run=True),
+          low=-1.0, high=1.0, step=0.05, per_run=True, label="CTR–CVR relatedness"),
     Param("selection_strength", 1.0, "how strongly clicks select impressions: multiplies the spread of the CTR "
           "logit (0 = clicks at random, no sample selection bias; 2 = clicks concentrate on the likeliest "
-          "impressions)", low=0.0, high=3.0, step=0.1, per_run=True),
-    Param("bias_std", 1.0, "std of the user and item biases", low=0.0, high=3.0, step=0.1, per_run=True),
+          "impressions)", low=0.0, high=3.0, step=0.1, per_run=True, label="Click selection strength"),
+    Param("bias_std", 1.0, "std of the user and item biases", low=0.0, high=3.0, step=0.1, per_run=True,
+          label="Bias spread (std)"),
     Param("latent_std", 1.0, "std of each latent coordinate (the interaction term has std latent_std²)",
-          low=0.0, high=2.0, step=0.1, per_run=True),
-    Param("n_dense", 0, "number of dense context features (small linear effect on both logits)", low=0, high=32),
-    Param("val_frac", 0.15, "fraction of impressions in the validation split", low=0.01, high=0.4, step=0.01),
-    Param("test_frac", 0.15, "fraction of impressions in the test split", low=0.01, high=0.4, step=0.01),
+          low=0.0, high=2.0, step=0.1, per_run=True, label="Factor spread (std)"),
+    Param("n_dense", 0, "number of dense context features (small linear effect on both logits)", low=0, high=32,
+          label="Dense features"),
+    Param("val_frac", 0.15, "fraction of impressions in the validation split", low=0.01, high=0.4, step=0.01,
+          label="Validation share"),
+    Param("test_frac", 0.15, "fraction of impressions in the test split", low=0.01, high=0.4, step=0.01,
+          label="Test share"),
 )
 
 

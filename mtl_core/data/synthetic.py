@@ -21,24 +21,27 @@ from ..params import Param
 from .base import Dataset, DatasetInfo, DatasetSpec, FeatureSchema, TaskSpec, make_split
 
 PARAMS = (
-    Param("n_train", 10000, "training samples", low=200, high=1_000_000),
-    Param("n_val", 2000, "validation samples", low=100, high=200_000),
-    Param("n_test", 2000, "test samples", low=100, high=200_000),
-    Param("d", 100, "input dimension", low=2, high=1000),
-    Param("rho", 0.5, "task correlation: cosine of the two tasks' weight vectors", low=-1.0, high=1.0, step=0.05, per_run=True),
-    Param("c", 1.0, "scale of the weight vectors", low=0.01, high=10.0, per_run=True),
-    Param("m", 10, "number of sine terms (non-linearity)", low=0, high=50, per_run=True),
+    Param("n_train", 10000, "training samples", low=200, high=1_000_000, label="Sample size"),
+    Param("n_val", 2000, "validation samples", low=100, high=200_000, label="Validation size"),
+    Param("n_test", 2000, "test samples", low=100, high=200_000, label="Test size"),
+    Param("d", 100, "input dimension", low=2, high=1000, label="Input dimension d"),
+    Param("rho", 0.5, "task correlation: cosine of the two tasks' weight vectors", low=-1.0, high=1.0, step=0.05, per_run=True,
+          label="ρ — task correlation"),
+    Param("c", 1.0, "scale of the weight vectors", low=0.01, high=10.0, per_run=True, label="Weight scale c"),
+    Param("m", 10, "number of sine terms (non-linearity)", low=0, high=50, per_run=True,
+          label="Non-linearity m (sine terms)"),
     Param("ab_mode", "fixed", "alpha/beta: 'fixed' = drawn once from ab_seed (the paper's given parameters); "
-          "'random' = redrawn per run seed", choices=("fixed", "random"), per_run=True),
-    Param("ab_seed", 0, "seed of the fixed alpha/beta draw", low=0, high=2**31 - 1, per_run=True),
-    Param("noise", 0.1, "label noise standard deviation", low=0.0, high=10.0, step=0.01, per_run=True),
-    Param("n_tasks", 2, "number of tasks", low=2, high=8),
+          "'random' = redrawn per run seed", choices=("fixed", "random"), per_run=True, label="α, β draw"),
+    Param("ab_seed", 0, "seed of the fixed alpha/beta draw", low=0, high=2**31 - 1, per_run=True, label="α, β seed"),
+    Param("noise", 0.1, "label noise standard deviation", low=0.0, high=10.0, step=0.01, per_run=True,
+          label="Label noise (std)"),
+    Param("n_tasks", 2, "number of tasks", low=2, high=8, label="Number of tasks"),
     Param("label_scale_b", 1.0, "multiplies the labels of task2 (its loss grows by the square): a loss-scale "
-          "imbalance", low=0.001, high=10000.0, per_run=True),
+          "imbalance", low=0.001, high=10000.0, per_run=True, label="task2 label scale (×)"),
     Param("m_b", -1, "number of sine terms of task2 (-1: the same as m): one easy and one hard task", low=-1,
-          high=50, per_run=True),
+          high=50, per_run=True, label="task2 non-linearity m_b (−1: = m)"),
     Param("noise_b", -1.0, "label noise standard deviation of task2 (-1: the same as noise)", low=-1.0, high=10.0,
-          step=0.01, per_run=True),
+          step=0.01, per_run=True, label="task2 label noise (−1: = noise)"),
 )
 
 

@@ -109,9 +109,10 @@ INFO = ArchInfo(
     id="aitm", name="AITM (Adaptive Information Transfer)",
     paper="Xi et al., Modeling the Sequential Dependence among Audience Multi-step Conversions with "
           "Multi-task Learning in Targeted Display Advertising", year=2021,
-    params=(Param("tower_units", (32, 16), "hidden layer sizes of each task tower", kind="ints", low=1, high=1024),
+    params=(Param("tower_units", (32, 16), "hidden layer sizes of each task tower", kind="ints", low=1, high=1024,
+                  label="Tower layer sizes"),
             Param("calibrator_alpha", 0.6, "weight of the penalty on a later step being likelier than an "
-                  "earlier one", low=0.0, high=10.0, step=0.1),
+                  "earlier one", low=0.0, high=10.0, step=0.1, label="Calibrator weight α"),
             EMBED_DIM),
     cls=AITM,
     description="Funnel tasks in sequence: each step attends to what the previous step passes on, and a "

@@ -74,11 +74,12 @@ INFO = ArchInfo(
     id="asymmetric", name="Asymmetric sharing",
     paper="Tang et al., Progressive Layered Extraction (PLE), Fig. 1b: asymmetric sharing", year=2020,
     params=(Param("source_task", 1, "the task (1 = first) whose representation the other tasks also read; "
-                  "it reads only its own", low=1, high=16),
+                  "it reads only its own", low=1, high=16, label="Source task"),
             Param("stop_gradient", False, "the other tasks read the source's representation without "
-                  "training it (the source task learns from its own loss only)"),
+                  "training it (the source task learns from its own loss only)", label="Stop gradient into the source"),
             Param("bottom_units", (64,), "hidden layer sizes of each task's own bottom (64 gives two tasks "
-                  "about the MMoE paper's parameter budget)", kind="ints", low=1, high=4096),
+                  "about the MMoE paper's parameter budget)", kind="ints", low=1, high=4096,
+                  label="Bottom layer sizes"),
             TOWER_UNITS, EMBED_DIM),
     cls=AsymmetricSharing,
     description="Each task has its own bottom; one task's representation also feeds the others' towers, "

@@ -57,7 +57,8 @@ INFO = ArchInfo(
     id="cross_stitch", name="Cross-Stitch Networks",
     paper="Misra et al., Cross-stitch Networks for Multi-task Learning", year=2016,
     params=(Param("column_units", (32, 16), "hidden layer sizes of each task's column (a cross-stitch "
-                  "unit follows every layer)", kind="ints", low=1, high=1024), TOWER_UNITS, EMBED_DIM),
+                  "unit follows every layer)", kind="ints", low=1, high=1024,
+                  label="Column layer sizes"), TOWER_UNITS, EMBED_DIM),
     cls=CrossStitch,
     description="One network per task, with learned matrices that let the columns borrow from each other "
                 "after every layer.",

@@ -140,13 +140,14 @@ INFO = ArchInfo(
     paper="Hazimeh et al., DSelect-k: Differentiable Selection in the Mixture of Experts with Applications "
           "to Multi-Task Learning", year=2021,
     params=(N_EXPERTS,
-            Param("k", 2, "experts each task may use (at most; capped at the number of experts)", low=1, high=64),
+            Param("k", 2, "experts each task may use (at most; capped at the number of experts)", low=1, high=64,
+                  label="Experts per task (k)"),
             Param("gamma", 0.5, "width γ of the smooth-step's transition: smaller selects sooner", low=0.01,
-                  high=100.0, step=0.1),
+                  high=100.0, step=0.1, label="Smooth-step width γ"),
             Param("gating", "static", "static: one selection per task (the paper's static gate); per_example: "
-                  "a selection per sample", choices=("static", "per_example")),
+                  "a selection per sample", choices=("static", "per_example"), label="Gating"),
             Param("entropy_reg", 0.5, "weight of the entropy regulariser that pushes each selector to one "
-                  "expert, added once to the loss", low=0.0, high=10.0, step=0.01),
+                  "expert, added once to the loss", low=0.0, high=10.0, step=0.01, label="Entropy regulariser"),
             EXPERT_UNITS, TOWER_UNITS, EMBED_DIM),
     cls=DSelectK,
     description="Shared experts with differentiable top-k gates: each task ends up using at most k experts, "

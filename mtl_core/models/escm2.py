@@ -47,7 +47,7 @@ INFO = ArchInfo(
           "Estimation", year=2022,
     params=(*esmm_like_params(), TOWER_UNITS, EMBED_DIM,
             Param("counterfactual_weight", 0.1, "λ: weight of the IPS-weighted CVR risk on clicked impressions",
-                  low=0.0, high=10.0, step=0.05, per_run=False),
+                  low=0.0, high=10.0, step=0.05, per_run=False, label="Counterfactual weight λ"),
             PROPENSITY_FLOOR),
     cls=ESCM2IPS,
     description="ESMM's entire-space losses plus an inverse-propensity-weighted CVR risk on clicked "

@@ -84,7 +84,7 @@ INFO = ArchInfo(
     paper="Ma et al., Entire Space Multi-Task Model: An Effective Approach for Estimating Post-Click "
           "Conversion Rate", year=2018,
     params=(Param("backbone", "shared_bottom", "what the two towers share (an architecture from the registry)",
-                  choices=tuple(info.id for info in BACKBONES)),
+                  choices=tuple(info.id for info in BACKBONES), label="Backbone"),
             *backbone_params(), TOWER_UNITS, EMBED_DIM),
     cls=ESMM,
     description="Learns pCVR only through pCTCVR = pCTR x pCVR over all impressions, avoiding the "

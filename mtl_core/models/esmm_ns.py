@@ -68,7 +68,7 @@ INFO = ArchInfo(
     paper="Ma et al., Entire Space Multi-Task Model: An Effective Approach for Estimating Post-Click "
           "Conversion Rate (ablation ESMM-NS)", year=2018,
     params=(Param("bottom_units", (32,), "hidden layer sizes of each task's own bottom", kind="ints",
-                  low=1, high=4096), TOWER_UNITS, EMBED_DIM),
+                  low=1, high=4096, label="Bottom layer sizes"), TOWER_UNITS, EMBED_DIM),
     cls=ESMMNS,
     description="ESMM's entire-space losses on two separate networks (own embeddings each): what the "
                 "loss alone buys, without feature sharing.",

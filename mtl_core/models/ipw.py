@@ -26,7 +26,7 @@ from .esmm import INFO as ESMM_INFO
 from .registry import EMBED_DIM, TOWER_UNITS, ArchInfo
 
 PROPENSITY_FLOOR = Param("propensity_floor", 0.02, "smallest propensity (pCTR) an inverse weight divides by: "
-                         "weights are at most 1/floor", low=1e-4, high=1.0, step=0.005)
+                         "weights are at most 1/floor", low=1e-4, high=1.0, step=0.005, label="Propensity floor")
 
 
 def ips_cvr_risk(p_ctr: torch.Tensor, p_cvr: torch.Tensor, click: torch.Tensor, conversion: torch.Tensor,

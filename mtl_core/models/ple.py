@@ -116,15 +116,15 @@ class PLE(MTLModel):
         return ModelOutput(self.head(self.towers(reps)), gates, {SHARED_REP: shared})
 
 
-N_SHARED = Param("shared_experts", 2, "shared experts per level", low=1, high=64)
+N_SHARED = Param("shared_experts", 2, "shared experts per level", low=1, high=64, label="Shared experts")
 TASK_EXPERTS = Param("task_experts", (2,), "task-specific experts per level: one value for every task, "
-                     "or one per task", kind="ints", low=0, high=64)
+                     "or one per task", kind="ints", low=0, high=64, label="Experts per task")
 
 INFO = ArchInfo(
     id="ple", name="PLE (Progressive Layered Extraction)",
     paper="Tang et al., Progressive Layered Extraction (PLE): A Novel Multi-Task Learning (MTL) Model "
           "for Personalized Recommendations", year=2020,
-    params=(Param("n_levels", 2, "number of stacked extraction levels (1 = CGC)", low=1, high=4),
+    params=(Param("n_levels", 2, "number of stacked extraction levels (1 = CGC)", low=1, high=4, label="Levels"),
             N_SHARED, TASK_EXPERTS, EXPERT_UNITS, TOWER_UNITS, EMBED_DIM),
     cls=PLE, backbone=True,
     description="Stacked levels of task-specific and shared experts: each task keeps experts of its own, "

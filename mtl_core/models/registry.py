@@ -7,10 +7,12 @@ from typing import Callable
 from ..data.base import DatasetSpec
 from ..params import Param
 
-EMBED_DIM = Param("embed_dim", 8, "embedding size per categorical field", low=1, high=128)
-EXPERT_UNITS = Param("expert_units", (16,), "hidden layer sizes of each expert", kind="ints", low=1, high=1024)
-TOWER_UNITS = Param("tower_units", (8,), "hidden layer sizes of each task tower", kind="ints", low=1, high=1024)
-N_EXPERTS = Param("n_experts", 8, "number of shared experts", low=1, high=64)
+EMBED_DIM = Param("embed_dim", 8, "embedding size per categorical field", low=1, high=128, label="Embedding size")
+EXPERT_UNITS = Param("expert_units", (16,), "hidden layer sizes of each expert", kind="ints", low=1, high=1024,
+                     label="Expert layer sizes")
+TOWER_UNITS = Param("tower_units", (8,), "hidden layer sizes of each task tower", kind="ints", low=1, high=1024,
+                    label="Tower layer sizes")
+N_EXPERTS = Param("n_experts", 8, "number of shared experts", low=1, high=64, label="Experts")
 
 
 def parallel_tasks(spec: DatasetSpec) -> str | None:

@@ -36,7 +36,8 @@ class SharedBottom(MTLModel):
 INFO = ArchInfo(
     id="shared_bottom", name="Shared-Bottom", paper="Caruana, Multitask Learning", year=1997,
     params=(Param("bottom_units", (113,), "hidden layer sizes of the shared bottom (113 matches the "
-                  "MMoE paper's parameter budget)", kind="ints", low=1, high=4096), TOWER_UNITS, EMBED_DIM),
+                  "MMoE paper's parameter budget)", kind="ints", low=1, high=4096,
+                  label="Bottom layer sizes"), TOWER_UNITS, EMBED_DIM),
     cls=SharedBottom, backbone=True,
     description="All tasks read one shared representation; cheap, but related tasks pull it apart.",
 )

@@ -38,7 +38,7 @@ class SingleTask(MTLModel):
 INFO = ArchInfo(
     id="single_task", name="Single-task baselines", paper="(one independent model per task)", year=0,
     params=(Param("bottom_units", (64,), "hidden layer sizes of each task's network", kind="ints",
-                  low=1, high=4096), TOWER_UNITS, EMBED_DIM),
+                  low=1, high=4096, label="Bottom layer sizes"), TOWER_UNITS, EMBED_DIM),
     cls=SingleTask,
     description="One separate network per task: no sharing, no interference, no transfer.",
 )

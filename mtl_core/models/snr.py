@@ -170,13 +170,13 @@ INFO = ArchInfo(
     paper="Ma et al., SNR: Sub-Network Routing for Flexible Parameter Sharing in Multi-Task Learning",
     year=2019,
     params=(Param("mode", "trans", "trans: each connection has its own learned matrix (SNR-Trans); aver: "
-                  "a weighted sum of the experts below (SNR-Aver)", choices=("trans", "aver")),
+                  "a weighted sum of the experts below (SNR-Aver)", choices=("trans", "aver"), label="Mode"),
             Param("n_levels", 2, "levels of experts (routing steps: between levels and into the towers)",
-                  low=1, high=4),
-            Param("n_experts", 4, "experts (sub-networks) per level", low=1, high=32),
+                  low=1, high=4, label="Levels"),
+            Param("n_experts", 4, "experts (sub-networks) per level", low=1, high=32, label="Experts"),
             EXPERT_UNITS,
             Param("l0_lambda", 3.0, "weight of the L0 penalty: the expected fraction of open routing "
-                  "connections, added once to the loss", low=0.0, high=10.0, step=0.01),
+                  "connections, added once to the loss", low=0.0, high=10.0, step=0.01, label="L0 penalty λ"),
             TOWER_UNITS, EMBED_DIM),
     cls=SNR,
     description="Layers of small sub-networks wired by learned on/off connections (L0-regularised): "

@@ -73,6 +73,7 @@ INFO = WeightingInfo(
     params=(Param("scale", "min", "length of the aligned gradients: the smallest singular value (paper), the "
                                   "median or the root mean square", choices=("min", "median", "rmse")),
             Param("mode", "params", "params = gradients on the shared parameters; rep = gradients w.r.t. the "
-                                    "shared representation (Aligned-MTL-UB, cheap)", choices=("params", "rep"))),
+                                    "shared representation (Aligned-MTL-UB, cheap)", choices=("params", "rep"),
+                                    label="Mode")),
     cls=AlignedMTL, description="Make the task gradients orthogonal and equally long before summing them, so "
                                 "no task dominates the update and none conflicts with another.")

@@ -49,5 +49,5 @@ INFO = WeightingInfo(
     id="cagrad", name="CAGrad (conflict-averse)",
     paper="Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning", year=2021,
     params=(Param("c", 0.5, "radius of the ball around the mean gradient (0 = plain mean)", low=0.0, high=10.0,
-                  per_run=True),),
+                  per_run=True, label="Conflict aversion c"),),
     cls=CAGrad, description="Stay close to the average gradient but maximise the worst task's improvement.")

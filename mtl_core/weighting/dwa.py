@@ -34,6 +34,6 @@ INFO = WeightingInfo(
     id="dwa", name="Dynamic Weight Average (DWA)",
     paper="Liu, Johns, Davison, End-to-End Multi-Task Learning with Attention", year=2019,
     params=(Param("temperature", 2.0, "softmax temperature: higher = weights closer to 1", low=0.05, high=100.0,
-                  per_run=True),),
+                  per_run=True, label="Temperature T"),),
     cls=DynamicWeightAverage,
     description="Weights from how fast each loss fell last epoch: slower tasks get more weight.")

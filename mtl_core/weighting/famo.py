@@ -86,8 +86,8 @@ INFO = WeightingInfo(
     id="famo", name="FAMO (fast adaptive)",
     paper="Liu et al., FAMO: Fast Adaptive Multitask Optimization", year=2023,
     params=(Param("lr", 0.025, "step size of the task-weight logits (their own Adam optimiser)", low=0.0, high=1.0,
-                  per_run=True),
+                  per_run=True, label="Learning rate"),
             Param("gamma", 0.001, "decay of the task-weight logits towards equal weights", low=0.0, high=1.0,
-                  per_run=True)),
+                  per_run=True, label="Decay γ per epoch")),
     cls=FAMO, description="Descend the weighted log-losses and, after each step, shift weight towards the tasks "
                           "whose loss fell least: balanced improvement without per-task gradients.")

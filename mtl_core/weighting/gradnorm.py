@@ -58,6 +58,6 @@ INFO = WeightingInfo(
     paper="Chen et al., GradNorm: Gradient Normalization for Adaptive Loss Balancing in Deep Multitask Networks",
     year=2018,
     params=(Param("alpha", 1.5, "restoring force: how strongly slower tasks are pushed up", low=0.0, high=5.0,
-                  per_run=True),),
+                  per_run=True, label="Asymmetry α"),),
     cls=GradNorm, description="Learn weights so each task's gradient norm on the last shared layer "
                               "matches the average, scaled by how far behind the task is.")

@@ -92,6 +92,6 @@ INFO = WeightingInfo(
                                        "alone; l = IMTL-L alone", choices=("hybrid", "g", "l")),
             Param("mode", "rep", "rep = gradients w.r.t. the shared representation (as in the paper, cheap); "
                                  "params = gradients on the shared parameters", choices=("rep", "params"),
-                  when=(("variant", ("hybrid", "g")),))),
+                  when=(("variant", ("hybrid", "g")),), label="Mode")),
     cls=IMTL, description="Scale the task gradients so that the update has the same projection on every task's "
                           "gradient direction, and learn loss scales that bring every loss to the same level.")

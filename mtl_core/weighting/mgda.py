@@ -49,8 +49,9 @@ INFO = WeightingInfo(
     id="mgda", name="MGDA (min-norm)",
     paper="Sener & Koltun, Multi-Task Learning as Multi-Objective Optimization", year=2018,
     params=(Param("normalize", "none", "gradient normaliser before the min-norm solve",
-                  choices=("none", "l2", "loss", "loss+")),
+                  choices=("none", "l2", "loss", "loss+"), label="Gradient normalisation"),
             Param("mode", "rep", "rep = MGDA-UB (gradients w.r.t. the shared representation, cheap); "
-                                 "params = exact MGDA on the shared parameters", choices=("rep", "params"))),
+                                 "params = exact MGDA on the shared parameters", choices=("rep", "params"),
+                                 label="Mode")),
     cls=MGDA, description="Follow the smallest vector in the convex hull of the task gradients: "
                           "a direction that decreases every task (or stops at a Pareto-stationary point).")

@@ -94,7 +94,7 @@ INFO = WeightingInfo(
             Param("lambda_reg", 0.0, "ρ: pulls the weights towards equal ones (0 = none)", low=0.0, high=10.0,
                   per_run=True),
             Param("normalize", "loss", "loss = rescale each task gradient to the norm of its loss (authors' code); "
-                                       "none = raw gradients", choices=("loss", "none"))),
+                                       "none = raw gradients", choices=("loss", "none"), label="Gradient normalisation")),
     cls=MoCo, description="Track each task's gradient with a moving average and move the task weights by one "
                           "projected step towards MGDA's min-norm point each iteration, which removes the bias of "
                           "solving it on one noisy batch.")

@@ -41,8 +41,8 @@ INFO = WeightingInfo(
     id="nash_mtl", name="Nash-MTL (bargaining)",
     paper="Navon et al., Multi-Task Learning as a Bargaining Game", year=2022,
     params=(Param("update_weights_every", 1, "recompute α every this many steps (reuse it in between)",
-                  low=1, high=1000),
+                  low=1, high=1000, label="Update weights every (steps)"),
             Param("max_norm", 1.0, "clip the combined shared gradient to this norm (0 disables)",
-                  low=0.0, high=1000.0, per_run=True)),
+                  low=0.0, high=1000.0, per_run=True, label="Gradient clip norm")),
     cls=NashMTL, description="Each task bargains for its share: solve (GGᵀ)α = 1/α, so every task gets a "
                              "proportional improvement and no task dominates.")

@@ -34,7 +34,7 @@ INFO = WeightingInfo(
     paper="Tang et al., Progressive Layered Extraction (PLE): A Novel Multi-Task Learning (MTL) Model "
           "for Personalized Recommendations", year=2020,
     params=(Param("omega", (1.0,), "initial weight ω_k (one, or one per task)", kind="floats", low=0.0, high=100.0,
-                  per_run=True),
+                  per_run=True, label="Initial weights ω"),
             Param("gamma", (0.95,), "per-epoch decay γ_k (one, or one per task)", kind="floats", low=0.0, high=1.0,
-                  per_run=True)),
+                  per_run=True, label="Decay γ per epoch")),
     cls=PLEDecay, description="w_k = ω_k·γ_k^epoch: a task's weight decays geometrically with the epoch.")

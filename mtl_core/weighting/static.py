@@ -31,5 +31,5 @@ class StaticWeighting(Weighting):
 INFO = WeightingInfo(
     id="static", name="Static weights", paper="(hand-tuned baseline)", year=0,
     params=(Param("weights", (1.0,), "task weights: one for all tasks or one per task", kind="floats",
-                  low=0.0, high=100.0, per_run=True),),
+                  low=0.0, high=100.0, per_run=True, label="Task weights"),),
     cls=StaticWeighting, description="Multiply each task loss by a fixed weight you choose.")

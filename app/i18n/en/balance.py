@@ -69,9 +69,6 @@ STRINGS: dict[str, str] = {
     "bal.knobs": "The scenario",
     "bal.scenario": "Scenario",
     "bal.scenario_help": "A named starting point (a preset); changing it resets every knob below.",
-    "p.label_scale_b": "task2 label scale (×)",
-    "p.m_b": "task2 non-linearity m_b (−1: = m)",
-    "p.noise_b": "task2 label noise (−1: = noise)",
     "bal.run_knobs": "The study",
     "bal.strategies": "Strategies",
     "bal.strategies_help": "Every registered loss-weighting strategy can be chosen; each trains its seeds as one "

@@ -1,22 +1,7 @@
-"""中文 UI text, split per section; `STRINGS` is all of it. Same keys as the other language (a test checks)."""
-from . import common, figures, playground, registry, zoo
+"""中文 UI text: one module per section (`playground.py`, `balance.py`, ...), found by listing this package, with
+the same keys as English (a test checks), and `registry.py`: the registry texts, keyed by id, each with the hash
+of the English it was translated from (`python -m app.i18n.stamp`)."""
+from ..parts import load_parts, merged
 
-PARTS: dict[str, dict[str, str]] = {"common": common.STRINGS, "figures": figures.STRINGS,
-                                    "playground": playground.STRINGS, "zoo": zoo.STRINGS,
-                                    "registry": registry.STRINGS}
-from . import funnel  # noqa: E402  (the funnel explorer's own part)
-
-PARTS["funnel"] = funnel.STRINGS
-from . import experiments  # noqa: E402  (the Experiments section's own part)
-
-PARTS["experiments"] = experiments.STRINGS
-from . import balance  # noqa: E402  (the balancing lab's own part)
-
-PARTS["balance"] = balance.STRINGS
-from . import lessons  # noqa: E402  (the Lessons section's own part)
-
-PARTS["lessons"] = lessons.STRINGS
-from . import server  # noqa: E402  (the classroom server: caps, queue)
-
-PARTS["server"] = server.STRINGS
-STRINGS: dict[str, str] = {k: v for part in PARTS.values() for k, v in part.items()}
+PARTS: dict[str, dict[str, str]] = load_parts(__name__, __path__)
+STRINGS: dict[str, str] = merged(PARTS)

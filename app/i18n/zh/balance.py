@@ -44,9 +44,6 @@ STRINGS: dict[str, str] = {
     "bal.knobs": "场景",
     "bal.scenario": "场景",
     "bal.scenario_help": "一个命名的起点（预设）；切换它会重置下面所有的设置。",
-    "p.label_scale_b": "task2 标签尺度（×）",
-    "p.m_b": "task2 非线性 m_b（−1：与 m 相同）",
-    "p.noise_b": "task2 标签噪声（−1：与 noise 相同）",
     "bal.run_knobs": "研究设置",
     "bal.strategies": "策略",
     "bal.strategies_help": "可以选择任何已注册的损失加权策略；每种策略的所有种子合并为一个批量模型训练。EW 是评判其他"

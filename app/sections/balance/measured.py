@@ -1,7 +1,8 @@
 """What our own runs showed, shipped with the app: `measured.csv` holds the results rows (with MTL gains
 and, for the conflict scenario, the conflict statistics) of one CLI sweep per scenario over every
-registered strategy, tagged with the scenario. Re-measure with the commands in `COMMANDS` and
-`python -m app.sections.balance.measured DIR` (DIR holding one folder per scenario)."""
+registered strategy (`STRATEGIES`, from the registry), tagged with the scenario. Re-measure with the
+commands in `COMMANDS` and `python -m app.sections.balance.measured DIR` (DIR holding one folder per
+scenario); until then a strategy registered since is absent from the rows and from the command shown."""
 from __future__ import annotations
 
 import sys
@@ -9,18 +10,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from mtl_core.weighting import WEIGHTINGS
+
 MEASURED_CSV = Path(__file__).resolve().parent / "measured.csv"
-STRATEGIES = "ew,uw,gradnorm,dwa,rlw,pcgrad,mgda,cagrad,nash_mtl,famo,gradvac,imtl,aligned_mtl,db_mtl,metabalance"
-COMMANDS = {
-    "balance_loss_scale": f"python -m mtl_core sweep --preset balance_loss_scale --weightings {STRATEGIES} "
-                          "--seeds 10-14 --baselines --threads 1 --out runs/loss_scale",
-    "balance_conflict": f"python -m mtl_core sweep --preset balance_conflict --weightings {STRATEGIES} "
-                        "--seeds 10-14 --baselines --threads 1 --out runs/conflict",
-    "balance_speed": f"python -m mtl_core sweep --preset balance_speed --weightings {STRATEGIES} "
-                     "--seeds 10-14 --baselines --threads 1 --out runs/speed",
-    "balance_seesaw": "python -m mtl_core sweep --preset balance_seesaw --seeds 10-14 --baselines --threads 1 "
-                      "--out runs/seesaw",
-}
+# fixed weights, not strategies that adapt: static weights are the trade-off grid, PLE's decay a schedule
+NOT_MEASURED = ("static", "ple_decay")
+STRATEGIES = ",".join(w for w in WEIGHTINGS if w not in NOT_MEASURED)  # every other registered strategy
+SWEPT = ("balance_loss_scale", "balance_conflict", "balance_speed")  # over STRATEGIES; the seesaw: its preset's
+
+
+def command(scenario: str, strategies: str = STRATEGIES) -> str:
+    """The CLI sweep that measures `scenario` (over `strategies` where the scenario sweeps every strategy)."""
+    weightings = f"--weightings {strategies} " if scenario in SWEPT else ""
+    return (f"python -m mtl_core sweep --preset {scenario} {weightings}--seeds 10-14 --baselines --threads 1 "
+            f"--out runs/{scenario.removeprefix('balance_')}")
+
+
+COMMANDS = {scenario: command(scenario) for scenario in (*SWEPT, "balance_seesaw")}
 
 
 # the columns the page uses (claims, gains, conflict, time per step)
@@ -51,7 +57,10 @@ def measured_results(scenario: str) -> tuple[pd.DataFrame | None, str]:
     if df is None or "scenario" not in df.columns:
         return None, ""
     part = df[df.scenario == scenario]
-    return (part.reset_index(drop=True) if len(part) else None), COMMANDS.get(scenario, "")
+    if not len(part):
+        return None, COMMANDS.get(scenario, "")
+    shipped = set(part.weighting)  # the command that produced these rows, even if strategies were added since
+    return part.reset_index(drop=True), command(scenario, ",".join(w for w in WEIGHTINGS if w in shipped))
 
 
 def collect(folder: str) -> pd.DataFrame:
