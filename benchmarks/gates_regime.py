@@ -12,22 +12,19 @@ per-sample distance (routing that a mean can hide). The verdict uses mtl_core.st
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from mtl_core.config import from_flat  # noqa: E402
-from mtl_core.engine.runs import RunSpec  # noqa: E402
-from mtl_core.experiments.gates import js_distance  # noqa: E402
-from mtl_core.presets import get_preset  # noqa: E402
-from mtl_core.seeds import parse_seeds  # noqa: E402
-from mtl_core.stats import paired  # noqa: E402
-from mtl_core.train import Trainer  # noqa: E402
+from mtl_core.config import from_flat
+from mtl_core.engine.runs import RunSpec
+from mtl_core.experiments.gates import js_distance
+from mtl_core.presets import get_preset
+from mtl_core.seeds import parse_seeds
+from mtl_core.stats import paired
+from mtl_core.train import Trainer
 
 OLD_DEFAULT = {"model": "mmoe", "data.rho": 0.0, "train.epochs": 15}  # the preset before the search
 TRIED = {  # regimes tried on the tuning seeds 50-55 (one change at a time from the old default)
