@@ -13,9 +13,17 @@ from .base import GradientWeighting, StepContext, Weighting
 from .registry import WeightingInfo
 from . import (aligned_mtl, cagrad, db_mtl, dwa, ew, famo, gradnorm, gradvac, imtl, metabalance, mgda, nash_mtl,
                pcgrad, ple_decay, rlw, static, uw)
+from . import auto_lambda, excess_mtl, fairgrad, modo, multibalance, sdmgrad, stch
 
 _ORDER = (ew, static, ple_decay, uw, gradnorm, dwa, rlw, pcgrad, mgda, cagrad, nash_mtl,
-          famo, gradvac, imtl, aligned_mtl, db_mtl, metabalance)
+          famo, gradvac, imtl, aligned_mtl, db_mtl, metabalance,
+          stch,
+          excess_mtl,
+          fairgrad,
+          sdmgrad,
+          modo,
+          auto_lambda,
+          multibalance)
 WEIGHTINGS: dict[str, WeightingInfo] = {m.INFO.id: m.INFO for m in _ORDER}
 
 
