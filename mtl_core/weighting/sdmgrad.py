@@ -5,12 +5,15 @@ NeurIPS 2023. MGDA's min-norm direction, pulled towards a preferred direction g0
 gradient, the paper's default): the weights w on the simplex minimise ½||G ᵀw + λ·g0||², and the update
 is d = (Gᵀw + λ·g0) / (1 + λ). λ = 0 is MGDA (a common descent direction), λ → ∞ the average gradient.
 
-As in the authors' code (and LibMTL, TorchJD), the problem is solved by `n_iter` steps of projected SGD with
-momentum (learning rate 10, momentum 0.5, restarted every step) on the Gram matrix normalised by the squared
-mean gradient norm, warm-started from the previous step's w. The paper samples three independent batches per
-step (two for an unbiased estimate of GGᵀ, one for the update); the engine gives one, so the same batch's
-gradients serve all three (a biased but cheap estimate: the double sampling is approximated by the single
-batch).
+The problem is solved, as in the authors' code (and LibMTL, TorchJD), by `n_iter` steps of projected SGD with
+momentum 0.5 (restarted every step) on the Gram matrix normalised by the squared mean gradient norm,
+warm-started from the previous step's w. Where this differs: the reference code's step size is a fixed 10
+(LibMTL's 5), beyond the 2/L stability limit of gradient descent on this quadratic (L = the normalised Gram
+matrix's largest eigenvalue, at least 1), so its iterates jump between vertices of the simplex instead of
+converging; here the step is 1/L (L bounded by the largest row sum), and the iterates converge to the problem's solution (λ = 0: MGDA's min-norm
+weights, which a test checks). The paper samples three independent batches per step (two for an unbiased
+estimate of GGᵀ, one for the update); the engine gives one, so the same batch's gradients serve all three
+(a biased but cheap estimate: the double sampling is approximated by the single batch).
 
 The update is scaled by T (d·T, so λ → ∞ is exactly EW's sum of gradients); the reference code applies d.
 """
@@ -24,21 +27,24 @@ from .registry import WeightingInfo
 from .simplex import project_to_simplex
 from .solvers import gram
 
-_LR, _MOMENTUM = 10.0, 0.5  # the inner solver's, as the authors' code
+_MOMENTUM = 0.5  # the inner solver's, as the authors' code
 
 
 def sdmgrad_weights(M: torch.Tensor, w: torch.Tensor, lam: torch.Tensor, n_iter: int) -> torch.Tensor:
-    """Gram (R, T, T), warm start w (R, T) on the simplex, λ (R, 1) -> w after n_iter projected momentum-SGD
-    steps on ½||Gᵀw + λ·g0||², g0 the mean gradient."""
+    """Gram (R, T, T), warm start w (R, T) on the simplex, λ (R, 1) -> w after n_iter projected heavy-ball
+    steps (step 1/L, L >= the largest eigenvalue; momentum 0.5) on ½||Gᵀw + λ·g0||², g0 the mean gradient."""
     T = M.shape[1]
     diag = M.diagonal(dim1=1, dim2=2).clamp_min(0)  # (R, T)
     A = M / (diag.sqrt().mean(1).pow(2) + 1e-8)[:, None, None]  # (R, T, T) scale-free
+    # (R, 1) 1/L with L = the largest absolute row sum, a bound on the largest eigenvalue (Gershgorin) that
+    # needs no eigensolver on any device
+    lr = 1 / A.abs().sum(2).amax(1, keepdim=True).clamp_min(1e-12)
     lam = lam.to(M.dtype)
     velocity = torch.zeros_like(w)
     for _ in range(n_iter):
         grad = (A @ (w + lam / T)[:, :, None])[:, :, 0]  # (R, T) ∇_w ½||Gᵀ(w + λ/T)||²
         velocity = _MOMENTUM * velocity + grad
-        w = project_to_simplex(w - _LR * velocity)
+        w = project_to_simplex(w - lr * velocity)
     return w
 
 
