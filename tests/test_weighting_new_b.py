@@ -6,7 +6,6 @@ parameter x is exactly a_k.
 """
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pytest
