@@ -140,6 +140,17 @@ class StackedRuns:
         losses, penalty, out = self._vmapped(self.params, dense, cat, y, mask)
         return losses, penalty if self.has_penalty else None, out, out
 
+    def losses_at(self, params: dict[str, torch.Tensor], batch, rows: slice | None = None) -> torch.Tensor:
+        """Task losses (R, T) of `batch` (its rows `rows`) under the parameters {name: (R, ...)}, e.g. a
+        look-ahead step's (Auto-Lambda); without the model's penalty term."""
+        dense, cat, y, mask = batch if rows is None else (t[:, rows] for t in batch)
+        if self._fast is not None:
+            return self._fast_losses(self._fast(params, dense, cat), y, mask)
+        if self.n_runs == 1:
+            p0 = {n: v[0] for n, v in params.items()}
+            return self._run_one(p0, dense[0], cat[0], y[0], mask[0])[0].unsqueeze(0)
+        return self._vmapped(params, dense, cat, y, mask)[0]
+
     # -- one optimisation step -----------------------------------------------------------------
     def step(self, batch, step: int, epoch: int, alive: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
         """One update of every run. Runs whose `alive` flag (R,) is False (diverged earlier) contribute
@@ -151,7 +162,7 @@ class StackedRuns:
             penalty = None if penalty is None else torch.where(alive, penalty, torch.zeros_like(penalty))
         ctx = StepContext(step=step, epoch=epoch, params=self.params, shared=self.shared,
                           last_shared=self.last_shared, outputs=out, shared_rep=raw.extras.get(SHARED_REP),
-                          penalty=penalty)
+                          penalty=penalty, loss_at=lambda params, rows=None: self.losses_at(params, batch, rows))
         grads = self._task_grads(losses) if self.record_conflict else None
         self.opt.zero_grad()
         w = self.weighting.backward(losses, ctx)

@@ -18,6 +18,7 @@ _ORDER = (
     "ew", "static", "ple_decay", "uw", "gradnorm", "dwa", "rlw", "pcgrad", "mgda", "cagrad", "nash_mtl",
     "famo", "gradvac", "imtl", "aligned_mtl", "db_mtl", "metabalance",
     "gls", "graddrop", "upgrad", "dualproj", "config", "moco",
+    "stch", "excess_mtl", "fairgrad", "sdmgrad", "modo", "auto_lambda", "multibalance",
 )
 WEIGHTINGS: dict[str, WeightingInfo] = {m.INFO.id: m.INFO for m in (import_module(f".{n}", __name__) for n in _ORDER)}
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, Callable, ClassVar, Literal
 
 import torch
 from torch import nn
@@ -54,6 +54,9 @@ class StepContext:
     #   .reshape(R, -1). None: the base falls back to outputs.extras["shared_rep"].
     penalty: torch.Tensor | None = None  # (R,) non-task loss terms (e.g. a sparsity penalty), added once,
     #                                      unweighted; None = nothing
+    loss_at: Callable[..., torch.Tensor] | None = None  # loss_at(params, rows=None): the task losses (R, T)
+    #   of this step's batch (or of its rows `rows`, a slice) under other parameter values {name: (R, ...)},
+    #   for look-ahead strategies (Auto-Lambda); None where the driver cannot re-evaluate the batch
 
 
 class Weighting(nn.Module):
