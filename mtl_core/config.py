@@ -284,5 +284,5 @@ def is_per_run(key: str, cfg: ExperimentConfig) -> bool:
 
 
 __all__ = ["ExperimentConfig", "DataConfig", "ModelConfig", "WeightingConfig", "TrainConfig", "TRAIN_PARAMS",
-           "TRAIN_SPECS", "DEFAULT_IDS", "REGISTRIES", "validate", "is_checked", "from_flat", "from_flat_lenient", "from_json",
-           "default_config", "specs_of", "is_per_run", "replace"]
+           "TRAIN_SPECS", "DEFAULT_IDS", "REGISTRIES", "validate", "is_checked", "from_flat", "from_flat_lenient",
+           "from_json", "default_config", "specs_of", "is_per_run", "replace"]
