@@ -116,7 +116,8 @@ def read_config(path: str) -> dict[str, Any]:
     try:
         return from_json(text).typed_flat()
     except ConfigError as err:
-        raise ConfigError("--config", err.value, f"a config file whose {err.field} is {err.allowed}") from None
+        what = err.allowed if err.field == "config file" else f"a config file whose {err.field} is {err.allowed}"
+        raise ConfigError("--config", err.value, what) from None
 
 
 def out_dir(path: str) -> Path:
