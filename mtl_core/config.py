@@ -6,6 +6,11 @@ combinations that cannot train, always with a ConfigError naming the field. Conf
 flat {str: str} dict (URL query parameters) and to JSON; both leave out parameters that are inactive
 under the chosen values (`Param.when`), and the strict readers refuse them when given.
 Every default lives in a `Param` spec; the default ids are `DEFAULT_IDS`.
+
+Validated once: a config is checked where it enters (`from_flat`, `from_json`, `validate`) and the result
+is marked as checked, so the layers inside (`Trainer`, `run_configs`, the model and weighting builders)
+carry its typed values on without parsing them again; `with_changes` works on typed values and checks only
+what changed. Configs are frozen, so a checked config stays valid.
 """
 from __future__ import annotations
 
@@ -77,19 +82,25 @@ class ExperimentConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     # ---- conversions ----------------------------------------------------------------------
-    def to_flat(self) -> dict[str, str]:
-        """{"data": "synthetic", "data.rho": "0.5", ..., "train.lr": "0.001"}: every value a string;
-        inactive parameters are left out."""
+    def typed_flat(self) -> dict[str, Any]:
+        """{"data": "synthetic", "data.rho": 0.5, ..., "train.lr": 0.001}: the flat keys with their typed
+        values; inactive parameters are left out."""
         cfg = validate(self)
-        out: dict[str, str] = {}
+        out: dict[str, Any] = {}
         for section in ("data", "model", "weighting"):
             part = getattr(cfg, section)
             out[section] = part.id
             for spec in active_params(specs_of(section, part.id), dict(part.params)):
-                out[f"{section}.{spec.name}"] = spec.format(part.params[spec.name])
+                out[f"{section}.{spec.name}"] = part.params[spec.name]
         for spec in TRAIN_PARAMS:
-            out[f"train.{spec.name}"] = spec.format(getattr(cfg.train, spec.name))
+            out[f"train.{spec.name}"] = getattr(cfg.train, spec.name)
         return out
+
+    def to_flat(self) -> dict[str, str]:
+        """{"data": "synthetic", "data.rho": "0.5", ..., "train.lr": "0.001"}: every value a string (for
+        URLs); inactive parameters are left out."""
+        return {key: value if "." not in key else _spec_of_key(self, key).format(value)
+                for key, value in self.typed_flat().items()}
 
     def to_dict(self) -> dict:
         cfg = validate(self)
@@ -106,8 +117,15 @@ class ExperimentConfig:
 
     def with_changes(self, **flat: Any) -> "ExperimentConfig":
         """Copy with some flat keys changed, e.g. with_changes(**{"data.rho": 0.9}). Changing an id
-        ("model": "ple") drops the old choice's parameters."""
-        d: dict[str, Any] = self.to_flat()
+        ("model": "ple") drops the old choice's parameters. Only the changed values are parsed; changes to
+        training settings alone (a run's seed or learning rate) need no other check."""
+        cfg = validate(self)
+        if all(key.startswith("train.") for key in flat):
+            unknown = next((key for key in flat if key[6:] not in TRAIN_SPECS), None)
+            if unknown is None:
+                changed = {key[6:]: TRAIN_SPECS[key[6:]].parse(value, key) for key, value in flat.items()}
+                return _checked(replace(cfg, train=replace(cfg.train, **changed)))
+        d: dict[str, Any] = cfg.typed_flat()
         for key, value in flat.items():
             if key in ("data", "model", "weighting") and str(value) != d.get(key):
                 d = {k: v for k, v in d.items() if not k.startswith(key + ".")}
@@ -124,6 +142,23 @@ class ExperimentConfig:
 
 
 # ---- construction & validation -------------------------------------------------------------------
+def _spec_of_key(cfg: ExperimentConfig, key: str) -> Param:
+    section, _, name = key.partition(".")
+    specs = specs_of(section, None if section == "train" else getattr(cfg, section).id)
+    return next(p for p in specs if p.name == name)
+
+
+def _checked(cfg: ExperimentConfig) -> ExperimentConfig:
+    """Mark a config whose every value has been parsed and checked (see `validate`)."""
+    object.__setattr__(cfg, "_checked", True)
+    return cfg
+
+
+def is_checked(cfg: ExperimentConfig) -> bool:
+    """Whether `cfg` came out of validation (then its values are typed and in range)."""
+    return getattr(cfg, "_checked", False)
+
+
 def _section(kind: str, part_id: str, params: Mapping[str, Any], strict: bool = False) -> dict:
     registry = REGISTRIES[kind]
     if part_id not in registry:
@@ -133,7 +168,10 @@ def _section(kind: str, part_id: str, params: Mapping[str, Any], strict: bool = 
 
 def validate(cfg: ExperimentConfig, strict: bool = False) -> ExperimentConfig:
     """Fill defaults, parse and range-check every value, refuse combinations that cannot train.
-    strict: also refuse values given for parameters that are inactive under the chosen values."""
+    strict: also refuse values given for parameters that are inactive under the chosen values.
+    A config that came out of validation is returned as it is (it is frozen, so it is still valid)."""
+    if is_checked(cfg):
+        return cfg
     data_p = _section("data", cfg.data.id, cfg.data.params, strict)
     model_p = _section("model", cfg.model.id, cfg.model.params, strict)
     weight_p = _section("weighting", cfg.weighting.id, cfg.weighting.params, strict)
@@ -148,8 +186,8 @@ def validate(cfg: ExperimentConfig, strict: bool = False) -> ExperimentConfig:
     check = getattr(WEIGHTINGS[cfg.weighting.id].cls, "check_params", None)
     if check:
         check(weight_p, spec.tasks)
-    return ExperimentConfig(DataConfig(cfg.data.id, data_p), ModelConfig(cfg.model.id, model_p),
-                            WeightingConfig(cfg.weighting.id, weight_p), TrainConfig(**train_kw))
+    return _checked(ExperimentConfig(DataConfig(cfg.data.id, data_p), ModelConfig(cfg.model.id, model_p),
+                                     WeightingConfig(cfg.weighting.id, weight_p), TrainConfig(**train_kw)))
 
 
 def _split_flat(flat: Mapping[str, Any]) -> tuple[dict, dict]:
@@ -175,7 +213,7 @@ def from_flat(flat: Mapping[str, Any]) -> ExperimentConfig:
     for name in sec["train"]:
         if name not in TRAIN_SPECS:
             raise ConfigError(f"train.{name}", sec["train"][name], "one of " + ", ".join(TRAIN_SPECS))
-    train = TrainConfig(**{n: TRAIN_SPECS[n].parse(v, f"train.{n}") for n, v in sec["train"].items()})
+    train = TrainConfig(**sec["train"])  # parsed with the rest by validate
     cfg = ExperimentConfig(*(part(ids.get(s, DEFAULT_IDS[s]), sec[s]) for s, part in
                              (("data", DataConfig), ("model", ModelConfig), ("weighting", WeightingConfig))),
                            train)
@@ -205,10 +243,16 @@ def from_flat_lenient(flat: Mapping[str, Any]) -> tuple[ExperimentConfig, list[s
 
 
 def from_json(text: str) -> ExperimentConfig:
+    """A config from JSON text (a config, or a summary.json holding one); ConfigError for anything else,
+    however deep, long or oddly typed (a byte-order mark in front is ignored)."""
     try:
-        d = json.loads(text)
+        d = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as err:
         raise ConfigError("config file", text[:40], f"valid JSON ({err.msg} at line {err.lineno})") from None
+    except RecursionError:
+        raise ConfigError("config file", text[:40], "JSON nested at most a few hundred levels deep") from None
+    except ValueError as err:  # e.g. an integer longer than Python converts
+        raise ConfigError("config file", text[:40], f"valid JSON ({err})") from None
     if not isinstance(d, dict):
         raise ConfigError("config file", type(d).__name__, "a JSON object with data/model/weighting/train")
     if "config" in d and isinstance(d["config"], dict):  # a summary.json: its config section
@@ -216,6 +260,9 @@ def from_json(text: str) -> ExperimentConfig:
     unknown = set(d) - set(SECTIONS)
     if unknown:
         raise ConfigError(sorted(unknown)[0], d[sorted(unknown)[0]], "only data, model, weighting, train sections")
+    for section, part in d.items():
+        if not isinstance(part, dict):
+            raise ConfigError(section, part, f"a JSON object of {section} settings")
     flat: dict[str, Any] = {}
     for section in ("data", "model", "weighting"):
         part = dict(d.get(section, {}))
@@ -240,5 +287,5 @@ def is_per_run(key: str, cfg: ExperimentConfig) -> bool:
 
 
 __all__ = ["ExperimentConfig", "DataConfig", "ModelConfig", "WeightingConfig", "TrainConfig", "TRAIN_PARAMS",
-           "TRAIN_SPECS", "DEFAULT_IDS", "REGISTRIES", "validate", "from_flat", "from_flat_lenient", "from_json",
-           "default_config", "specs_of", "is_per_run", "replace"]
+           "TRAIN_SPECS", "DEFAULT_IDS", "REGISTRIES", "validate", "is_checked", "from_flat", "from_flat_lenient",
+           "from_json", "default_config", "specs_of", "is_per_run", "replace"]

@@ -114,7 +114,7 @@ class Param:
             return self._number(conv, value, bad)
         except ConfigError:
             raise
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too long for a float
             raise bad from None
 
     def _number(self, conv, value, bad):

@@ -1,4 +1,13 @@
-"""Shared test fixtures."""
+"""Shared test fixtures, and the `browser` and `slow` markers of the fast inner loop.
+
+    python -m pytest -m "not slow and not browser"   # the fast loop (under a minute)
+    python -m pytest                                 # everything but the classroom load test (what CI runs)
+
+Tests mark themselves with `@pytest.mark.slow`; `SLOW` below marks the longer tests that were written before
+the marker existed, by file and test name, all their parameters included: each took a second or more on
+the shared 2-core reference machine (several seconds for most), which keeps the fast loop near a minute.
+A name here that no longer exists in its file fails the run, so the list cannot rot.
+"""
 from __future__ import annotations
 
 import importlib.util
@@ -7,6 +16,108 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BROWSER_FILES = {"test_browser.py", "test_load.py"}  # Playwright + Chromium against a served app
+SLOW = {
+    "test_app.py": {"test_architecture_choice_changes_the_hyper_parameter_controls",
+                    "test_divergence_is_shown_and_the_page_keeps_working",
+                    "test_every_page_renders_in_both_languages",
+                    "test_invalid_language_and_hide_values_are_named_too",
+                    "test_language_switch_changes_the_text",
+                    "test_measured_label_correlation_and_parameter_count_are_shown",
+                    "test_shared_url_sets_the_controls",
+                    "test_short_training_run_produces_history",
+                    "test_step_trains_one_epoch_then_pauses"},
+    "test_app_experiments.py": {"test_census_view_without_the_cache_says_how_to_get_it",
+                                "test_every_tab_renders_in_both_languages",
+                                "test_the_difficulty_tab_shows_the_regime_screen",
+                                "test_the_full_preset_shows_its_time_on_this_machine_and_suggests_the_cli",
+                                "test_the_sweep_runs_in_the_page_to_the_verdict_table",
+                                "test_the_time_estimate_counts_every_batch"},
+    "test_app_structure.py": {"test_figures_package_loads_without_streamlit"},
+    "test_app_study.py": {"test_a_file_that_is_not_csv_at_all_is_explained",
+                          "test_a_results_csv_from_the_cli_loads_into_the_page",
+                          "test_a_wrong_results_file_is_explained_not_a_traceback",
+                          "test_run_a_study_in_the_page"},
+    "test_app_url.py": {"test_a_preset_link_loads_its_configuration_then_shows_it_in_full",
+                        "test_a_study_preset_opens_the_study_panel_with_its_grid",
+                        "test_an_unknown_page_is_named",
+                        "test_keys_beside_a_preset_override_it",
+                        "test_page_key_opens_that_section_and_its_own_keys_only",
+                        "test_state_and_widget_keys_are_namespaced_per_section",
+                        "test_unknown_preset_and_long_bad_values_are_named_but_echoed_short"},
+    "test_balance.py": {"test_every_balance_preset_is_a_scenario_and_its_whole_study_runs_tiny",
+                        "test_figure_builders_draw_one_trace_per_configuration_and_say_when_empty",
+                        "test_in_the_loss_scale_scenario_ew_leaves_the_small_scale_task_clearly_worse_than_uw",
+                        "test_the_page_in_chinese_and_a_bad_link_is_named",
+                        "test_the_page_runs_a_tiny_study_and_shows_every_view"},
+    "test_combinations.py": {"test_trains_and_reports"},
+    "test_config.py": {"test_flat_round_trip_for_every_registered_component"},
+    "test_data.py": {"test_funnel_rates_match_base_rates"},
+    "test_engine_speed.py": {"test_the_fused_body_serves_loss_based_training_steps_only",
+                             "test_vmap_free_forward_equals_vmap_of_the_module"},
+    "test_experiments.py": {"test_each_threshold_is_a_parameter"},
+    "test_funnel_explorer.py": {"test_a_funnel_preset_link_opens_the_funnel_explorer",
+                                "test_cli_funnel_writes_the_files",
+                                "test_comparison_on_tiny_settings_writes_summary_and_results",
+                                "test_figure_builders_draw_the_data",
+                                "test_generator_rates_match_the_knobs_within_sampling_error",
+                                "test_on_the_story_preset_esmm_beats_the_naive_model_on_the_entire_space",
+                                "test_regime_map_on_tiny_settings_and_gaps_by_hand",
+                                "test_selection_strength_sets_the_sample_selection_bias",
+                                "test_the_live_curve_reaches_the_last_epoch_once_per_point",
+                                "test_the_page_in_chinese_and_a_bad_link_is_named",
+                                "test_the_page_runs_the_comparison_and_shows_every_view"},
+    "test_grid_records_presets.py": {"test_every_preset_runs_on_tiny_settings"},
+    "test_lessons.py": {"test_a_playground_study_link_says_where_the_study_runs",
+                        "test_every_lesson_renders_in_both_languages",
+                        "test_next_and_previous_buttons_and_a_bad_lesson_in_the_link",
+                        "test_predict_then_run_commits_reveals_links_and_ticks_progress",
+                        "test_slider_question_and_the_ranking_widget"},
+    "test_models_zoo.py": {"test_asymmetric_stop_gradient_source_trains_as_if_alone",
+                           "test_dselect_heatmap_settles_on_at_most_k_experts_after_training",
+                           "test_snr_l0_penalty_prunes_routes_in_the_engine",
+                           "test_trains_one_epoch_with_three_batched_runs"},
+    "test_server.py": {"test_a_link_over_the_caps_shows_which_setting_and_disables_train",
+                       "test_a_long_run_keeps_a_bounded_number_of_snapshots",
+                       "test_defaults_train_in_classroom_mode",
+                       "test_outside_classroom_mode_nothing_is_capped",
+                       "test_slots_are_shared_round_robin_so_no_job_starves",
+                       "test_the_collector_skips_what_was_frozen_until_trim_memory_collects_it",
+                       "test_warnings_echo_only_a_short_prefix_of_a_5000_character_value"},
+    "test_train.py": {"test_a_diverging_run_is_recorded_and_the_others_go_on",
+                      "test_batched_run_r_equals_the_same_seed_trained_alone",
+                      "test_final_snapshot_evaluates_the_test_split",
+                      "test_gathering_an_epoch_at_once_trains_exactly_like_a_gather_per_step",
+                      "test_predictions_of_a_finished_run_are_reachable",
+                      "test_runs_may_differ_in_data_parameters",
+                      "test_runs_may_differ_in_learning_rate_and_each_equals_its_run_alone",
+                      "test_same_config_and_seed_give_identical_numbers",
+                      "test_snapshot_contents_and_schedule"},
+    "test_weighting.py": {"test_gradnorm_renormalises_and_favours_the_slower_task",
+                          "test_gradnorm_target_balances_gradient_norms",
+                          "test_per_run_values_in_a_batch_equal_runs_alone_with_those_values",
+                          "test_uw_learns_task_noise_variances"},
+    "test_weighting_in_engine.py": {"test_per_run_static_weights_in_one_batch_equal_runs_alone"},
+    "test_weighting_more.py": {"test_imtl_l_learns_scales_that_bring_every_loss_to_one"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark browser and SLOW tests (this runs before `-m` deselects by marker)."""
+    names: dict[str, set[str]] = {}
+    for item in items:
+        file, name = item.path.name, item.originalname or item.name
+        names.setdefault(file, set()).add(name)
+        if file in BROWSER_FILES:
+            item.add_marker(pytest.mark.browser)
+        if name in SLOW.get(file, ()):
+            item.add_marker(pytest.mark.slow)
+    if config.option.keyword or any("::" in str(a) for a in config.args):
+        return  # a selection inside files: absent names are expected
+    for file, tests in SLOW.items():
+        gone = tests - names.get(file, tests)
+        if gone:
+            raise pytest.UsageError(f"tests/conftest.py SLOW names tests that {file} no longer has: {sorted(gone)}")
 
 
 @pytest.fixture

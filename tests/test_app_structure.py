@@ -88,8 +88,13 @@ def test_package_metadata_matches_requirements():
     deps = meta["project"]["dependencies"]
     reqs = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
             if line.strip() and not line.startswith("#")]
-    assert deps == reqs
+    assert deps == reqs  # requirements.txt: what runs the app (a Docker image installs only that)
     assert "torch==2.13.0" in deps  # never an open torch range
+    extras = meta["project"]["optional-dependencies"]
+    names = lambda specs: {re.split(r"[<>=!~\[ ]", s, maxsplit=1)[0].lower() for s in specs}  # noqa: E731
+    assert {"pytest", "playwright"} <= names(extras["test"])  # pip install -e ".[test]"
+    assert not {"pytest", "playwright", "torchjd", "ray"} & names(deps)  # test and backend tools stay optional
+    assert names(extras["ray"]) == {"ray"}
     assert set(meta["tool"]["setuptools"]["packages"]["find"]["include"]) == {"mtl_core*", "app*"}
 
 

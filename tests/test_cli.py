@@ -1,4 +1,5 @@
-"""The command line as a user runs it: `python -m mtl_core ...` in a subprocess."""
+"""The command line as a user runs it: `main(argv)` in process (the code path of `python -m mtl_core`), and
+one `python -m mtl_core` subprocess per command. Bad flags and files: tests/test_cli_inputs.py."""
 import json
 import subprocess
 import sys
@@ -16,12 +17,28 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--n-samples", "400", "--set", "data.n_val=200", "--set", "data.n_test=200", "--epochs", "1"]
 
 
-def cli(*args):
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the command line in process: cli("train", ...) -> returncode, stdout, stderr."""
+    def run(*args):
+        capsys.readouterr()
+        code = main(list(args))
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+    return run
+
+
+def cli_subprocess(*args):
     return subprocess.run([sys.executable, "-m", "mtl_core", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
 
 
-def test_list_shows_every_registered_id():
+def test_list_shows_every_registered_id(cli):
     res = cli("list")
     assert res.returncode == 0
     for registry in (DATASETS, ARCHITECTURES, WEIGHTINGS):
@@ -29,13 +46,14 @@ def test_list_shows_every_registered_id():
             assert key in res.stdout and info.name in res.stdout
 
 
-def test_help_everywhere():
-    for cmd in ([], ["list"], ["train"], ["sweep"]):
-        res = cli(*cmd, "--help")
-        assert res.returncode == 0 and "usage" in res.stdout
+def test_help_everywhere(capsys):
+    for cmd in ([], ["list"], ["train"], ["sweep"], ["funnel"], ["data"], ["data", "fetch"]):
+        with pytest.raises(SystemExit) as stop:
+            main([*cmd, "--help"])
+        assert stop.value.code == 0 and "usage" in capsys.readouterr().out
 
 
-def test_train_writes_history_and_summary(tmp_path):
+def test_train_writes_history_and_summary(tmp_path, cli):
     res = cli("train", "--data", "synthetic", "--rho", "0.5", "--arch", "mmoe", "--weighting", "ew",
               "--seed", "0", "--set", "n_experts=4", "--out", str(tmp_path), *TINY)
     assert res.returncode == 0, res.stderr
@@ -50,7 +68,7 @@ def test_train_writes_history_and_summary(tmp_path):
     assert summary["samples_per_s"] > 0 and summary["device"] == "cpu"
 
 
-def test_train_on_funnel_reports_auc(tmp_path):
+def test_train_on_funnel_reports_auc(tmp_path, cli):
     res = cli("train", "--data", "funnel", "--arch", "mmoe", "--n-samples", "3000", "--epochs", "1",
               "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
@@ -58,7 +76,7 @@ def test_train_on_funnel_reports_auc(tmp_path):
     assert 0.0 <= final["ctr"]["val_auc"] <= 1.0 and "val_loss" in final["cvr"]
 
 
-def test_sweep_writes_one_row_per_run_and_task(tmp_path):
+def test_sweep_writes_one_row_per_run_and_task(tmp_path, cli):
     res = cli("sweep", "--archs", "shared_bottom,mmoe", "--rhos", "0.5,1.0", "--seeds", "3", "--out", str(tmp_path),
               *TINY)
     assert res.returncode == 0, res.stderr
@@ -97,12 +115,12 @@ def test_bad_flags_give_one_line_and_exit_2(args, flag, tmp_path, capsys):
     assert len(lines) == 1 and lines[0].startswith("error:") and flag in lines[0]
 
 
-def test_list_presets_and_sweep_a_preset_on_a_seed_range(tmp_path):
+def test_list_presets_and_sweep_a_preset_on_a_seed_range(tmp_path, cli):
     res = cli("list", "--presets")
     assert res.returncode == 0
     from mtl_core.presets import PRESETS
     assert all(pid in res.stdout for pid in PRESETS)
-    res = cli("sweep", "--preset", "static_weights_tradeoff", "--seeds", "100-101", "--epochs", "1",
+    res = cli("sweep", "--preset", "static_weights_tradeoff", "--seeds", "100-101", "--epochs", "1", "--workers", "1",
               "--n-samples", "300", "--set", "data.n_val=100", "--set", "data.n_test=100", "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
     df = pd.read_csv(tmp_path / "results.csv")
@@ -110,7 +128,7 @@ def test_list_presets_and_sweep_a_preset_on_a_seed_range(tmp_path):
     assert set(df.batch_runs) == {10}  # every static-weight run of the grid trained in one batch
 
 
-def test_train_preset_with_a_flag_overriding_it(tmp_path):
+def test_train_preset_with_a_flag_overriding_it(tmp_path, cli):
     res = cli("train", "--preset", "gates_unrelated", "--rho", "0.3", "--out", str(tmp_path), *TINY)
     assert res.returncode == 0, res.stderr
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -119,7 +137,7 @@ def test_train_preset_with_a_flag_overriding_it(tmp_path):
     assert set(summary["final"]["task1"]) == {"val_loss", "test_loss"}
 
 
-def test_a_diverging_run_prints_one_line_and_exits_1(tmp_path):
+def test_a_diverging_run_prints_one_line_and_exits_1(tmp_path, cli):
     res = cli("train", "--lr", "100", "--optimizer", "sgd", "--set", "data.c=10", "--out", str(tmp_path), *TINY)
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
@@ -127,9 +145,43 @@ def test_a_diverging_run_prints_one_line_and_exits_1(tmp_path):
     assert line.startswith("error: Training diverged") and "step" in line and "seed 0" in line and "try" in line
 
 
-def test_sweep_over_the_funnel_relatedness_knob(tmp_path):
+def test_sweep_over_the_funnel_relatedness_knob(tmp_path, cli):
     res = cli("sweep", "--data", "funnel", "--archs", "esmm", "--rhos", "0.2,0.8", "--seeds", "1",
               "--n-samples", "2000", "--epochs", "1", "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
     df = pd.read_csv(tmp_path / "results.csv")
     assert sorted(df["data.relatedness"].unique()) == [0.2, 0.8] and set(df.relatedness_param) == {"relatedness"}
+
+
+def test_sweep_numbers_do_not_depend_on_the_workers(tmp_path, cli):
+    """The default uses every core; batches are then cut differently, the numbers stay the same."""
+    args = ["sweep", "--archs", "shared_bottom,mmoe", "--seeds", "4", *TINY]
+    frames = []
+    for workers in ("1", "2"):
+        res = cli(*args, "--workers", workers, "--out", str(tmp_path / workers))
+        assert res.returncode == 0, res.stderr
+        frames.append(pd.read_csv(tmp_path / workers / "results.csv").sort_values(["arch", "seed", "task"]))
+    assert set(frames[0].batch_runs) == {4} and set(frames[1].batch_runs) == {2}  # cut for two workers
+    for col in ("val_loss", "test_loss"):
+        assert frames[0][col].tolist() == frames[1][col].tolist()
+
+
+def test_workers_default_to_the_cores_this_process_may_use(monkeypatch):
+    from mtl_core.cli import flags
+    monkeypatch.setattr(flags.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert flags.default_workers() == 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, code, expect", [
+    (["list"], 0, "architectures:"),
+    (["train", "--epochs", "0", "--out", "{out}"], 2, "error: --epochs"),
+    (["sweep", "--archs", "mmoe", "--seeds", "1", *TINY, "--out", "{out}"], 0, "task1"),
+    (["funnel", "--models", "naive", "--seeds", "1", "--n-impressions", "2000", "--n-users", "50", "--n-items", "50",
+      "--epochs", "1", "--out", "{out}"], 0, "cvr_auc_entire"),
+    (["data", "fetch", "nosuch"], 2, "error: data fetch"),
+])
+def test_each_command_runs_as_python_dash_m(args, code, expect, tmp_path):
+    res = cli_subprocess(*[a.replace("{out}", str(tmp_path / "o")) for a in args])
+    assert res.returncode == code, res.stderr
+    assert expect in res.stdout + res.stderr and "Traceback" not in res.stderr

@@ -179,3 +179,65 @@ def test_model_constructors_have_no_default_hyper_parameters():
         sig = inspect.signature(info.cls.__init__)
         with_defaults = [n for n, p in sig.parameters.items() if p.default is not inspect.Parameter.empty]
         assert not with_defaults, (arch, with_defaults)
+
+
+# ---- validated once ---------------------------------------------------------------------------------------
+def _count_parsing(monkeypatch) -> dict:
+    """Count Param.parse and resolve_params calls everywhere in the library."""
+    from mtl_core import config as config_module, models, params, weighting
+    counts = {"parse": 0, "resolve": 0}
+    real_parse, real_resolve = params.Param.parse, params.resolve_params
+
+    def parse(self, value, field=None):
+        counts["parse"] += 1
+        return real_parse(self, value, field)
+
+    def resolve(*args, **kwargs):
+        counts["resolve"] += 1
+        return real_resolve(*args, **kwargs)
+    monkeypatch.setattr(params.Param, "parse", parse)
+    for module in (config_module, models, weighting):
+        monkeypatch.setattr(module, "resolve_params", resolve)
+    return counts
+
+
+def test_a_config_is_validated_where_it_enters_and_carried_typed(monkeypatch):
+    from mtl_core.train import RunSpec, Trainer
+    counts = _count_parsing(monkeypatch)
+    cfg = from_flat({"model": "mmoe", "model.n_experts": "4", "data.n_train": "300", "data.n_val": "100",
+                     "data.n_test": "100", "train.epochs": "1"})
+    assert cfg.model.params["n_experts"] == 4 and counts["resolve"] == 3  # data, model, weighting: once each
+    counts.update(parse=0, resolve=0)
+    trainer = Trainer(cfg, [RunSpec(0), RunSpec(1), RunSpec(2)])
+    assert counts["resolve"] == 0  # neither the trainer nor the model or weighting builders parse again
+    assert counts["parse"] == 3  # each run's seed, nothing else
+    assert [c.train.seed for c in trainer.configs] == [0, 1, 2]
+    assert all(c.model.params is cfg.model.params for c in trainer.configs)  # carried, not rebuilt
+
+
+def test_changes_to_a_checked_config_are_still_checked():
+    from mtl_core.config import is_checked
+    cfg = from_flat({"model": "mmoe"})
+    assert is_checked(cfg) and validate(cfg) is cfg
+    with pytest.raises(ConfigError, match="model.n_experts"):
+        cfg.with_changes(**{"model.n_experts": 0})
+    with pytest.raises(ConfigError, match="train.lr"):
+        cfg.with_changes(**{"train.lr": -1})
+    with pytest.raises(ConfigError, match="train.nope"):
+        cfg.with_changes(**{"train.nope": 1})
+    changed = cfg.with_changes(**{"train.lr": "0.01", "train.seed": 3})
+    assert is_checked(changed) and changed.train.lr == 0.01 and changed.train.seed == 3
+    assert changed == from_flat({**cfg.to_flat(), "train.lr": "0.01", "train.seed": "3"})
+    # a config assembled by hand is not trusted: validate parses it
+    raw = ExperimentConfig(model=ModelConfig("mmoe", {"n_experts": "5"}))
+    assert not is_checked(raw) and validate(raw).model.params["n_experts"] == 5
+    with pytest.raises(ConfigError):
+        validate(ExperimentConfig(model=ModelConfig("mmoe", {"n_experts": 0})))
+
+
+def test_typed_flat_is_to_flat_without_the_text():
+    cfg = from_flat({"model": "mmoe", "model.expert_units": "32,16", "data.rho": "0.25"})
+    typed, text = cfg.typed_flat(), cfg.to_flat()
+    assert typed.keys() == text.keys()
+    assert typed["model.expert_units"] == (32, 16) and text["model.expert_units"] == "32,16"
+    assert typed["data.rho"] == 0.25 and from_flat(typed) == from_flat(text) == cfg

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch.func import functional_call, vmap
 
-from ..config import ExperimentConfig
+from ..config import ExperimentConfig, is_checked
 from ..data.base import DatasetSpec
 from ..metrics import cosine_matrix
 from ..models import build_model
@@ -68,6 +68,8 @@ class StackedRuns:
                  arch: str | None = None, arch_params: dict | None = None, weighting: str | None = None,
                  record_conflict: bool = False, compile_mix: bool = False):
         cfg = configs[0]
+        checked = all(is_checked(c) for c in configs)  # validated configs: their values are not parsed again
+        checked_arch = checked and arch is None
         arch = arch or cfg.model.id
         arch_params = dict(cfg.model.params) if arch_params is None else arch_params
         seeds = [c.train.seed for c in configs]
@@ -75,7 +77,7 @@ class StackedRuns:
         with _INIT_LOCK:
             for s in seeds:
                 torch.manual_seed(s)
-                models.append(build_model(arch, spec, arch_params))
+                models.append(build_model(arch, spec, arch_params, checked=checked_arch))
         names = [n for n, _ in models[0].named_parameters()]
         self.params = {n: torch.stack([dict(m.named_parameters())[n].detach() for m in models]).to(device)
                        .requires_grad_() for n in names}  # (R, ...) leaves: what the optimiser updates
@@ -87,7 +89,7 @@ class StackedRuns:
             wid, w_params = cfg.weighting.id, [dict(c.weighting.params) for c in configs]
         else:  # e.g. the single-task baseline: plain EW
             wid, w_params = weighting, {}
-        self.weighting = build_weighting(wid, spec.tasks, seeds, w_params).to(device)
+        self.weighting = build_weighting(wid, spec.tasks, seeds, w_params, checked=checked and weighting is None).to(device)
         self.opt = StackedOptimizer(cfg.train.optimizer, list(self.params.values()),
                                     list(self.weighting.parameters()), [c.train.lr for c in configs],
                                     cfg.train.weight_decay)

@@ -17,8 +17,11 @@ _ORDER = (
 ARCHITECTURES: dict[str, ArchInfo] = {m.INFO.id: m.INFO for m in (import_module(f".{n}", __name__) for n in _ORDER)}
 
 
-def build_model(arch: str, spec: DatasetSpec, params: dict | None = None) -> MTLModel:
-    """Build architecture `arch` for a dataset spec; params are validated against the registry."""
+def build_model(arch: str, spec: DatasetSpec, params: dict | None = None, checked: bool = False) -> MTLModel:
+    """Build architecture `arch` for a dataset spec; params are validated against the registry, unless
+    `checked`: they are a validated config's (every parameter present, typed, fitting the dataset)."""
+    if checked:
+        return ARCHITECTURES[arch].cls(spec, **params)
     if arch not in ARCHITECTURES:
         raise ConfigError("model", arch, "one of " + ", ".join(ARCHITECTURES))
     info = ARCHITECTURES[arch]

@@ -24,10 +24,11 @@ WEIGHTINGS: dict[str, WeightingInfo] = {m.INFO.id: m.INFO for m in (import_modul
 
 
 def build_weighting(wid: str, tasks: tuple[TaskSpec, ...], seeds: list[int],
-                    params: Mapping | Sequence[Mapping] | None = None) -> Weighting:
+                    params: Mapping | Sequence[Mapping] | None = None, checked: bool = False) -> Weighting:
     """The strategy `wid` for len(seeds) runs. `params` is one dict (the same values for every run) or a
     list of one dict per run: parameters marked `per_run` may then differ between runs, the others must
-    be equal (ConfigError naming the field otherwise)."""
+    be equal (ConfigError naming the field otherwise). checked: the dicts are validated configs' (every
+    parameter present and typed), so they are not parsed again."""
     if wid not in WEIGHTINGS:
         raise ConfigError("weighting", wid, "one of " + ", ".join(WEIGHTINGS))
     info = WEIGHTINGS[wid]
@@ -35,7 +36,7 @@ def build_weighting(wid: str, tasks: tuple[TaskSpec, ...], seeds: list[int],
     if len(given) not in (1, len(seeds)):
         raise ConfigError("weighting", f"{len(given)} parameter sets",
                           f"one parameter set, or one per run ({len(seeds)})")
-    resolved = [resolve_params(info.params, p, "weighting") for p in given]
+    resolved = [dict(p) if checked else resolve_params(info.params, p, "weighting") for p in given]
     kwargs = {}
     for p in info.params:
         values = [r[p.name] for r in resolved]
