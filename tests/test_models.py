@@ -139,7 +139,7 @@ def test_esmm_refuses_three_step_funnel_but_aitm_accepts():
 def test_registry_metadata():
     assert list(ARCHITECTURES) == ["single_task", "shared_bottom", "cross_stitch", "omoe", "mmoe", "cgc", "ple",
                                    "esmm", "aitm", "asymmetric", "snr", "dselect_k", "esmm_ns", "ipw",
-                                   "escm2_ipw"]
+                                   "escm2_ipw", "adatt", "pepnet", "stem", "home"]
     for info in ARCHITECTURES.values():
         assert info.name and info.paper and info.description
         for p in info.params:

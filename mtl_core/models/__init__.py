@@ -8,11 +8,13 @@ from .registry import ArchInfo
 from . import aitm, cgc, cross_stitch, esmm, mmoe, omoe, ple, shared_bottom, single_task
 from . import asymmetric, dselect_k, snr  # the model zoo: other sharing patterns
 from . import escm2, esmm_ns, ipw  # the funnel comparison's models
+from . import adatt, home, pepnet, stem  # industrial architectures for many tasks (the feed world)
 
 ARCHITECTURES: dict[str, ArchInfo] = {info.id: info for info in (
     single_task.INFO, shared_bottom.INFO, cross_stitch.INFO, omoe.INFO, mmoe.INFO, cgc.INFO, ple.INFO,
     esmm.INFO, aitm.INFO, asymmetric.INFO, snr.INFO, dselect_k.INFO,
     esmm_ns.INFO, ipw.INFO, escm2.INFO,
+    adatt.INFO, pepnet.INFO, stem.INFO, home.INFO,
 )}
 
 
