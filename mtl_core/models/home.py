@@ -146,7 +146,8 @@ class HoME(MTLModel):
         T = len(spec.tasks)
         self.groups = task_groups(T, group_split)
         G = max(self.groups) + 1
-        self.group_names = ["+".join(t for t, g in zip(self.task_names, self.groups) if g == c) for c in range(G)]
+        self.group_names = [f"G{c + 1}:" + "+".join(t for t, g in zip(self.task_names, self.groups) if g == c)
+                            for c in range(G)]  # prefixed: a one-task group must not take its task's name
         self.input = InputLayer(spec.schema, embed_dim)
         S, n_g, n_t = shared_experts, group_experts, task_experts
         # level 1: units [group 0..G-1, shared]; blocks [group c's experts..., shared]
