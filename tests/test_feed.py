@@ -57,7 +57,7 @@ def test_watch_share_and_view_agree():
 @pytest.mark.parametrize("given", [{}, {"view_rate": 0.3, "like_rate": 0.01, "follow_rate": 0.002,
                                         "share_rate": 0.02, "relatedness": -0.5}])
 def test_marginal_rates_match_the_knobs(given):
-    ds = feed(n_impressions=200_000, **given)
+    ds = feed(n_impressions=120_000, **given)
     info = DATASETS["feed"]
     p = resolve_params(info.params, given, "data")
     y = rows(ds, "y")
@@ -73,7 +73,7 @@ def test_marginal_rates_match_the_knobs(given):
 
 @pytest.mark.parametrize("task", ["view", "like"])
 def test_labels_calibrated_to_true_probabilities(task):
-    ds = feed(n_impressions=200_000)
+    ds = feed(n_impressions=120_000)
     p, y = truth(ds, task), rows(ds, "y")[:, TASKS.index(task)]
     edges = np.quantile(p, np.linspace(0, 1, 11))
     bins = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, 9)
@@ -85,7 +85,7 @@ def test_labels_calibrated_to_true_probabilities(task):
 
 def test_relatedness_sets_the_group_score_correlation_and_moves_label_correlations():
     rhos = (-0.8, -0.4, 0.0, 0.4, 0.8)
-    metas = [feed(relatedness=r, n_impressions=50_000).meta for r in rhos]
+    metas = [feed(relatedness=r, n_impressions=30_000).meta for r in rhos]
     scores = [m["group_score_corr"] for m in metas]
     for r, c in zip(rhos, scores):
         assert abs(c - r) < 0.1, (r, c)
@@ -105,10 +105,10 @@ def test_coherence_ties_the_interaction_tasks_together():
 
 
 def test_follow_comes_mostly_after_a_long_view():
-    m = feed(n_impressions=200_000).meta
+    m = feed(n_impressions=120_000).meta
     assert m["follow_given_view"] > 8 * m["follow_given_no_view"]
     # with no dependency and unrelated groups, a view says nothing about a follow
-    m0 = feed(n_impressions=200_000, dependency=0.0, relatedness=0.0).meta
+    m0 = feed(n_impressions=120_000, dependency=0.0, relatedness=0.0).meta
     assert 0.7 < m0["follow_given_view"] / m0["follow_given_no_view"] < 1.4
 
 

@@ -222,7 +222,7 @@ INFO = ArchInfo(
     paper="Wang et al., HoME: Hierarchy of Multi-Gate Experts for Multi-Task Learning at Kuaishou", year=2024,
     params=(Param("shared_experts", 2, "shared experts per level", low=1, high=64),
             Param("group_experts", 1, "experts per task group per level", low=1, high=64),
-            Param("task_experts", 1, "experts of each task's own (level 2)", low=1, high=64),
+            Param("task_experts", 1, "experts of each task's own, at level 2", low=1, high=64),
             Param("group_split", 2, "tasks before this position form the first task group, the rest the second "
                   "(0, or at least the number of tasks: one group)", low=0, high=64),
             Param("lora_rank", 4, "rank of each level-1 expert's feature gate (0 = no feature gates)", low=0,
