@@ -157,7 +157,7 @@ INFO = ArchInfo(
                   "or one per task", kind="ints", low=1, high=64),
             Param("shared_experts", 2, "shared experts per level (0 = AdaTT-sp, task groups only)", low=0, high=64),
             EXPERT_UNITS, TOWER_UNITS, EMBED_DIM),
-    cls=AdaTT, backbone=True,
+    cls=AdaTT,
     description="Every task has its own group of experts; each task's gate fuses all groups, and a residual "
                 "keeps its own group in the mix: the gates show how much each task draws on the others.",
 )

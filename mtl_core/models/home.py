@@ -228,7 +228,7 @@ INFO = ArchInfo(
             Param("lora_rank", 4, "rank of each level-1 expert's feature gate (0 = no feature gates)", low=0,
                   high=64),
             EXPERT_UNITS, TOWER_UNITS, EMBED_DIM),
-    cls=HoME, backbone=True,
+    cls=HoME,
     description="Normalised Swish experts, a hierarchy of shared, task-group and task experts, and gates that "
                 "give every expert its own view of the input and every task a residual to its own experts.",
 )
