@@ -10,7 +10,8 @@ from mtl_core.weighting import WEIGHTINGS
 
 TINY = {"synthetic": {"data.n_train": 256, "data.n_val": 100, "data.n_test": 100},
         "funnel": {"data.n_impressions": 3000},
-        "census": {"data.n_train": 500, "data.n_eval": 200}}
+        "census": {"data.n_train": 500, "data.n_eval": 200},
+        "feed": {"data.n_impressions": 1500, "data.n_users": 100, "data.n_items": 100}}
 
 
 def supported(arch: str) -> list[str]:

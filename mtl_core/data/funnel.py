@@ -50,7 +50,7 @@ PARAMS = (
     Param("base_cvr", 0.4, "conversion rate given a click", low=0.001, high=0.99, step=0.01, per_run=True,
           label="Base conversion rate"),
     Param("relatedness", 0.7, "ρ: correlation of the CVR-side biases and factors with the CTR-side ones",
-          low=-1.0, high=1.0, step=0.05, per_run=True, label="CTR–CVR relatedness"),
+          low=-1.0, high=1.0, step=0.05, per_run=True, label="Task relatedness"),
     Param("selection_strength", 1.0, "how strongly clicks select impressions: multiplies the spread of the CTR "
           "logit (0 = clicks at random, no sample selection bias; 2 = clicks concentrate on the likeliest "
           "impressions)", low=0.0, high=3.0, step=0.1, per_run=True, label="Click selection strength"),

@@ -13,6 +13,7 @@ _ORDER = (
     "single_task", "shared_bottom", "cross_stitch", "omoe", "mmoe", "cgc", "ple", "esmm", "aitm",
     "asymmetric", "snr", "dselect_k",  # the model zoo: other sharing patterns
     "esmm_ns", "ipw", "escm2",  # the funnel comparison's models
+    "adatt", "pepnet", "stem", "home",  # industrial architectures for many tasks (the feed world)
 )
 ARCHITECTURES: dict[str, ArchInfo] = {m.INFO.id: m.INFO for m in (import_module(f".{n}", __name__) for n in _ORDER)}
 

@@ -76,14 +76,20 @@ class ExpertBank(nn.Module):
         self.n_experts, self.out_dim = n_experts, dims[-1]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+        return self.activations(x)[-1]
+
+    def activations(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every layer's ReLU output, (B, E, H_l) each (expert-health metrics read the hidden layers too)."""
+        out = []
+        for w, b in zip(self.weights, self.biases):
             if x.dim() == 2:  # shared input: all experts are one (D, E*H) matmul, bias fused in
                 E, D, H = w.shape
                 x = torch.addmm(b.reshape(E * H), x, w.transpose(0, 1).reshape(D, E * H)).view(-1, E, H)
             else:  # one input per expert: a batched matmul over experts
                 x = torch.einsum("bed,edh->beh", x, w) + b
             x = F.relu(x)  # (B, E, H)
-        return x
+            out.append(x)
+        return out
 
 
 class GateBank(nn.Module):
