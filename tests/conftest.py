@@ -56,17 +56,14 @@ SLOW = {
     "test_engine_speed.py": {"test_the_fused_body_serves_loss_based_training_steps_only",
                              "test_vmap_free_forward_equals_vmap_of_the_module"},
     "test_experiments.py": {"test_each_threshold_is_a_parameter"},
-    "test_funnel_explorer.py": {"test_a_funnel_preset_link_opens_the_funnel_explorer",
-                                "test_cli_funnel_writes_the_files",
+    "test_funnel_explorer.py": {                                "test_cli_funnel_writes_the_files",
                                 "test_comparison_on_tiny_settings_writes_summary_and_results",
-                                "test_figure_builders_draw_the_data",
                                 "test_generator_rates_match_the_knobs_within_sampling_error",
                                 "test_on_the_story_preset_esmm_beats_the_naive_model_on_the_entire_space",
                                 "test_regime_map_on_tiny_settings_and_gaps_by_hand",
                                 "test_selection_strength_sets_the_sample_selection_bias",
-                                "test_the_live_curve_reaches_the_last_epoch_once_per_point",
-                                "test_the_page_in_chinese_and_a_bad_link_is_named",
-                                "test_the_page_runs_the_comparison_and_shows_every_view"},
+                                "test_the_live_curve_reaches_the_last_epoch_once_per_point",},
+    "test_app_funnel.py": {"test_a_funnel_preset_link_opens_the_funnel_explorer", "test_figure_builders_draw_the_data", "test_the_page_in_chinese_and_a_bad_link_is_named", "test_the_page_runs_the_comparison_and_shows_every_view"},
     "test_grid_records_presets.py": {"test_every_preset_runs_on_tiny_settings"},
     "test_lessons.py": {"test_a_playground_study_link_says_where_the_study_runs",
                         "test_every_lesson_renders_in_both_languages",
@@ -103,21 +100,22 @@ SLOW = {
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark browser and SLOW tests (this runs before `-m` deselects by marker)."""
-    names: dict[str, set[str]] = {}
+    """Mark browser and SLOW tests (this runs before `-m` deselects by marker). A SLOW name follows its test
+    when a file is split (names are matched in every file), and a name no file has any more is an error."""
+    slow_names = set().union(*SLOW.values())
+    seen: set[str] = set()
     for item in items:
         file, name = item.path.name, item.originalname or item.name
-        names.setdefault(file, set()).add(name)
+        seen.add(name)
         if file in BROWSER_FILES:
             item.add_marker(pytest.mark.browser)
-        if name in SLOW.get(file, ()):
+        if name in slow_names:
             item.add_marker(pytest.mark.slow)
-    if config.option.keyword or any("::" in str(a) for a in config.args):
-        return  # a selection inside files: absent names are expected
-    for file, tests in SLOW.items():
-        gone = tests - names.get(file, tests)
-        if gone:
-            raise pytest.UsageError(f"tests/conftest.py SLOW names tests that {file} no longer has: {sorted(gone)}")
+    if config.option.keyword or any("::" in str(a) or str(a).endswith(".py") for a in config.args):
+        return  # a selection of files or tests: absent names are expected
+    gone = slow_names - seen
+    if gone:
+        raise pytest.UsageError(f"tests/conftest.py SLOW names tests that no file has any more: {sorted(gone)}")
 
 
 @pytest.fixture
