@@ -19,7 +19,9 @@ from typing import Any, Mapping
 
 EVAL_ROWS = {"n_val": 1, "n_test": 1, "n_eval": 2}  # data params that add rows beside the training split
 DATA_SIZE_PARAMS = ("n_train", "n_val", "n_test", "n_eval", "n_impressions", "d", "n_dense")
-OPTIMIZER_COPIES = 4  # weights, gradients and Adam's two moments: bytes per parameter = 4 x float32
+# float32 copies of each parameter: weights, gradients, Adam's two moments, and the runs' own models that
+# are stacked into one at build time (alive together while stacking), with room for the step's temporaries
+PARAMETER_COPIES = 6
 SNAPSHOTS_KEPT = 400  # a live run keeps at most this many snapshots (app.ui.jobs.MAX_EVENTS)
 
 
@@ -27,7 +29,8 @@ SNAPSHOTS_KEPT = 400  # a live run keeps at most this many snapshots (app.ui.job
 class Cost:
     """What a job will use. Per run: data_mb (all splits), sample_passes (training rows x epochs), params;
     of the study: runs, batch (runs trained at once), batch_data_mb, study_sample_passes, memory_mb (data,
-    models with optimiser state and kept snapshots of one batch); longest list parameter: list_len."""
+    models with optimiser state and kept snapshots of one batch; a batch of several runs also holds the runs'
+    own splits while they are stacked into one); longest list parameter: list_len."""
 
     data_id: str
     train_rows: int
@@ -54,7 +57,8 @@ class Cost:
 
     @property
     def memory_mb(self) -> float:
-        return self.batch_data_mb + self.model_mb + self.snapshot_mb
+        stacking = self.batch_data_mb if self.batch > 1 else 0.0
+        return self.batch_data_mb + stacking + self.model_mb + self.snapshot_mb
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,8 @@ class Caps:
 
 
 # An open server (no classroom mode): generous, but one link cannot take the machine's memory.
-OPEN_CAPS = Caps(max_data_mb=2048, max_params=50_000_000, max_study_runs=5000, max_study_data_mb=4096,
-                 max_memory_mb=6144, max_list_len=8)
+OPEN_CAPS = Caps(max_data_mb=2048, max_params=20_000_000, max_study_runs=5000, max_study_data_mb=3072,
+                 max_memory_mb=4096, max_list_len=8)
 # The CLI: a lecturer's own machine; override with MTL_CLI_<FIELD> (see `cli_caps`).
 CLI_CAPS = Caps(max_data_mb=8192, max_params=500_000_000, max_study_runs=100_000, max_study_data_mb=16384,
                 max_memory_mb=24576, max_list_len=8)
@@ -179,7 +183,7 @@ def estimate(cfg, runs: int = 1, batch: int | None = None, params: int | None = 
     return Cost(data_id=cfg.data.id, train_rows=train, rows=rows, epochs=int(cfg.train.epochs),
                 snapshots_per_epoch=int(cfg.train.snapshots_per_epoch), runs=runs, batch=batch,
                 data_mb=data_mb(cfg.data.id, p), batch_data_mb=data_mb(cfg.data.id, p, runs=batch),
-                params=n_params, model_mb=batch * (n_params or 0) * 4 * OPTIMIZER_COPIES / 2**20,
+                params=n_params, model_mb=batch * (n_params or 0) * 4 * PARAMETER_COPIES / 2**20,
                 snapshot_mb=batch * snaps * tasks * 8 * 8 / 2**20, list_len=length, list_param=name)
 
 
