@@ -187,6 +187,13 @@ def estimate(cfg, runs: int = 1, batch: int | None = None, params: int | None = 
                 snapshot_mb=batch * snaps * tasks * 8 * 8 / 2**20, list_len=length, list_param=name)
 
 
+def estimate_batches(batches, runs: int) -> Cost:
+    """The cost of a study that trains `runs` runs as these (config, runs at once) batches, one batch at a
+    time: the costliest batch (by memory) with the study's run count. `batches`: pairs, at least one."""
+    costs = [estimate(cfg, runs, max(1, min(int(size), int(runs)))) for cfg, size in batches]
+    return max(costs, key=lambda c: (c.memory_mb, c.data_mb, c.params or 0))
+
+
 # ---- the check ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Violation:
@@ -251,5 +258,5 @@ def cli_check(cfg, runs: int = 1, batch: int | None = None, caps: Caps | None = 
     return check(estimate(cfg, runs, batch), cli_caps() if caps is None else caps)
 
 
-__all__ = ["Caps", "Cost", "Violation", "CLI_CAPS", "OPEN_CAPS", "estimate", "check", "violations", "cli_check",
+__all__ = ["Caps", "Cost", "Violation", "CLI_CAPS", "OPEN_CAPS", "estimate", "estimate_batches", "check", "violations", "cli_check",
            "cli_caps", "data_mb", "data_rows", "size_settings", "model_params"]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from mtl_core import admission
 from mtl_core.experiments import funnel as fx
 
 from ...figures.funnel import (bias_figure, calibration_figure, curves_figure, decomposition_figure, funnel_figure,
@@ -86,6 +87,8 @@ def _start(knobs: Knobs) -> None:
         if j.last is not None and j.last.result is not None:
             state.update(result=j.last.result, history=pd.DataFrame(j.rows))
     job.on_end = ended
+    job.cost = admission.estimate_batches([(fx.model_config(knobs.flat, m), S) for m in knobs.models],
+                                          len(knobs.models) * S)  # the admission gate (app.server.refusal)
     state.update(job=job, epochs=int(knobs.flat["train.epochs"]))
 
 
