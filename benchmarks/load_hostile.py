@@ -13,7 +13,8 @@ LINKS = {
                 "bal.seeds": "8"},
     "experiments": {"page": "experiments", "exp.seeds": "0-199", "exp.n_train": "1000000", "exp.epochs": "1000"},
 }
-RUN_LABELS = ("Train", "Run the study", "Run", "Run the comparison", "Run the sweep")
+RUN_LABELS = {"playground": "Train", "funnel": "Run the comparison", "balance": "Run the study",
+              "experiments": "Run the study"}
 REFUSED = ("limit", "MTL_MAX_", "MTL_OPEN_MAX_")
 
 
@@ -26,15 +27,13 @@ def visit(browser, base: str, section: str, wait_s: float = 20.0) -> dict:
     out = {"section": section, "pressed": False, "refused": False, "exception": False}
     try:
         page.goto(f"{base}/?{urlencode(LINKS[section])}")
-        page.get_by_test_id("stMainBlockContainer").wait_for()
-        time.sleep(3)  # the page's first run settles
         main = page.get_by_test_id("stMainBlockContainer")
-        for label in RUN_LABELS:
-            buttons = main.get_by_role("button", name=label, exact=True)
-            if buttons.count() and buttons.first.is_enabled():
-                buttons.first.click()
-                out["pressed"] = True
-                break
+        button = main.get_by_role("button", name=RUN_LABELS[section], exact=True).first
+        button.wait_for(timeout=120_000)  # the page's first run drew its controls
+        time.sleep(2)  # and settled (a refused link disables the button)
+        if button.is_enabled():
+            button.click()
+            out["pressed"] = True
         deadline = time.time() + wait_s
         while time.time() < deadline and not out["refused"]:
             text = " ".join(page.get_by_test_id("stAlertContentError").all_inner_texts())

@@ -190,6 +190,13 @@ def _estimate_box(grid: Grid, study: Study) -> None:
         if preset.n_runs == grid.n_runs and preset.expected_s:
             st.caption(t("exp.expected", s=_fmt_s(preset.expected_s)))
         return
+    from ... import server  # the estimate trains probes: a study over the caps gets the caps' message instead
+
+    over = server.study_over_caps(grid.cfg, grid.n_runs, MAX_BATCH, server.active_limits(), tr=t, section="exp")
+    if over:
+        st.error(t("server.cap.title" if server.CLASSROOM else "server.cap.title_open") + "\n\n"
+                 + "\n".join(f"- {c}" for c in over), icon=":material/block:")
+        return
     with st.spinner(t("exp.estimating")):
         try:
             secs = _estimate(grid.key(), grid)

@@ -43,6 +43,15 @@ def funnel_sketch(knobs: Knobs) -> None:
     if knobs.errors:
         st.error(t("fx.invalid") + "\n\n" + "\n".join(f"- {e}" for e in knobs.errors), icon=":material/block:")
         return
+    from ... import server  # the sketch generates the data: data over the caps gets their message instead
+
+    cost = admission.estimate(fx.model_config(knobs.flat, knobs.models[0] if knobs.models else fx.DEFAULT_MODELS[0]))
+    over = server.cost_over_caps(cost, server.active_limits(), t, only=("max_data_mb", "max_memory_mb"),
+                                 section="funnel")
+    if over:
+        st.error(t("server.cap.title" if server.CLASSROOM else "server.cap.title_open") + "\n\n"
+                 + "\n".join(f"- {c}" for c in over), icon=":material/block:")
+        return
     tr = translator(current_lang())
     meta = _data_stats(knobs.data_items, knobs.seeds[0] if knobs.seeds else 0)
     left, right = st.columns([3, 2])
