@@ -13,8 +13,8 @@ fastest among the sessions that trained), how many waited in the queue, and the 
 configuration and run (no cross-talk), that no page shows an exception, that a session over the caps
 gets the cap message (classroom mode), that the server answers a fresh visitor while loaded, and that
 memory returns within `--bound-mb` of the warm level within `--settle-s` of the last tab closing.
-Exit status 1 when a check fails. The browsers run at a lower CPU priority (nice 10) than the server: in
-a classroom they run on the students' machines, not on the server.
+`--hostile` adds one visitor per section who tries a link over the caps (`load_hostile.py`). Exit status 1
+when a check fails. The browsers run at nice 10: in a classroom they are the students' machines.
 
 Needs Debian's /usr/bin/chromium and the playwright package (never `playwright install`).
 """
@@ -24,110 +24,20 @@ import argparse
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the load test's other modules (scripts, no package)
+from load_server import Sampler, Server  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STEP_RE = re.compile(r"epoch ([\d.]+) / (\d+) · step ([\d,]+) / ([\d,]+)")
 BATCH = 128  # the default batch size (the sessions train the default model and data)
-
-
-# ---- the server -------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (psutil when installed, else /proc)."""
-    try:
-        import psutil
-
-        return psutil.Process(pid).memory_info().rss / 2**20
-    except ImportError:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class Server:
-    def __init__(self, classroom: bool, env: dict[str, str], log: Path | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
-               "--server.port", str(self.port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-        if classroom:
-            cmd += ["--", "--classroom"]
-        self._log = open(log, "w") if log else subprocess.DEVNULL
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=self._log,
-                                     stderr=subprocess.STDOUT)
-        deadline = time.time() + 120
-        while not self.healthy():
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("the Streamlit server did not become healthy")
-            time.sleep(0.3)
-
-    def healthy(self, timeout: float = 2.0) -> bool:
-        try:
-            return urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=timeout).read() == b"ok"
-        except OSError:
-            return False
-
-    def health_latency_s(self) -> float:
-        t0 = time.perf_counter()
-        ok = self.healthy(timeout=30)
-        return time.perf_counter() - t0 if ok else float("inf")
-
-    def rss(self) -> float:
-        return rss_mb(self.proc.pid)
-
-    def cpu_s(self) -> float:
-        """CPU seconds the server process has used (user + system, /proc)."""
-        try:
-            with open(f"/proc/{self.proc.pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except OSError:
-            return 0.0
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-class Sampler(threading.Thread):
-    """The server's RSS once per `period_s` (time, MB)."""
-
-    def __init__(self, server: Server, period_s: float = 0.5):
-        super().__init__(daemon=True)
-        self.server, self.period_s, self.samples, self._stop = server, period_s, [], threading.Event()
-
-    def run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append((time.time(), self.server.rss()))
-            self._stop.wait(self.period_s)
-
-    def peak(self, since: float = 0.0, until: float = float("inf")) -> float:
-        return max((m for t, m in self.samples if since <= t <= until), default=0.0)
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 # ---- one student ------------------------------------------------------------------------------------------------
@@ -210,10 +120,13 @@ class Student:
 def run(n: int, *, classroom: bool = True, window_s: float = 40.0, lead_s: float = 8.0, settle_s: float = 30.0,
         bound_mb: float = 80.0, epochs: int = 100, env: dict | None = None, shots: Path | None = None,
         log: Path | None = None, check_caps: bool = True, quiet: bool = False, warmup: bool = True,
-        lead_in_s: float | None = None, stop_when_settled: bool = False) -> dict:
+        lead_in_s: float | None = None, stop_when_settled: bool = False, hostile: bool = False,
+        peak_bound_mb: float | None = None) -> dict:
     """One load run; returns the report (report["ok"], report["failures"]). Without `warmup` the warm level
     is the RSS with every page open but nothing trained yet (quicker: the short form run by the tests);
-    `stop_when_settled` stops watching memory as soon as it is back within the bound."""
+    `stop_when_settled` stops watching memory as soon as it is back within the bound. `hostile`: one visitor
+    per section tries a link over the caps while the students train (`load_hostile`); each must be refused,
+    and the peak must stay within `peak_bound_mb` of the warm level when given."""
     from playwright.sync_api import sync_playwright
 
     def say(*a):
@@ -290,6 +203,13 @@ def run(n: int, *, classroom: bool = True, window_s: float = 40.0, lead_s: float
                         fresh_s = float("inf")
                         failures.append(f"a new visitor's page did not load in time: {type(err).__name__}")
                     newcomer.close()
+                if hostile and "hostile" not in report and fresh_s is not None:
+                    sys.path.insert(0, str(Path(__file__).resolve().parent))
+                    from load_hostile import visit_all
+
+                    report["hostile"] = visit_all(browser, server.url)
+                    failures += [f"hostile visitor on {h['section']} was not refused: {h}" for h in report["hostile"]
+                                 if not h["refused"] or h["exception"]]
                 time.sleep(1.0)
             t_b = time.time()
             report["server_cores_used"] = round((server.cpu_s() - cpu_a) / (t_b - t_a), 2)  # of os.cpu_count()
@@ -334,6 +254,8 @@ def run(n: int, *, classroom: bool = True, window_s: float = 40.0, lead_s: float
             if exceptions:
                 failures.append(f"{exceptions} exception(s) shown in the pages")
             report["rss_peak_mb"] = round(sampler.peak(since=t_start), 1)
+            if peak_bound_mb is not None and report["rss_peak_mb"] > report["rss_warm_mb"] + peak_bound_mb:
+                failures.append(f"peak {report['rss_peak_mb']} MB above warm {report['rss_warm_mb']} + {peak_bound_mb:g} MB")
             t_close = time.time()
             for s in students:
                 s.close()
@@ -365,47 +287,6 @@ def run(n: int, *, classroom: bool = True, window_s: float = 40.0, lead_s: float
     return report
 
 
-def per_session_memory() -> dict:
-    """Peak RSS added by one Playground run trained in-process: the default and the largest the classroom
-    caps allow (data at MTL_MAX_DATA_MB, sample passes at MTL_MAX_SAMPLE_PASSES, 20 snapshots per epoch)."""
-    import gc
-
-    import torch
-
-    from app.memory import rss_mb as self_rss, trim_memory
-    from app.server import Limits, over_caps
-    from app.ui.jobs import run_job
-    from mtl_core.config import from_flat
-
-    torch.set_num_threads(1)
-    lim = Limits.from_env()
-    largest = {"data.d": 200, "data.n_train": 50_000, "data.n_val": 5_000, "data.n_test": 5_000,
-               "train.epochs": 40, "train.snapshots_per_epoch": lim.max_snapshots_per_epoch}
-    configs = {"default": {}, "largest_allowed": largest}
-    assert not over_caps(from_flat(largest), lim), over_caps(from_flat(largest), lim)
-    warm = run_job(from_flat({"data.n_train": 200, "train.epochs": 1}))
-    while warm.active:
-        warm.pull(1)
-    del warm
-    trim_memory()
-    out = {}
-    for name, flat in configs.items():
-        trim_memory()
-        r0 = self_rss()
-        job, peak, t0 = run_job(from_flat(flat)), r0, time.time()
-        while job.active and time.time() - t0 < 30:
-            job.pull(0.3)
-            peak = max(peak, self_rss())
-        held = self_rss() - r0
-        job.stop()
-        del job
-        gc.collect()
-        trim_memory()
-        out[name] = {"config": flat, "peak_added_mb": round(peak - r0, 1), "held_while_training_mb": round(held, 1),
-                     "after_free_added_mb": round(self_rss() - r0, 1)}
-    return out
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sessions", type=int, default=8)
@@ -418,9 +299,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, help="write the report as JSON here")
     ap.add_argument("--screenshots", type=Path, help="save the queue and caps pages here (PNG)")
     ap.add_argument("--per-session-memory", action="store_true", help="measure one run's memory in-process")
+    ap.add_argument("--hostile", action="store_true", help="one visitor per section tries to exceed the caps")
+    ap.add_argument("--peak-bound-mb", type=float, help="allowed peak RSS above warm while training")
     a = ap.parse_args(argv)
     if a.per_session_memory:
-        report = per_session_memory()
+        from load_memory import largest_study_memory, per_session_memory
+
+        report = {"runs": per_session_memory(), "largest_study": largest_study_memory()}
         print(json.dumps(report, indent=2))
         return 0
     if a.screenshots:
@@ -428,7 +313,8 @@ def main(argv=None) -> int:
     env = dict(kv.split("=", 1) for kv in a.env)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     report = run(a.sessions, classroom=not a.open, window_s=a.window_s, settle_s=a.settle_s, bound_mb=a.bound_mb,
-                 epochs=a.epochs, env=env, shots=a.screenshots, log=ROOT / "test-artifacts" / "load-server.log")
+                 epochs=a.epochs, env=env, shots=a.screenshots, log=ROOT / "test-artifacts" / "load-server.log",
+                 hostile=a.hostile, peak_bound_mb=a.peak_bound_mb)
     text = json.dumps(report, indent=2)
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ batch in which every run diverged is recorded as diverged; it never stops the st
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -205,7 +206,7 @@ def _iter_concurrent(batches: list[Batch], snapshot_interval_s, record_conflict,
         def start() -> None:
             i, batch = queue.pop(0)
             w = _Worker(i, batch, snapshot_interval_s, record_conflict)
-            busy[pool.submit(w.advance)] = w
+            busy[pool.submit(contextvars.copy_context().run, w.advance)] = w  # the caller's time slice too
         for _ in range(workers):
             start()
         while busy:
@@ -214,7 +215,7 @@ def _iter_concurrent(batches: list[Batch], snapshot_interval_s, record_conflict,
                 w = busy.pop(fut)
                 snap, rows = fut.result()
                 if rows is None:
-                    busy[pool.submit(w.advance)] = w
+                    busy[pool.submit(contextvars.copy_context().run, w.advance)] = w
                 else:
                     runs_done += len(w.batch.runs)
                     steps_done_finished += w.batch.steps

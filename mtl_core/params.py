@@ -25,6 +25,7 @@ def short_repr(value: Any, limit: int = 40) -> str:
 
 
 _KINDS = ("int", "float", "bool", "choice", "str", "ints", "floats")
+MAX_LIST_LEN = 8  # values a list parameter takes by default (layers of a network, one value per task)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Param:
     per_run: bool = False  # may differ between the runs of one batch (it changes no tensor shape)
     when: tuple[tuple[str, tuple], ...] = ()  # active only while each named sibling has one of the values
     label: str = ""  # short widget label, e.g. "ρ — task correlation"
+    max_len: int = MAX_LIST_LEN  # kinds ints / floats: at most this many values (a network's depth is bounded)
 
     def active(self, values: dict[str, Any]) -> bool:
         """Whether this parameter is used, given the values of its siblings (same section)."""
@@ -79,6 +81,8 @@ class Param:
             rng = f" <= {self.high:g}"
         what = {"int": "an integer", "float": "a number", "str": "text",
                 "ints": "comma-separated integers", "floats": "comma-separated numbers"}[self.kind]
+        if self.kind in ("ints", "floats"):
+            return f"{what}{rng}, at most {self.max_len} values"
         return what + rng
 
     # ------------------------------------------------------------------ parsing
@@ -104,7 +108,9 @@ class Param:
             if self.kind == "str":
                 return str(value)
             if self.kind in ("ints", "floats"):
-                items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+                items = value if isinstance(value, (list, tuple)) else str(value).split(",", self.max_len)
+                if len(items) > self.max_len:  # counted before converting: a 10,000-layer list costs nothing
+                    raise ConfigError(field, value, f"{self.allowed()} (got more than {self.max_len})")
                 conv = int if self.kind == "ints" else float
                 out = tuple(self._number(conv, v, bad) for v in items)
                 if not out:

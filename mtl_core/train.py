@@ -40,6 +40,7 @@ from .engine.runs import RunSpec, run_configs
 from .engine.snapshot import CONFLICT_METRICS, DIVERGED, OK, Snapshot
 from .engine.stacked import StackedRuns, cpu_time
 from .params import ConfigError
+from .slices import checkpoint
 
 
 class DivergenceError(RuntimeError):
@@ -124,10 +125,16 @@ class Trainer:
         self.seeds = [c.train.seed for c in self.configs]
         self.device = resolve_device(cfg.train.device)
         info = DATASETS[cfg.data.id]
-        self.datasets = [info.build(dict(c.data.params), c.train.seed) for c in self.configs]
+        self.datasets = []
+        for c in self.configs:
+            checkpoint()  # a time slice may end between datasets (and inside a generator's chunks)
+            self.datasets.append(info.build(dict(c.data.params), c.train.seed))
         self.spec = self.datasets[0].spec
         self.splits = {name: StackedSplit.of([getattr(d, name) for d in self.datasets], self.device)
                        for name in ("train", "val", "test")}
+        if len(self.datasets) > 1:  # the stacked copy is what trains: the runs' own splits go (their meta stays)
+            for d in self.datasets:
+                d.train = d.val = d.test = None
         self.entire_space = self.datasets[0].meta.get("entire_space_labels", {})
         long_study = compile_for(cfg, len(self.configs), self.device)
         if long_study:
@@ -236,6 +243,7 @@ class Trainer:
             perm = torch.stack([torch.randperm(N, generator=g) for g in order_gens]).to(device)  # (R, N)
             shuffled = train_split.take(perm) if epoch_gather else None  # the epoch's rows, in batch order
             for i in range(steps_per_epoch):
+                checkpoint()  # the caller's time slice (`mtl_core.slices`): pause here, or stop
                 t0, c0, recorded, recorded_cpu = time.perf_counter(), cpu_time(), main.record_s, main.record_cpu_s
                 rows = slice(i * B, (i + 1) * B)
                 batch = tuple(t[:, rows] for t in shuffled) if epoch_gather else train_split.take(perm[:, rows])

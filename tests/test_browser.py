@@ -140,6 +140,10 @@ def test_train_mmoe_live_then_pause(page, base_url):
     buttons = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot[data-tagged="1"] .modebar-btn'))
         .map(b => b.getAttribute('data-title'))""")
     assert "Fullscreen" in buttons and not any("Share" in b for b in buttons)  # a projector, never the cloud
+    from app.ui.live_chart import PLOTLY_JS  # the plotly package's own plotly.js, served by this server
+
+    bundled = re.search(r"plotly\.js v([\d.]+)", PLOTLY_JS.read_text(errors="ignore")[:3000]).group(1)
+    assert page.evaluate("() => window.__mtlPlotly && window.__mtlPlotly.version") == bundled
 
     _main_button(page, "Pause").click()
     expect(_main_button(page, "Resume")).to_be_visible(timeout=10_000)

@@ -100,7 +100,7 @@ def test_fused_training_body_equals_autograd_through_the_layers(data, arch, extr
 def test_fused_binary_losses_pass_no_gradient_where_the_probability_is_clamped():
     """models.base.bce clamps sigmoid(raw) to [EPS, 1 - EPS]: beyond it autograd passes no gradient, and
     neither may the fused losses (a confident, wrong prediction would otherwise get a gradient of ~1)."""
-    from mtl_core.engine.fused import _TaskLosses
+    from mtl_core.engine.torch_fast import TaskLosses as _TaskLosses
     from mtl_core.models.base import bce
 
     raw = torch.tensor([[[-30.0, 0.3, 40.0]]], requires_grad=True)  # (R=1, T=1, B=3)

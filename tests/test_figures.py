@@ -299,20 +299,22 @@ def test_the_gate_evolution_titles_follow_the_moments_shown():
     assert late.layout.annotations[-1].text.endswith(f"{s.epoch[-1]:.1f}")
 
 
-def test_live_charts_find_streamlits_plotly_and_serialise_a_figure_once():
-    """The live chart component draws with the plotly.js of Streamlit's own frontend chunk: a Streamlit
-    release that renames or drops that chunk must fail here, not leave the live charts blank."""
+def test_live_charts_load_the_plotly_packages_own_plotly_js_and_serialise_a_figure_once():
+    """The live chart component draws with the plotly package's own plotly.min.js (the release that serialises
+    the figures), served by the Streamlit server from the package's folder: never a CDN, never Streamlit's
+    bundled chunk."""
     import json
     import pathlib
 
-    import streamlit as st
+    import plotly
 
     from app.ui import live_chart
 
-    chunk = live_chart._plotly_chunk()
-    assert chunk.startswith("PlotlyChart.") and chunk.endswith(".js")
-    path = pathlib.Path(st.__file__).parent / "static" / "static" / "js" / chunk
-    assert b"Plotly" in path.read_bytes()
+    assert live_chart.PLOTLY_JS.is_file() and live_chart.PLOTLY_JS.parent.parent == pathlib.Path(plotly.__file__).parent
+    assert plotly.__version__ and b"plotly" in live_chart.PLOTLY_JS.read_bytes()[:2000].lower()
+    url = live_chart.plotly_js_url()
+    assert url.startswith("component/") and url.endswith("/plotly.min.js") and "//" not in url
+    assert "http" not in live_chart._JS and "cdn" not in live_chart._JS.lower()
     assert live_chart._component is not None  # components v2 present (requirements: streamlit>=1.67)
     fig = go.Figure({"data": [{"type": "scatter", "x": [0, 1], "y": [2, 3]}], "layout": {}}, _validate=False)
     spec = live_chart._spec(fig)

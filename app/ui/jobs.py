@@ -2,10 +2,14 @@
 many runs through the batched engine.
 
 A `Job` wraps an iterator of progress events (the engine's snapshots, or `mtl_core.grid.iter_grid`'s
-`GridProgress`). Nothing runs in the background: `pull(budget_s)` advances the iterator for a bounded
-time and returns, so pausing is not pulling, `stop()` closes the iterator and keeps what finished, and
-a job stored in a section's session state is freed with the tab (`app.server`'s janitor frees a closed
-tab's jobs within seconds). A job that keeps its events thins them to at most `max_events` (evenly
+`GridProgress`). Nothing trains unless a page pulls: `pull(budget_s)` advances the iterator for a bounded
+time and returns, so pausing is not pulling, `stop()` ends the iterator and keeps what finished, and a
+job stored in a section's session state is freed with the tab (`app.server`'s janitor frees a closed
+tab's jobs within seconds). The iterator runs in the job's own worker thread, bound to a time slice
+(`mtl_core.slices`): a pull grants it `budget_s` and returns by then, whether or not an event came (the
+engine parks at its next checkpoint, a training step or a chunk of generated data, until the next pull),
+so one pull never holds a CPU slot for the length of a first epoch or a large dataset's generation, and a
+stop unwinds the iterator at its next checkpoint however far apart its events are. A job that keeps its events thins them to at most `max_events` (evenly
 spaced, the latest always kept), so a long run's memory stays bounded. `Job` is pure Python (no
 streamlit) and tested directly; `job_panel` is the Streamlit fragment that pulls it twice a second and
 redraws, each pull inside a CPU slot of `app.server.SCHEDULER` (fair share between sessions; in
@@ -15,8 +19,11 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
+
+from mtl_core import slices
 
 ACTIVE = ("running", "paused")
 ENDED = ("finished", "stopped", "diverged", "error")
@@ -25,6 +32,92 @@ PULL_S = 0.4  # ... and pulls events for at most this long per tick
 MAX_EVENTS = 400  # events a job keeps (thinned evenly beyond): a long run's snapshots stay bounded
 WAIT_S = 6.0  # a tick waits at most this long for a CPU slot (or its turn in the queue) before redrawing;
 #              a click or a closing tab cuts the wait short
+STOP_JOIN_S = 10.0  # a stop waits at most this long for the worker to unwind (it does at its next checkpoint)
+
+
+class _Worker:
+    """Runs an iterator's `next()` in its own thread, one call per request, within the time a `Slice` grants.
+
+    `next_event(deadline)` asks for the next event (unless one is pending or being computed) and waits for
+    it until `deadline`; what comes later stays pending for the next call. Results: ("event", e),
+    ("finished", None) or ("error", exception). `cancel()` makes the iterator raise `slices.Cancelled` at
+    its next checkpoint (or closes it, if idle) and waits for the thread to end."""
+
+    def __init__(self, it, name: str = ""):
+        self._it, self._name = it, name
+        self.slice = slices.Slice(clock=time.perf_counter)
+        self._cond = threading.Condition()
+        self._asked = False  # a next() asked for and not started
+        self._busy = False  # next() running
+        self._result: tuple | None = None
+        self._thread: threading.Thread | None = None
+        self.done = False  # the thread ended (the iterator is over or closed)
+
+    def next_event(self, deadline: float) -> tuple | None:
+        with self._cond:
+            if self._result is None and not self._busy and not self._asked and not self.done:
+                self._asked = True
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name=f"mtl-job {self._name}"[:40], daemon=True)
+                    self._thread.start()
+            self.slice.grant(deadline)
+            self._cond.notify_all()
+            while self._result is None and not self.done:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            result, self._result = self._result, None
+            return result
+
+    def _run(self) -> None:
+        slices.bind(self.slice)
+        try:
+            while True:
+                with self._cond:
+                    while not self._asked and not self.slice.cancelled:
+                        self._cond.wait()
+                    if self.slice.cancelled:
+                        return
+                    self._asked, self._busy = False, True
+                try:
+                    result = ("event", next(self._it))
+                except StopIteration:
+                    result = ("finished", None)
+                except slices.Cancelled:
+                    return
+                except BaseException as err:  # noqa: BLE001 - handed to the puller, which says what happened
+                    result = ("error", err)
+                with self._cond:
+                    self._busy, self._result = False, result
+                    self._cond.notify_all()
+                if result[0] != "event":
+                    return
+        finally:
+            close = getattr(self._it, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except BaseException:  # noqa: BLE001 - already unwound
+                    pass
+            self._it = None  # the trainer, its model and data go now
+            with self._cond:
+                self.done, self._busy = True, False
+                self._cond.notify_all()
+
+    def cancel(self, join_s: float = STOP_JOIN_S) -> None:
+        self.slice.cancel()
+        with self._cond:
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is None:  # never started: close the iterator here
+            close = getattr(self._it, "close", None)
+            self._it = None
+            if close is not None:
+                close()
+            self.done = True
+        elif thread is not threading.current_thread():
+            thread.join(join_s)
 
 
 @dataclass(frozen=True)
@@ -51,7 +144,9 @@ class Job:
                  rows: Callable[[Any], Sequence[dict]] | None = None, done: Callable[[Any], bool] | None = None,
                  keep_events: bool = True, diverged: tuple[type[BaseException], ...] = (),
                  paused: bool = False, label: str = "", max_events: int | None = MAX_EVENTS):
-        self._it = iter(events)
+        self._worker = _Worker(iter(events), label)
+        weakref.finalize(self, self._worker.cancel, 0.0)  # a job dropped without stop() still ends its thread
+        self.cost = None  # `mtl_core.admission.Cost` when its maker estimated it (`app.server.refusal` checks it)
         self._progress_of, self._rows_of, self._done_of = progress, rows, done
         self._keep, self._diverged = keep_events, diverged
         self.label = label
@@ -148,29 +243,30 @@ class Job:
     def _pull(self, budget_s: float) -> bool:
         if not self.running:
             return False
-        t0 = time.perf_counter()
+        deadline = time.perf_counter() + budget_s
         while True:
-            try:
-                event = next(self._it)
-            except StopIteration:
+            result = self._worker.next_event(deadline)
+            if result is None:  # the slice is over; the worker parks at its next checkpoint
+                return False
+            kind, value = result
+            if kind == "finished":
                 return self._end("finished")
-            except self._diverged as err:
-                return self._end("diverged", str(err))
-            except Exception as err:  # noqa: BLE001 - any library error is shown, the page keeps working
-                return self._end("error", f"{type(err).__name__}: {err}")
-            self._take(event)
-            if self._done_of is not None and self._done_of(event):
+            if kind == "error":
+                if isinstance(value, self._diverged):
+                    return self._end("diverged", str(value))
+                return self._end("error", f"{type(value).__name__}: {value}")
+            self._take(value)
+            if self._done_of is not None and self._done_of(value):
                 return self._end("finished")
-            if self._pause_when is not None and self._pause_when(event):
+            if self._pause_when is not None and self._pause_when(value):
                 self.pause()
                 return False
-            if time.perf_counter() - t0 >= budget_s:
+            if time.perf_counter() >= deadline:
                 return False
 
     def close(self) -> None:
-        close = getattr(self._it, "close", None)
-        if close is not None:
-            close()
+        """End the iterator (in its thread, at its next checkpoint) and wait for it to unwind."""
+        self._worker.cancel()
 
     # -- internals -----------------------------------------------------------------------------
     def _take(self, event: Any) -> None:
@@ -216,24 +312,30 @@ class Job:
 # ---- the engine's two kinds of job -------------------------------------------------------------------
 def run_job(cfg, *, snapshot_interval_s: float = 0.25, paused: bool = False) -> Job:
     """One training run (`mtl_core.train.train`): events are snapshots, kept for the live views."""
+    from mtl_core import admission
     from mtl_core.train import DivergenceError, train
 
-    return Job(train(cfg, snapshot_interval_s=snapshot_interval_s), runs_total=1, paused=paused,
-               progress=lambda s: Progress(int(bool(s.done)), 1, min(1.0, s.step / max(1, s.total_steps))),
-               done=lambda s: bool(s.done), diverged=(DivergenceError,))
+    job = Job(train(cfg, snapshot_interval_s=snapshot_interval_s), runs_total=1, paused=paused,
+              progress=lambda s: Progress(int(bool(s.done)), 1, min(1.0, s.step / max(1, s.total_steps))),
+              done=lambda s: bool(s.done), diverged=(DivergenceError,))
+    job.cost = admission.estimate(cfg, 1)
+    return job
 
 
 def grid_job(cfg, axes: dict[str, list], seeds: list[int], **kw) -> Job:
     """Many runs as batched models (`mtl_core.grid.iter_grid`): events are `GridProgress`; their new
     result rows accumulate in `job.rows` (only the last event is kept)."""
+    from mtl_core import admission
     from mtl_core.grid import iter_grid
 
     n = len(seeds)
     for values in axes.values():
         n *= max(1, len(values))
-    return Job(iter_grid(cfg, axes, seeds, **kw), runs_total=n, keep_events=False,
-               progress=lambda g: Progress(g.runs_done, g.runs_total, g.steps_done / max(1, g.steps_total)),
-               rows=lambda g: g.new_rows)
+    job = Job(iter_grid(cfg, axes, seeds, **kw), runs_total=n, keep_events=False,
+              progress=lambda g: Progress(g.runs_done, g.runs_total, g.steps_done / max(1, g.steps_total)),
+              rows=lambda g: g.new_rows)
+    job.cost = admission.estimate(cfg, n, kw.get("max_batch", 256) * max(1, kw.get("workers", 1)))
+    return job
 
 
 # ---- the page side -------------------------------------------------------------------------------------

@@ -7,17 +7,18 @@ the screenshots taken 0.1 s apart, and every redraw built each changed plot from
 keeps one element per `key` and hands each new figure to `Plotly.react`, which updates the plot it already
 drew.
 
-It draws with the plotly.js that Streamlit's frontend puts on `window.Plotly` when it loads the chunk of its
-own Plotly chart code; on a page that has not drawn an `st.plotly_chart` yet, the component imports that
-chunk itself (its file name, which changes with Streamlit's version, is found in Streamlit's static folder)
-and waits for it, checking every 50 ms. Where Streamlit lacks components v2, it falls back to
-`st.plotly_chart`.
+It draws with the plotly.js of the installed `plotly` Python package (`plotly/package_data/plotly.min.js`,
+the same release that serialises the figures), served by this Streamlit server, never from a CDN: the
+package's folder is declared as a component's file folder (`st.components.v1.declare_component(path=...)`),
+whose files the server serves; the first live chart of a page adds a <script> for it and waits for it. The
+script is kept as `window.__mtlPlotly` and does not replace a `window.Plotly` already there. Where Streamlit
+lacks components v2, it falls back to `st.plotly_chart`.
 """
 from __future__ import annotations
 
-import functools
 import pathlib
 
+import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -33,7 +34,7 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(gd);
     gd.addEventListener("fullscreenchange", () => {  // fill the screen, then back to the figure's height
       const full = document.fullscreenElement === gd;
-      if (window.Plotly) window.Plotly.relayout(gd, { height: full ? window.innerHeight : Number(gd.dataset.height) });
+      if (window.__mtlPlotly) window.__mtlPlotly.relayout(gd, { height: full ? window.innerHeight : Number(gd.dataset.height) });
     });
   }
   const revision = String(data.revision);
@@ -42,16 +43,13 @@ export default function ({ data, parentElement }) {
   const since = Date.now();
   const draw = () => {
     if (gd.dataset.wanted !== revision) return;  // a newer figure came meanwhile
-    if (!window.Plotly && Date.now() - since > 20000) {
-      gd.textContent = "This chart could not load plotly.js from Streamlit's frontend; reload the page.";
+    const Plotly = window.__mtlPlotly;
+    if (!Plotly && Date.now() - since > 20000) {
+      gd.textContent = "This chart could not load plotly.js from the server; reload the page.";
       return;
     }
-    if (!window.Plotly) {  // Streamlit's Plotly chunk, as its own charts load it
-      if (!window.__mtlPlotlyLoad && data.chunk) {
-        const entry = document.querySelector('script[src*="/static/js/index."]');
-        const dir = entry ? entry.src.replace(/[^/]*$/, "") : new URL("static/js/", document.baseURI).href;
-        window.__mtlPlotlyLoad = import(dir + data.chunk).catch((e) => console.warn("live chart:", e));
-      }
+    if (!Plotly) {
+      loadPlotly(data.plotly);
       setTimeout(draw, 50);
       return;
     }
@@ -59,9 +57,25 @@ export default function ({ data, parentElement }) {
     gd.dataset.height = String(fig.layout.height || 450);
     if (document.fullscreenElement === gd) fig.layout.height = window.innerHeight;
     const config = { ...data.config, modeBarButtonsToAdd: [fullscreenButton] };
-    window.Plotly.react(gd, fig.data, fig.layout, config);
+    Plotly.react(gd, fig.data, fig.layout, config);
   };
   draw();
+}
+
+// the plotly package's plotly.min.js, once per page, as a classic script (it sets window.Plotly: put back
+// whatever was there before, and keep ours apart)
+function loadPlotly(path) {
+  if (window.__mtlPlotlyLoading || !path) return;
+  window.__mtlPlotlyLoading = true;
+  const before = window.Plotly;
+  const script = document.createElement("script");
+  script.src = new URL(path, document.baseURI).href;
+  script.onload = () => {
+    window.__mtlPlotly = window.Plotly;
+    if (before !== undefined) window.Plotly = before;
+  };
+  script.onerror = () => { window.__mtlPlotlyLoading = false; console.warn("live chart: cannot load", path); };
+  document.head.appendChild(script);
 }
 
 // Streamlit's own Plotly charts have a fullscreen button (for a projector); so do these
@@ -90,19 +104,29 @@ def _spec(fig: go.Figure) -> str:
     return spec
 
 
-@functools.cache
-def _plotly_chunk() -> str:
-    """The file name of Streamlit's frontend chunk that holds plotly.js ("" if not found)."""
-    found = sorted(pathlib.Path(st.__file__).parent.glob("static/static/js/PlotlyChart.*.js"))
-    return found[0].name if found else ""
+PLOTLY_JS = pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+try:  # never drawn: declared only so that the server serves the plotly package's files
+    _plotly_files = st.components.v1.declare_component("plotly_package_data", path=str(PLOTLY_JS.parent))
+except Exception:  # noqa: BLE001 - no file route: the chart falls back to st.plotly_chart
+    _plotly_files = None
+
+
+def plotly_js_url() -> str:
+    """Where the page loads plotly.min.js from, relative to the app's base URL ("" when not served)."""
+    from ..server import st_runtime
+
+    if _plotly_files is None or not PLOTLY_JS.is_file():
+        return ""
+    return st_runtime.component_file_url(_plotly_files, PLOTLY_JS.name)
 
 
 def live_chart(fig: go.Figure, key: str, config: dict) -> None:
     """Draw `fig` in the element kept under `key`, updating the plot in place when the figure changes."""
-    if _component is None:
+    url = plotly_js_url()
+    if _component is None or not url:
         st.plotly_chart(fig, config=config, theme=None)
         return
     spec = _spec(fig)
     config = {**config, "responsive": True}  # follow the column's width when the window is resized
-    _component(key=key, data={"spec": spec, "config": config, "revision": hash(spec), "chunk": _plotly_chunk()},
+    _component(key=key, data={"spec": spec, "config": config, "revision": hash(spec), "plotly": url},
                height="content")

@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 from ..params import Param
+from ..slices import checkpoint
 from .base import Dataset, DatasetInfo, DatasetSpec, FeatureSchema, TaskSpec, make_split
 
 DENSE_STD = 0.3  # std of the dense features' contribution to each logit
@@ -83,6 +84,7 @@ def calibrate_offset(z: np.ndarray, target: float, weights: np.ndarray | None = 
     w = np.ones_like(z) if weights is None else weights
     lo, hi = -40.0 - z.max(), 40.0 - z.min()
     for _ in range(45):
+        checkpoint()  # a caller's time slice may end here (`mtl_core.slices`)
         mid = 0.5 * (lo + hi)
         if np.average(_sigmoid(z + mid), weights=w) < target:
             lo = mid
@@ -93,9 +95,14 @@ def calibrate_offset(z: np.ndarray, target: float, weights: np.ndarray | None = 
 
 def logits(bu, bi, U, V, w, users, items, x, chunk=1 << 18) -> np.ndarray:
     """b_u + b_i + ⟨U_u, V_i⟩/√k + xᵀw per impression, float64; chunked to bound memory."""
-    dot = np.concatenate([np.einsum("nk,nk->n", U[users[s:s + chunk]], V[items[s:s + chunk]])
+    dot = np.concatenate([_checked(np.einsum("nk,nk->n", U[users[s:s + chunk]], V[items[s:s + chunk]]))
                           for s in range(0, len(users), chunk)])
     return (bu[users] + bi[items]).astype(np.float64) + dot / np.sqrt(U.shape[1]) + x @ w
+
+
+def _checked(a: np.ndarray) -> np.ndarray:
+    checkpoint()
+    return a
 
 
 def split_sizes(p: dict) -> tuple[int, int, int]:

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ..params import Param
+from ..slices import checkpoint
 from .base import Dataset, DatasetInfo, DatasetSpec, FeatureSchema, TaskSpec, make_split
 
 PARAMS = (
@@ -62,27 +63,43 @@ def task_weights(d: int, rho: float, c: float, n_tasks: int, rng: np.random.Gene
     return w
 
 
+CHUNK_VALUES = 1 << 20  # features generated at a time: float64 temporaries stay a few MB whatever the size
+
+
+def _labels(z: np.ndarray, alpha, beta, alpha_b, beta_b) -> np.ndarray:
+    """y_k = z_k + Σ_i sin(α_i z_k + β_i) for rows of z (N, T); task 2 with its own terms when given."""
+    y = z + np.sin(alpha[None, None, :] * z[..., None] + beta[None, None, :]).sum(-1)
+    if alpha_b is not None:
+        y[:, 1] = z[:, 1] + np.sin(alpha_b[None, :] * z[:, 1, None] + beta_b[None, :]).sum(-1)
+    return y
+
+
 def build(p: dict, seed: int) -> Dataset:
+    """The same draws, in the same order, as one float64 draw of all rows (x, then the noise), generated in
+    chunks of about CHUNK_VALUES features: x is kept in float32 (what the models read), so memory is the data's own."""
     rng = np.random.default_rng(seed)
     d, T = p["d"], p["n_tasks"]
     w = task_weights(d, p["rho"], p["c"], T, rng)
     ab_rng = np.random.default_rng(p["ab_seed"]) if p["ab_mode"] == "fixed" else rng
     alpha, beta = ab_rng.standard_normal(p["m"]), ab_rng.standard_normal(p["m"])
     n = p["n_train"] + p["n_val"] + p["n_test"]
-    x = rng.standard_normal((n, d))
-    z = x @ w.T  # (N, T)
     m_b = p["m"] if p["m_b"] < 0 else p["m_b"]
-    if m_b == p["m"]:
-        y = z + np.sin(alpha[None, None, :] * z[..., None] + beta[None, None, :]).sum(-1)
-    else:  # task 2 ("B") with its own number of sine terms
+    alpha_b = beta_b = None
+    if m_b != p["m"]:  # task 2 ("B") with its own number of sine terms
         if m_b > p["m"]:  # terms beyond m: a second draw, so the first m stay those of the other tasks
             extra = np.random.default_rng([p["ab_seed"] if p["ab_mode"] == "fixed" else seed, 1])
             alpha_b = np.concatenate([alpha, extra.standard_normal(m_b - p["m"])])
             beta_b = np.concatenate([beta, extra.standard_normal(m_b - p["m"])])
         else:
             alpha_b, beta_b = alpha[:m_b], beta[:m_b]
-        y = z + np.sin(alpha[None, None, :] * z[..., None] + beta[None, None, :]).sum(-1)
-        y[:, 1] = z[:, 1] + np.sin(alpha_b[None, :] * z[:, 1, None] + beta_b[None, :]).sum(-1)
+    xt = torch.empty((n, d), dtype=torch.float32)
+    y = np.empty((n, T))
+    rows = max(1, CHUNK_VALUES // d)
+    for s in range(0, n, rows):
+        checkpoint()  # a caller's time slice may end here (`mtl_core.slices`)
+        x = rng.standard_normal((min(rows, n - s), d))  # (rows, d) float64: the stream of one big draw
+        xt[s:s + len(x)] = torch.from_numpy(x)
+        y[s:s + len(x)] = _labels(x @ w.T, alpha, beta, alpha_b, beta_b)
     eps = rng.standard_normal(y.shape)
     noise = np.full(T, p["noise"])
     if p["noise_b"] >= 0:
@@ -91,7 +108,7 @@ def build(p: dict, seed: int) -> Dataset:
     if p["label_scale_b"] != 1.0:
         y[:, 1] *= p["label_scale_b"]
     tasks = spec(p).tasks
-    xt, yt = torch.from_numpy(x).float(), torch.from_numpy(y).float()
+    yt = torch.from_numpy(y).float()
     empty_cat = torch.zeros((n, 0), dtype=torch.long)
     a, b = p["n_train"], p["n_train"] + p["n_val"]
     splits = [make_split(xt[s], empty_cat[s], yt[s], tasks) for s in (slice(0, a), slice(a, b), slice(b, n))]

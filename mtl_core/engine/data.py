@@ -20,7 +20,10 @@ class StackedSplit:
     @staticmethod
     def of(splits: Sequence[Split], device) -> "StackedSplit":
         def st(xs):
-            return torch.stack(list(xs)).to(device)
+            xs = list(xs)
+            if len(xs) == 1:  # a lone run: a view, not a copy (the data is held once)
+                return xs[0].unsqueeze(0).to(device)
+            return torch.stack(xs).to(device)
         keys = set(splits[0].extra)
         return StackedSplit(st(s.dense for s in splits), st(s.cat for s in splits), st(s.y for s in splits),
                             st(s.mask for s in splits), {k: st(s.extra[k] for s in splits) for k in keys})

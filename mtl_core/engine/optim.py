@@ -11,6 +11,7 @@ from typing import Sequence
 
 import torch
 
+from . import torch_fast
 
 class _Grouped:
     """Parameter groups as (tensors, weight decay) pairs, and zero_grad, shared by the optimisers below."""
@@ -25,18 +26,17 @@ class _Grouped:
 
 
 class _Adam(_Grouped):
-    """Adam / AdamW as `torch.optim.Adam(fused=True)` computes it (the same `torch._fused_adam_` kernel, so the
-    same numbers), called directly: one fused kernel per step over all tensors (3x faster than the foreach
-    implementation on stacked tensors: 0.22 -> 0.07 ms for one MMoE run, 7.4 -> 2.1 ms for 200), without
-    `torch.optim.Optimizer`'s per-step bookkeeping, and without its constructor's one-off import of
-    torch._dynamo (about 3 s on a 2-core machine, paid by the first run of a process: a Playground's first
-    chart). Devices without the fused kernel (MPS) get torch.optim's foreach Adam."""
+    """Adam / AdamW as `torch.optim.Adam(fused=True)` computes it: the same fused kernel, called directly
+    (`torch_fast.adam_step`), one kernel per step over all tensors, without `torch.optim.Optimizer`'s per-step
+    bookkeeping and without its constructor's one-off import of torch._dynamo (seconds, paid by the first run
+    of a process: a Playground's first chart). Devices without the fused kernel (MPS), or a torch whose
+    internals `torch_fast` does not find, get torch.optim's foreach Adam."""
 
     def __init__(self, groups, lr: float, weight_decay: float, decoupled: bool, device: torch.device):
         super().__init__(groups, weight_decay)
         self.lr, self.decoupled = lr, decoupled
         self.fallback = None
-        if device.type not in ("cpu", "cuda"):
+        if device.type not in ("cpu", "cuda") or not torch_fast.AVAILABLE:
             cls = torch.optim.AdamW if decoupled else torch.optim.Adam
             self.fallback = cls(groups, lr=lr, weight_decay=weight_decay, foreach=True)
         self.state: dict[torch.Tensor, tuple] = {}
@@ -46,7 +46,6 @@ class _Adam(_Grouped):
         if self.fallback is not None:
             self.fallback.step()
             return
-        kernel = torch._fused_adamw_ if self.decoupled else torch._fused_adam_
         for params, wd in self.groups:
             live = [p for p in params if p.grad is not None]  # like torch.optim: untouched tensors stay put
             if not live:
@@ -57,42 +56,31 @@ class _Adam(_Grouped):
                                      torch.zeros_like(p, memory_format=torch.preserve_format),
                                      torch.tensor(0.0, dtype=torch.float32, device=p.device))
             m, v, steps = zip(*(self.state[p] for p in live))
-            torch._foreach_add_(list(steps), 1)
-            kernel(live, [p.grad for p in live], list(m), list(v), [], list(steps), amsgrad=False, lr=self.lr,
-                   beta1=0.9, beta2=0.999, weight_decay=wd, eps=1e-8, maximize=False, grad_scale=None,
-                   found_inf=None)
+            torch_fast.adam_step(live, [p.grad for p in live], list(m), list(v), list(steps), lr=self.lr,
+                                 weight_decay=wd, decoupled=self.decoupled)
 
 
 class _SGD(_Grouped):
-    """SGD with momentum 0.9 as torch.optim.SGD's foreach path computes it, without torch.optim (see _Adam)."""
+    """SGD with momentum 0.9 as torch.optim.SGD's foreach path computes it (`torch_fast.sgd_momentum_step`),
+    without torch.optim (see _Adam); torch.optim.SGD itself where `torch_fast` is unavailable."""
 
     def __init__(self, groups, lr: float, weight_decay: float, momentum: float = 0.9):
         super().__init__(groups, weight_decay)
         self.lr, self.momentum = lr, momentum
         self.bufs: dict[torch.Tensor, torch.Tensor] = {}
+        self.fallback = (None if torch_fast.AVAILABLE else
+                         torch.optim.SGD(groups, lr=lr, momentum=momentum, weight_decay=weight_decay, foreach=True))
 
     @torch.no_grad()
     def step(self) -> None:
+        if self.fallback is not None:
+            self.fallback.step()
+            return
         for params, wd in self.groups:
             live = [p for p in params if p.grad is not None]
-            if not live:
-                continue
-            grads = [p.grad for p in live]
-            if wd != 0:
-                grads = torch._foreach_add(grads, live, alpha=wd)
-            if all(p in self.bufs for p in live):
-                bufs = [self.bufs[p] for p in live]
-                torch._foreach_mul_(bufs, self.momentum)
-                torch._foreach_add_(bufs, grads, alpha=1.0)
-            else:
-                bufs = []
-                for p, g in zip(live, grads):
-                    if p not in self.bufs:
-                        self.bufs[p] = torch.clone(g).detach()
-                    else:
-                        self.bufs[p].mul_(self.momentum).add_(g)
-                    bufs.append(self.bufs[p])
-            torch._foreach_add_(live, bufs, alpha=-self.lr)
+            if live:
+                torch_fast.sgd_momentum_step(live, [p.grad for p in live], self.bufs, lr=self.lr, weight_decay=wd,
+                                             momentum=self.momentum)
 
 
 OPTIMIZERS = {

@@ -26,4 +26,10 @@ STRINGS: dict[str, str] = {
     "server.badge_help": "Runs share the server's CPU in turns. At most {jobs} train at once; later ones wait in "
                          "line and start by themselves. Limits per run: data {mb} MB, {passes} sample passes, "
                          "{snaps} snapshots per epoch; {runs} runs per study, {studies} study at a time.",
+    # admission gate (adapters helper): every section, and a generous default outside classroom mode
+    "server.cap.memory": "the job would need about {mb} MB of memory (data, models, snapshots); the limit is "
+                         "{cap} MB ({env}). Use less data ({settings}), a smaller model or fewer runs at once.",
+    "server.cap.list": "{setting} has {n} values; the limit is {cap} ({env}).",
+    "server.cap.title_open": "**Over this server's limits.** Change the setting named below (whoever runs the "
+                             "server can raise the limit):",
 }

@@ -23,4 +23,9 @@ STRINGS: dict[str, str] = {
     "server.badge_help": "各运行轮流使用服务器的 CPU。同时最多训练 {jobs} 个，之后的排队并会自动开始。每次运行的"
                          "限制：数据 {mb} MB、{passes} 个样本遍历、每轮 {snaps} 次快照；每个研究 {runs} 次运行，"
                          "同时 {studies} 个研究。",
+    # admission gate (adapters helper): every section, and a generous default outside classroom mode
+    "server.cap.memory": "该任务大约需要 {mb} MB 内存（数据、模型、快照）；上限为 {cap} MB（{env}）。"
+                         "请减小数据规模（{settings}）、使用更小的模型或减少同时训练的运行。",
+    "server.cap.list": "{setting} 有 {n} 个值；上限为 {cap}（{env}）。",
+    "server.cap.title_open": "**超出了本服务器的限制。** 请修改下面指出的设置（服务器的运行者可以提高限制）：",
 }

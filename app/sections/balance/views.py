@@ -7,7 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from mtl_core import admission
 from mtl_core.experiments import balance as bx
+from mtl_core.grid import plan_grid
 
 from ...figures.balance import (comparison_frame, conflict_figure, seesaw_figure, tradeoff_figure,
                                 trajectories_figure, verdict_table)
@@ -68,6 +70,8 @@ def _start(knobs: Knobs, batch: int) -> None:
                                              seeds=len(knobs.seeds), status=j.status,
                                              elapsed=j.elapsed_s, conflict=knobs.conflict))
     job.on_end = ended
+    job.cost = admission.estimate_batches([(b.cfg, len(b.runs)) for p in parts
+                                           for b in plan_grid(p.cfg, p.axes, p.seeds)], runs)  # the admission gate
     state.update(job=job, live=record)
 
 

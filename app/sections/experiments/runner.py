@@ -8,6 +8,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from mtl_core import admission
 from mtl_core.grid import balanced_max_batch
 from mtl_core.params import ConfigError
 
@@ -84,6 +85,7 @@ def _start(kind: str, grid: Grid) -> None:
         return
     job = Job(rec.events(), runs_total=grid.n_runs, keep_events=False, rows=rec, label=kind,
               progress=lambda g: Progress(g.runs_done, g.runs_total, g.steps_done / max(1, g.steps_total)))
+    job.cost = admission.estimate_batches([(b.cfg, len(b.runs) * workers) for b in rec.batches], grid.n_runs)
     s.setdefault("rec", {})[kind] = rec
     s.update(job=job, job_kind=kind)
     s.pop("start_error", None)
