@@ -19,4 +19,7 @@ PARTS["lessons"] = lessons.STRINGS
 from . import server  # noqa: E402  (the classroom server: caps, queue)
 
 PARTS["server"] = server.STRINGS
+from . import steps  # noqa: E402  (where each method steps: balancing lab and Playground)
+
+PARTS["steps"] = steps.STRINGS
 STRINGS: dict[str, str] = {k: v for part in PARTS.values() for k, v in part.items()}
