@@ -270,3 +270,14 @@ def test_the_playground_view_draws_the_live_models_gradients_after_a_tiny_run():
     run_id, cap = at.session_state["section:playground"]["steps_capture"]
     assert run_id == sess.current.id and cap.grads.shape[0] == 2 and cap.step == sess.current.last.step
     assert any("Where each method steps" in t for t in _titles(at))
+
+
+def test_no_two_arrows_share_a_colour():
+    from app.figures.style import task_color
+
+    view = sx.step_view(sx.synthetic_gradients(135, 3.0, dim=16))
+    fig = step_figure(view)  # every strategy that steps
+    arrows = [t for t in fig.data if t.mode == "lines+markers"]
+    colors = [t.line.color.upper() for t in arrows]
+    assert len(arrows) >= 10 and len(set(colors)) == len(colors)
+    assert {task_color(0).upper(), task_color(1).upper()} <= set(colors)  # the tasks keep theirs

@@ -48,16 +48,16 @@ def _groups(view: StepView, ids: Sequence[str], unit: bool) -> list[tuple[list[s
     return out
 
 
-def _distinct_colors(ids: Sequence[str]) -> list[str]:
-    """Each strategy's own colour (`strategy_color`), unless an earlier arrow of this figure has it already:
-    then the first colour of the spare list no arrow uses."""
-    used: set[str] = set()
+def _distinct_colors(ids: Sequence[str], taken: Sequence[str] = ()) -> list[str]:
+    """Each strategy's own colour (`strategy_color`), unless an earlier arrow of this figure (or a task
+    gradient: `taken`) has it already: then the first colour of the spare list no arrow uses."""
+    used: set[str] = {c.upper() for c in taken}
     out = []
     for wid in ids:
         color = strategy_color(wid)
-        if color in used:
-            color = next((c for c in SPARE_COLORS if c not in used), color)
-        used.add(color)
+        if color.upper() in used:
+            color = next((c for c in SPARE_COLORS if c.upper() not in used), color)
+        used.add(color.upper())
         out.append(color)
     return out
 
@@ -119,7 +119,7 @@ def step_figure(view: StepView, ids: Sequence[str] | None = None, *, names: Mapp
             x=[0, p[0]], y=[0, p[1]], mode="lines+markers", name=tr("steps.fig.task", k=k + 1, task=view.tasks[k]),
             line=dict(color=task_color(k), width=6), marker=dict(**_ARROW, size=22, color=task_color(k)),
             hovertemplate=tr("steps.fig.hover_task", norm=float(np.linalg.norm(view.grads[k]))) + "<extra></extra>"))
-    colors = _distinct_colors([m[0] for m, _ in groups])
+    colors = _distinct_colors([m[0] for m, _ in groups], taken=[task_color(0), task_color(1)])
     for i, (members, tip) in enumerate(groups):
         lead = members[0]
         color = colors[i]
