@@ -165,6 +165,7 @@ class Job:
         self._stride, self._seen, self._kept_idx, self._tail = 1, 0, [], False
         self._lock = threading.RLock()  # a pull never overlaps a stop (the janitor) or a pause (a button)
         self.queue_ahead: int | None = None  # set by job_panel: jobs ahead in the server's queue
+        self.source: Any = None  # what produces the events, where a page needs more of it (a run's Trainer)
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -311,11 +312,16 @@ class Job:
 
 # ---- the engine's two kinds of job -------------------------------------------------------------------
 def run_job(cfg, *, snapshot_interval_s: float = 0.25, paused: bool = False) -> Job:
-    """One training run (`mtl_core.train.train`): events are snapshots, kept for the live views."""
+    """One training run (`mtl_core.train.Trainer`): events are snapshots, kept for the live views. The first
+    pull builds the trainer and keeps it as `job.source` (its model as it is now, e.g. for its gradients)."""
     from mtl_core import admission
-    from mtl_core.train import DivergenceError, train
+    from mtl_core.train import DivergenceError, Trainer
 
-    job = Job(train(cfg, snapshot_interval_s=snapshot_interval_s), runs_total=1, paused=paused,
+    def snapshots():
+        job.source = Trainer(cfg, snapshot_interval_s=snapshot_interval_s)
+        yield from job.source
+
+    job = Job(snapshots(), runs_total=1, paused=paused,
               progress=lambda s: Progress(int(bool(s.done)), 1, min(1.0, s.step / max(1, s.total_steps))),
               done=lambda s: bool(s.done), diverged=(DivergenceError,))
     job.cost = admission.estimate(cfg, 1)

@@ -14,7 +14,7 @@ from ..models import ARCHITECTURES
 from ..params import ConfigError
 from ..presets import get_preset
 from ..weighting import WEIGHTINGS
-from .flags import MAX_BATCH_LIMIT, build_flat, default_workers, id_list, int_flag, out_dir, seeds_flag
+from .flags import UsageError, MAX_BATCH_LIMIT, build_flat, default_workers, id_list, int_flag, out_dir, seeds_flag
 from .train import add_config_flags
 
 
@@ -76,6 +76,7 @@ class SweepPlan:
 
 def plan_sweep(a) -> SweepPlan:
     """Everything a sweep will train, checked before anything is trained or written."""
+    from .. import admission
     from ..experiments import balance
     from ..grid import balanced_max_batch
 
@@ -87,9 +88,10 @@ def plan_sweep(a) -> SweepPlan:
     scenario = balance.SCENARIOS.get(preset.id) if preset else None
     record = a.conflict or bool(scenario and scenario.record_conflict)
     parts = balance.plan_study(cfg, axes, seeds, baselines=a.baselines)
-    # ADMISSION: the CLI's one call site for the admission gate (mtl_core/admission.py, a generous default
-    # cap overridable by a flag) goes here, before anything is allocated; that module is not on this branch.
     max_batch = balanced_max_batch(cfg, axes, seeds, workers, a.max_batch)  # no worker idle at the end
+    over = admission.cli_check(cfg, runs=sum(p.n_runs for p in parts), batch=max_batch * workers)
+    if over:  # before anything is allocated; the caps are generous and set by MTL_CLI_<FIELD> variables
+        raise UsageError("; ".join(over) + " (raise a cap with its MTL_CLI_... environment variable)")
     return SweepPlan(cfg, axes, seeds, parts, max_batch, workers, record)
 
 

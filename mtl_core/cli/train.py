@@ -10,7 +10,7 @@ from ..config import from_flat
 from ..data import DATASETS
 from ..models import ARCHITECTURES, build_model, count_parameters
 from ..weighting import WEIGHTINGS
-from .flags import add_set_flag, add_train_flags, build_flat, out_dir
+from .flags import UsageError, add_set_flag, add_train_flags, build_flat, out_dir
 
 
 def add_config_flags(p: argparse.ArgumentParser, sweep: bool) -> None:
@@ -40,10 +40,13 @@ def add_parser(sub) -> None:
 
 
 def run(a) -> int:
-    from .. import records
+    from .. import admission, records
     from ..train import train
 
     cfg = from_flat(build_flat(a))
+    over = admission.cli_check(cfg)
+    if over:  # before anything is allocated; the caps are generous and set by MTL_CLI_<FIELD> variables
+        raise UsageError("; ".join(over) + " (raise a cap with its MTL_CLI_... environment variable)")
     out = out_dir(a.out)
     snaps = []
     spec = DATASETS[cfg.data.id].spec(dict(cfg.data.params))

@@ -22,6 +22,7 @@ from ...ui.state import section_state
 from ...ui.text import escape_md
 from . import SECTION
 from .session import Run, Session
+from .steps import step_panel
 
 LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
 # A live run redraws about six times a second: the fragment's timer (TICK_S) asks more often than a cycle
@@ -158,3 +159,4 @@ def live_panel(default_info: ModelInfo | None) -> None:
               header=lambda job: _progress(sess.current),
               tick_s=CLASSROOM_TICK_S if server.CLASSROOM else TICK_S,
               budget_s=CLASSROOM_PULL_S if server.CLASSROOM else PULL_S)
+    step_panel(sess)  # outside the live panel: drawn on demand, not redrawn while the run trains

@@ -176,6 +176,7 @@ class Session:
     def _stop_current(self) -> None:
         if self.current is not None:
             self.current.job.stop()
+            self.current.job.source = None  # the model leaves with the live views (the history keeps snapshots)
             self.current.forget_figures()
 
     def _archive(self, run: Run) -> None:
