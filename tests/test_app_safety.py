@@ -185,7 +185,9 @@ def test_count_runs_is_seeds_times_every_axis():
 def test_the_gate_fits_a_study_batch_under_the_data_cap_and_refuses_only_past_the_caps(monkeypatch):
     cfg = from_flat({"data.n_train": 10_000})
     monkeypatch.setattr(server, "CLASSROOM", False)
-    assert gate.fit_batch(cfg, 256) == 256 and gate.admission(gate.Cost(((cfg, 10_000),), 256)) == []
+    assert gate.fit_batch(cfg, 256) == 256 and gate.admission(gate.Cost(((cfg, 1_000),), 256)) == []
+    # an open server has caps too, generous ones: one link must not take it down
+    assert any("MTL_OPEN_MAX_STUDY_RUNS" in m for m in gate.admission(gate.Cost(((cfg, 10_000),), 256)))
     monkeypatch.setattr(server, "CLASSROOM", True)
     lim = server.LIMITS
     batch = gate.fit_batch(cfg, 256)

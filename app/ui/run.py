@@ -59,21 +59,23 @@ def fit_batch(cfg, want: int, limits=None) -> int:
 
 
 def admission(cost: Cost | None, tr: Callable[..., str] = t) -> list[str]:
-    """Why `cost` may not train on this server (classroom mode): one sentence per cap, each naming the
-    setting, its value and the cap; empty when it may (and always outside classroom mode)."""
-    if cost is None or not classroom():
+    """Why `cost` may not train on this server: one sentence per cap, each naming the setting, its value and
+    the cap; empty when it may. Classroom mode's caps, or an open server's generous ones (one link must not
+    take any server down)."""
+    if cost is None:
         return []
+    limits = server.active_limits()
     out: list[str] = []
     for cfg, _ in cost.parts:
-        out += server.over_caps(cfg, server.LIMITS, cost.n_params, tr=tr)
+        out += server.over_caps(cfg, limits, cost.n_params, tr=tr)
         if cost.runs > 1:
-            out += server.study_over_caps(cfg, cost.runs, max(1, cost.batch), server.LIMITS, tr=tr)
+            out += server.study_over_caps(cfg, cost.runs, max(1, cost.batch), limits, tr=tr)
     return list(dict.fromkeys(out))
 
 
 def caps_box(caps: Sequence[str]) -> None:
     if caps:
-        st.error(t("server.cap.title") + "\n\n" + "\n".join(f"- {c}" for c in caps), icon=":material/block:")
+        st.error(t("server.cap.title" if classroom() else "server.cap.title_open") + "\n\n" + "\n".join(f"- {c}" for c in caps), icon=":material/block:")
 
 
 def errors_box(title: str, errors: Sequence[str], where=None) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mtl_core import admission
+from mtl_core import admission as admission_cost
 from mtl_core.experiments import funnel as fx
 
 from ...figures.funnel import (bias_figure, calibration_figure, curves_figure, decomposition_figure, funnel_figure,
@@ -59,7 +59,7 @@ def funnel_sketch(knobs: Knobs) -> None:
         return
     from ... import server  # the sketch generates the data: data over the caps gets their message instead
 
-    cost = admission.estimate(fx.model_config(knobs.flat, knobs.models[0] if knobs.models else fx.DEFAULT_MODELS[0]))
+    cost = admission_cost.estimate(fx.model_config(knobs.flat, knobs.models[0] if knobs.models else fx.DEFAULT_MODELS[0]))
     over = server.cost_over_caps(cost, server.active_limits(), t, only=("max_data_mb", "max_memory_mb"),
                                  section="funnel")
     if over:
@@ -110,7 +110,7 @@ def _start(knobs: Knobs) -> None:
         if j.last is not None and j.last.result is not None:
             state.update(result=j.last.result, history=pd.DataFrame(j.rows))
     job.on_end = ended
-    job.cost = admission.estimate_batches([(fx.model_config(knobs.flat, m), S) for m in knobs.models],
+    job.cost = admission_cost.estimate_batches([(fx.model_config(knobs.flat, m), S) for m in knobs.models],
                                           len(knobs.models) * S)  # the admission gate (app.server.refusal)
     state.update(job=job, epochs=int(knobs.flat["train.epochs"]))
 
