@@ -4,9 +4,10 @@ A fixed "expected seconds" cannot be right on every machine, nor on one machine 
 every number is measured here, when it is asked for, by short probes (cached for the process):
 
 - the optimisation step of each distinct batch configuration (architecture, weighting, sizes, batch
-  size): its model and weighting are built for 1 and for PROBE_RUNS runs and a few steps on random inputs
-  of the dataset's shapes are timed; a step of R runs then costs `fixed + R * per_run` (the batched engine
-  trains R runs as one model, so time grows linearly in R from a fixed per-step cost);
+  size): its model and weighting are built for 1 run and for the batch's own runs (at most PROBE_MAX_RUNS)
+  and a few steps on random inputs of the dataset's shapes are timed; a step of R runs then costs
+  `fixed + R * per_run` (the batched engine trains R runs as one model, so time grows about linearly in R from
+  a fixed per-step cost, a little faster once its tensors outgrow the caches: hence the batch's own R);
 - the evaluation passes (a forward over the validation split at every snapshot, the test split at the end),
   priced per row at a third of a training step's per-run cost (a forward without backward or update, in
   chunks large enough that fixed costs vanish);
@@ -35,7 +36,7 @@ from .config import ExperimentConfig, from_flat
 from .data import DATASETS
 from .data.base import DatasetSpec
 
-PROBE_RUNS = 4  # runs of the second probe (the first has 1): the slope in R
+PROBE_MAX_RUNS = 32  # the second probe trains the batch's own runs, up to this many (the first has 1)
 PROBE_STEPS = 3  # timed steps per probe (after one untimed warm-up step)
 PROBE_MIN_S = 0.02  # ... or more, until this much time has passed
 DATA_FRACTION = 20  # the data probe builds 1/20 of the dataset
@@ -110,18 +111,19 @@ def _time_steps(cfg: ExperimentConfig, spec: DatasetSpec, R: int, record_conflic
     return (time.perf_counter() - t0) / n
 
 
-def step_cost(cfg: ExperimentConfig, record_conflict: bool = False) -> tuple[float, float]:
-    """(fixed, per-run) seconds of one optimisation step of a batch with cfg's settings, measured here.
-    Probed on the CPU (a GPU's timings need a synchronising probe; the estimate is then an upper bound)."""
+def step_cost(cfg: ExperimentConfig, record_conflict: bool = False, n_runs: int = 2) -> tuple[float, float]:
+    """(fixed, per-run) seconds of one optimisation step of a batch of n_runs runs with cfg's settings, measured
+    here. Probed on the CPU (a GPU's timings need a synchronising probe; the estimate is then an upper bound)."""
     flat = {k: v for k, v in cfg.to_flat().items() if not k.startswith("data.") and k != "train.seed"}
     spec = DATASETS[cfg.data.id].spec(dict(cfg.data.params))
-    key = (tuple(sorted(flat.items())), _spec_key(spec), record_conflict)
+    runs = min(max(int(n_runs), 2), PROBE_MAX_RUNS)
+    key = (tuple(sorted(flat.items())), _spec_key(spec), record_conflict, runs)
     with _LOCK:
         if key not in _STEP_CACHE:
             probe = cfg.with_changes(**{"train.device": "cpu"})
             one = _time_steps(probe, spec, 1, record_conflict)
-            many = _time_steps(probe, spec, PROBE_RUNS, record_conflict)
-            per_run = max((many - one) / (PROBE_RUNS - 1), many / PROBE_RUNS / 4, 0.0)
+            many = _time_steps(probe, spec, runs, record_conflict)
+            per_run = max((many - one) / (runs - 1), many / runs / 4, 0.0)
             _STEP_CACHE[key] = (max(one - per_run, 0.0), per_run)
         return _STEP_CACHE[key]
 
@@ -164,7 +166,7 @@ def data_cost(cfg: ExperimentConfig) -> tuple[float, float]:
 def batch_seconds(cfg: ExperimentConfig, n_runs: int, *, snapshots_per_epoch: int = 1,
                   record_conflict: bool = False) -> tuple[float, int]:
     """(seconds, steps) of one batch of n_runs runs: data, optimisation steps, evaluations."""
-    fixed, per_run = step_cost(cfg, record_conflict)
+    fixed, per_run = step_cost(cfg, record_conflict, n_runs)
     step = fixed + n_runs * per_run
     build, eval_rows = data_cost(cfg)
     n_train = DATASETS[cfg.data.id].train_size(dict(cfg.data.params))
