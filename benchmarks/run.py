@@ -28,7 +28,8 @@ import torch
 
 from mtl_core.config import default_config
 from mtl_core.data import DATASETS
-from mtl_core.grid import run_grid
+from mtl_core import timing
+from mtl_core.grid import plan_grid, run_grid
 from mtl_core.models import ARCHITECTURES
 from mtl_core.models.layers import MLP, ExpertBank
 from mtl_core.presets import PRESETS
@@ -158,12 +159,13 @@ def bench_weightings(n: int, epochs: int) -> None:
 
 def bench_presets() -> None:
     print(f"\n## 4. Wall time of each preset ({DEVICE}, {ALL_THREADS} threads, best of {REPEATS})\n")
-    print("| preset | runs | expected (registry) | measured s |\n|---|---|---|---|")
+    print("| preset | runs | estimated here (mtl_core.timing) | measured s |\n|---|---|---|---|")
     threads(ALL_THREADS)
     for p in PRESETS.values():
         cfg = p.experiment().with_changes(**{"train.device": DEVICE})
+        est = timing.estimate([(b.cfg, len(b.runs)) for b in plan_grid(cfg, p.axes, p.seeds)])
         secs = grid_seconds(cfg, p.axes, p.seeds)
-        print(f"| {p.id} | {p.n_runs} | {p.expected_s:.0f} s | {secs:.1f} |")
+        print(f"| {p.id} | {p.n_runs} | {est.seconds:.0f} s | {secs:.1f} |")
     threads(1)
 
 

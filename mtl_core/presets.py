@@ -3,8 +3,8 @@
 A preset is the common currency of the product: a lesson's "Run it" button opens `?preset=ID` on the
 page named by `section`, the CLI runs `train --preset ID` or `sweep --preset ID`, and a test validates
 every one. `config` holds flat overrides of the defaults; `axes` and `seeds` make it a study
-(`mtl_core.grid`); `expected_s` is the wall time measured on a 2-core CPU (`benchmarks/run.py
---presets` measures it again).
+(`mtl_core.grid`). How long one takes is estimated on the machine that runs it (`mtl_core.timing`), never
+stored here: `benchmarks/preset_times.py` measures every preset against that estimate.
 """
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ class Preset:
     config: Mapping[str, Any]
     axes: Mapping[str, tuple] = field(default_factory=dict)  # empty: a single run
     seeds: tuple[int, ...] = (0,)
-    expected_s: float = 0.0
 
     def __post_init__(self):
         object.__setattr__(self, "config", MappingProxyType(dict(self.config)))
@@ -70,15 +69,14 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "and train again: the rows stay alike.",
          "zh": "两个任务的 ρ = 0，八个小专家（每个 4 个单元），学习率 0.01：每个门控可以自由挑选自己的专家。观察门控"
                "热力图的两行如何逐渐分开；再把 ρ 设为 1 重新训练：两行保持相似。"},
-        {"model": "mmoe", "data.rho": 0.0, "train.epochs": 15, "model.expert_units": (4,), "train.lr": 0.01},
-        expected_s=12.0),
+        {"model": "mmoe", "data.rho": 0.0, "train.epochs": 15, "model.expert_units": (4,), "train.lr": 0.01}),
     Preset(
         "esmm_funnel", "playground",
         {"en": "ESMM on the click → conversion funnel", "zh": "点击 → 转化漏斗上的 ESMM"},
         {"en": "ESMM learns pCVR only through pCTCVR = pCTR × pCVR over all impressions. Three epochs: the ID "
                "embeddings overfit soon after.",
          "zh": "ESMM 只通过全部曝光上的 pCTCVR = pCTR × pCVR 学习 pCVR。训练三轮：再往后 ID 嵌入很快过拟合。"},
-        {**TINY_FUNNEL, "model": "esmm", "train.epochs": 3, "train.batch_size": 512}, expected_s=20.0),
+        {**TINY_FUNNEL, "model": "esmm", "train.epochs": 3, "train.batch_size": 512}),
     Preset(
         "correlation_sweep_small", "playground",
         {"en": "Small correlation sweep: Shared-Bottom, OMoE, MMoE", "zh": "小型相关性扫描：Shared-Bottom、OMoE、MMoE"},
@@ -87,7 +85,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
          "zh": "三种结构 × ρ ∈ {0.5, 0.9, 1} × 5 个种子，每种结构的 15 次训练合并为一个批量模型。快速查看任务"
                "相关性降低时损失如何上升。"},
         {"train.epochs": 5}, axes={"model": ("shared_bottom", "omoe", "mmoe"), "data.rho": (0.5, 0.9, 1.0)},
-        seeds=tuple(range(5)), expected_s=25.0),
+        seeds=tuple(range(5))),
     Preset(
         "static_weights_tradeoff", "playground",
         {"en": "Trade-off of static task weights", "zh": "静态任务权重的权衡"},
@@ -97,7 +95,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "训练（每次训练各自的权重），描出两个任务之间的权衡曲线。"},
         {"model": "shared_bottom", "weighting": "static", "train.epochs": 5},
         axes={"weighting.weights": ((1.0, 0.1), (1.0, 0.3), (1.0, 1.0), (0.3, 1.0), (0.1, 1.0))},
-        seeds=tuple(range(4)), expected_s=10.0),
+        seeds=tuple(range(4))),
     Preset(
         "esmm_story", "funnel",
         {"en": "ESMM against the naive CVR model: sample selection bias on sparse IDs",
@@ -115,7 +113,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {"data": "funnel", "data.n_impressions": 300_000, "data.n_users": 2000, "data.n_items": 2000,
          "data.base_ctr": 0.08, "data.base_cvr": 0.1, "data.selection_strength": 1.5, "data.relatedness": 0.7,
          "model": "esmm", "train.epochs": 4, "train.batch_size": 4096, "train.lr": 0.006, "train.weight_decay": 0.0},
-        seeds=(0, 1, 2), expected_s=60.0),
+        seeds=(0, 1, 2)),
     # ---- the MMoE paper's synthetic study and its real benchmark (mtl_core.experiments, data/census.py) ----
     # Regime of mmoe_paper_quick/full, chosen by a search on seeds 0-39: the fixed alpha/beta draw 5, c = 2,
     # d = 20 inputs (Shared-Bottom 78 units = MMoE's 2,816-weight budget under the paper's count), 10k
@@ -129,8 +127,8 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
     # such changes on seeds 0-39 (assets/experiments/regime_screen.csv, shown under the difficulty explorer).
     Preset(
         "mmoe_paper_quick", "experiments",
-        {"en": "MMoE paper, quick: its four claims on synthetic data in about a minute",
-         "zh": "MMoE 论文快速版：约一分钟内在合成数据上检验论文的四个结论"},
+        {"en": "MMoE paper, quick: its four claims on synthetic data",
+         "zh": "MMoE 论文快速版：在合成数据上检验论文的四个结论"},
         {"en": "Shared-Bottom, OMoE and MMoE at task correlation ρ ∈ {0.5, 0.9, 1} × 20 seeds, in a regime "
                "chosen so that the paper's claims can show (and checked on fresh seeds): the fixed α/β draw 5, "
                "c = 2, 20 inputs, 10,000 samples, Adam at 0.003, batch 256, 20 epochs; Shared-Bottom has 78 "
@@ -142,21 +140,19 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "学习率 0.003、批大小 256、20 轮；Shared-Bottom 有 78 个单元，与 MMoE 的参数量相同。结论表依据"
                "测试集损失判断。在 20 个种子下，结论 (b) 和 (d) 在部分种子组上会翻转，(a) 偶尔也会（在 20 组新种子上"
                "实测：见结论表下方的表格）：约每 100 次运行有 1 次失败，某个任务停在其标签方差附近。"},
-        MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(20)),
-        expected_s=54.0),
+        MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(20))),
     Preset(
         "mmoe_paper_full", "experiments",
         {"en": "MMoE paper, full protocol: 3 models × 3 correlations × 200 runs",
          "zh": "MMoE 论文完整版：3 个模型 × 3 个相关性 × 200 次运行"},
         {"en": "The paper's protocol, 200 runs per model and ρ, in the quick preset's regime: 1,800 runs, trained "
-               "as batched models of up to 256 runs, two at a time. About 4½ minutes on an idle 2-core CPU (271 s "
-               "measured): run it with `python -m mtl_core sweep --preset mmoe_paper_full --workers 2 --threads 1 "
-               "--out runs/full`, or on a GPU.",
+               "as batched models of up to 256 runs, two at a time (the page and `list --presets` say how long on "
+               "your machine): run it with `python -m mtl_core sweep --preset mmoe_paper_full --workers 2 "
+               "--threads 1 --out runs/full`, or on a GPU.",
          "zh": "论文的实验流程，每个模型与 ρ 各 200 次运行，设置与快速版相同：共 1,800 次运行，以每批最多 256 次的"
-               "批量模型训练，两个同时进行。在空闲的 2 核 CPU 上约需 4.5 分钟（实测 271 秒）：建议用 `python -m mtl_core "
+               "批量模型训练，两个同时进行（页面和 `list --presets` 会给出在你的机器上所需的时间）：建议用 `python -m mtl_core "
                "sweep --preset mmoe_paper_full --workers 2 --threads 1 --out runs/full` 或在 GPU 上运行。"},
-        MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(200)),
-        expected_s=271.0),
+        MMOE_PAPER_REGIME, axes=MMOE_PAPER_AXES, seeds=tuple(range(200))),
     Preset(
         "census_quick", "experiments",
         {"en": "Census-Income (real data), quick: five architectures on a subsample",
@@ -170,28 +166,25 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "与 CGC × 3 个种子，报告每个任务的 AUC。首次使用需先获取数据：`python -m mtl_core data fetch census`。"},
         {"data": "census", "data.task_group": 1, "data.n_train": 50_000, "data.n_eval": 20_000,
          "train.epochs": 4, "train.batch_size": 512, "train.lr": 0.003, "model": "mmoe"},
-        axes={"model": ("single_task", "shared_bottom", "omoe", "mmoe", "cgc")}, seeds=(0, 1, 2),
-        expected_s=45.0),
+        axes={"model": ("single_task", "shared_bottom", "omoe", "mmoe", "cgc")}, seeds=(0, 1, 2)),
     Preset(
         "census_full", "experiments",
         {"en": "Census-Income (real data), full: all 199,523 training rows",
          "zh": "Census-Income（真实数据）完整版：全部 199,523 条训练样本"},
         {"en": "The paper's setting: every training row; validation and test are the two halves of the official "
                "test file (49,881 rows each); single-task, Shared-Bottom, OMoE, MMoE and CGC × 2 seeds, 10 epochs. "
-               "About four minutes on a 2-core CPU: `python -m mtl_core sweep --preset census_full --out "
-               "runs/census`. Needs `python -m mtl_core data fetch census` once.",
+               "Run it with `python -m mtl_core sweep --preset census_full --out runs/census`. Needs `python -m mtl_core data fetch census` once.",
          "zh": "论文的设置：使用全部训练样本；验证集与测试集为官方测试文件的两半（各 49,881 条）；单任务、"
-               "Shared-Bottom、OMoE、MMoE 与 CGC × 2 个种子，训练 10 轮。在 2 核 CPU 上约需四分钟：`python -m "
+               "Shared-Bottom、OMoE、MMoE 与 CGC × 2 个种子，训练 10 轮。运行命令：`python -m "
                "mtl_core sweep --preset census_full --out runs/census`。首次使用需先运行 "
                "`python -m mtl_core data fetch census`。"},
         {"data": "census", "data.task_group": 1, "data.n_train": 199_523, "train.epochs": 10,
          "train.batch_size": 1024, "train.lr": 0.002, "model": "mmoe"},
-        axes={"model": ("single_task", "shared_bottom", "omoe", "mmoe", "cgc")}, seeds=(0, 1),
-        expected_s=230.0),
+        axes={"model": ("single_task", "shared_bottom", "omoe", "mmoe", "cgc")}, seeds=(0, 1)),
     # ---- the loss-balancing lab (section "balance"; what else each study trains: experiments/balance.py) ----
     # Regimes chosen on seeds 0-2 and checked on seeds 10-17 (the loss-scale claim also on 20-27); strategies that
-    # are not registered are left out (`_registered`). expected_s: the page's study (with the static-weight grid,
-    # single-task baselines and, for conflict, its recording), 1 thread.
+    # are not registered are left out (`_registered`). The page's study also trains a static-weight grid and
+    # single-task baselines (experiments/balance).
     Preset(
         "balance_loss_scale", "balance",
         {"en": "Losses on different scales: task2's labels ×10", "zh": "损失尺度不同：task2 的标签 ×10"},
@@ -205,7 +198,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 4000,
          "data.rho": 0.5, "data.label_scale_b": 10.0, "train.epochs": 15, "train.batch_size": 32, "train.lr": 0.003},
         axes={"weighting": _registered("ew", "uw", "gradnorm", "dwa", "famo", "nash_mtl")},
-        seeds=(0, 1, 2), expected_s=40.0),
+        seeds=(0, 1, 2)),
     Preset(
         "balance_conflict", "balance",
         {"en": "Conflicting gradients: ρ = −0.9", "zh": "梯度冲突：ρ = −0.9"},
@@ -220,7 +213,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {"model": "shared_bottom", "model.bottom_units": (16,), "data.d": 20, "data.n_train": 3000,
          "data.rho": -0.9, "data.label_scale_b": 3.0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
         axes={"weighting": _registered("ew", "pcgrad", "mgda", "cagrad", "nash_mtl", "gradvac", "aligned_mtl")},
-        seeds=(0, 1, 2), expected_s=25.0),
+        seeds=(0, 1, 2)),
     Preset(
         "balance_speed", "balance",
         {"en": "Tasks learning at different speeds: one easy, one hard", "zh": "学习速度不同的任务：一易一难"},
@@ -233,7 +226,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "FAMO 提高当前对数损失下降最慢的任务（task1 进入平台期之后就是它），DWA 只看最近两轮。3 个种子。"},
         {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 3000, "data.rho": 0.5,
          "data.m": 0, "data.m_b": 10, "data.c": 2.0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
-        axes={"weighting": _registered("ew", "gradnorm", "dwa", "famo")}, seeds=(0, 1, 2), expected_s=15.0),
+        axes={"weighting": _registered("ew", "gradnorm", "dwa", "famo")}, seeds=(0, 1, 2)),
     Preset(
         "balance_seesaw", "balance",
         {"en": "The seesaw map: architectures × weightings against single-task models",
@@ -250,7 +243,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 2000, "data.rho": 0.5,
          "data.m_b": 0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
         axes={"model": ("shared_bottom", "mmoe", "cgc"), "weighting": _registered("ew", "uw", "gradnorm")},
-        seeds=(0, 1, 2), expected_s=20.0),
+        seeds=(0, 1, 2)),
     # ---- lessons ----
     # Presets only the lessons (lessons/<lang>/) open. lesson_sharing: the balancing lab's seesaw data (ρ = 0.5,
     # task1 non-linear, task2 linear, 2,000 samples) with the single-task baseline as one of the architectures,
@@ -267,8 +260,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
                "× 3 个种子，训练 10 轮。"},
         {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 2000, "data.rho": 0.5,
          "data.m_b": 0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
-        axes={"model": ("single_task", "shared_bottom", "cross_stitch", "asymmetric")}, seeds=(0, 1, 2),
-        expected_s=20.0),
+        axes={"model": ("single_task", "shared_bottom", "cross_stitch", "asymmetric")}, seeds=(0, 1, 2)),
 )}
 
 

@@ -113,7 +113,7 @@ def test_every_preset_validates_and_plans(pid):
     assert set(preset.title) == set(preset.description) == {"en", "zh"}
     batches = plan_grid(cfg, preset.axes, preset.seeds)
     assert sum(len(b.runs) for b in batches) == preset.n_runs
-    assert preset.expected_s > 0
+    assert not hasattr(preset, "expected_s")  # a time is estimated on the machine that runs it (mtl_core.timing)
 
 
 def test_every_preset_runs_on_tiny_settings():

@@ -4,7 +4,9 @@ diagram and every "show the code" object exists; the interactive pieces' maths; 
 balancing lab's shipped measurements; and the page itself through AppTest in both languages."""
 from __future__ import annotations
 
+import collections
 import math
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -13,8 +15,8 @@ import pandas as pd
 import pytest
 
 from app.sections import BY_ID, BY_PATH
-from app.sections.lessons.content import (ASSETS_DIR, LANGS, LessonError, link_terms, load_glossary, load_lessons,
-                                          parse_body, parse_lesson, resolve_object)
+from app.sections.lessons.content import (ASSETS_DIR, LANGS, Block, LessonError, figure_path, link_terms,
+                                          load_glossary, load_lessons, parse_body, parse_lesson, resolve_object)
 from app.sections.lessons.interactive import (CATALOGUE, fit_wce_logit, rank, scores, simulate_impressions,
                                               wce_odds)
 from app.sections.lessons.links import run_href
@@ -44,7 +46,7 @@ def test_every_lesson_has_text_questions_and_a_predict_block_per_question(lesson
     assert sum(len(b.text) for b in lesson.blocks if b.kind == "text") > (600 if lesson.lang == "en" else 250)
     for q in lesson.questions:
         reveal = next(b for b in lesson.blocks if b.kind == "predict" and b.arg == q.id)
-        assert len(reveal.text) > (150 if lesson.lang == "en" else 60), f"{lesson.id}/{q.id}: the reveal must say what happened and why"
+        assert len(reveal.all_text) > (150 if lesson.lang == "en" else 60), f"{lesson.id}/{q.id}: the reveal must say what happened and why"
         assert q.is_correct(q.answer if q.kind == "choice" else sum(q.answer) / 2)
 
 
@@ -192,6 +194,128 @@ def test_body_directives():
         ("text", "", None), ("figure", "f.svg", None), ("code", "x.y", None), ("run", "p", None), ("text", "", None),
         ("predict", "q", "p2")]
     assert blocks[1].text == "cap" and blocks[-1].text == "r"
+
+
+def test_details_blocks_at_the_top_level_and_inside_a_reveal():
+    blocks = parse_body("a\n::: details More numbers\nx = 1\n:::\n::: predict q p\nopening\n\n| a | b |\n"
+                        "::: details Why\nbecause\n:::\nafter\n:::\n")
+    assert [b.kind for b in blocks] == ["text", "details", "predict"]
+    assert (blocks[1].title, blocks[1].text) == ("More numbers", "x = 1")
+    reveal = blocks[2]
+    assert [(p.kind, p.title) for p in reveal.parts] == [("text", ""), ("details", "Why"), ("text", "")]
+    assert reveal.text.startswith("opening") and reveal.text.endswith("after") and "because" not in reveal.text
+    assert "because" in reveal.all_text
+    # the structure the two languages must share counts the details blocks, not their titles
+    other = parse_body("::: predict q p\nouverture\n::: details Pourquoi\nparce que\n:::\n:::\n")[0]
+    assert other.signature != reveal.signature
+    assert other.signature == parse_body("::: predict q p\nx\n::: details W\ny\n:::\n:::\n")[0].signature
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("::: details Open\nnever closed\n", "not closed"),
+    ("::: details\nno title\n:::\n", "needs a title"),
+    ("::: details `code`\nx\n:::\n", "without backticks"),
+    ("::: details T\n::: code a.b\n:::\n", "inside a details block"),
+    ("::: predict q\n::: details T\nx\n", "not closed"),
+    ("::: predict q\n::: run p\n:::\n", "inside a predict block"),
+])
+def test_malformed_details_are_refused(body, needle):
+    with pytest.raises(LessonError) as err:
+        parse_body(body, "x.md")
+    assert needle in str(err.value)
+
+
+TABLE_LINE = re.compile(r"^\s*\|")
+
+
+def _prose(markdown: str) -> str:
+    """The text of a markdown chunk outside its tables."""
+    return " ".join(line for line in markdown.splitlines() if line.strip() and not TABLE_LINE.match(line))
+
+
+@pytest.mark.parametrize("lesson", ALL, ids=lambda x: f"{x.lang}/{x.id}")
+def test_every_result_opens_with_a_sentence_and_a_table_and_keeps_the_detail_in_an_expander(lesson):
+    """A reveal reads in seconds: its opening (before any expander) is one short paragraph and a small table; the
+    long numbers are in `::: details` expanders."""
+    limit = 360 if lesson.lang == "en" else 200  # characters of prose: a bold sentence, in Chinese ~half
+    for b in lesson.blocks:
+        if b.kind != "predict":
+            continue
+        opening = b.parts[0]
+        assert opening.kind == "text", (lesson.id, b.arg)
+        assert any(TABLE_LINE.match(line) for line in opening.text.splitlines()), (lesson.id, b.arg, "no table")
+        table_rows = sum(bool(TABLE_LINE.match(line)) for line in opening.text.splitlines())
+        assert table_rows <= 9, (lesson.id, b.arg, "the opening table is not small")
+        assert len(_prose(opening.text)) <= limit, (lesson.id, b.arg, len(_prose(opening.text)))
+        assert any(p.kind == "details" and len(p.text) > 40 for p in b.parts), (lesson.id, b.arg, "no details")
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> collections.Counter:
+    return collections.Counter(n.replace(",", "") for n in NUMBER.findall(text) if "." in n or len(n) > 1)
+
+
+def test_both_languages_quote_the_same_numbers():
+    """Kept in step: every measured number (decimals and multi-digit numbers) appears in both languages."""
+    for en, zh in zip(LESSONS["en"], LESSONS["zh"], strict=True):
+        for a, b in zip(en.blocks, zh.blocks, strict=True):
+            if a.kind in ("predict", "details"):
+                assert set(_numbers(a.all_text)) == set(_numbers(b.all_text)), (en.id, a.kind, a.arg)
+
+
+def test_a_diagram_is_shown_in_the_page_language_when_it_has_one(tmp_path):
+    (tmp_path / "d.svg").write_text("<svg/>")
+    assert figure_path("d.svg", "zh", tmp_path) == tmp_path / "d.svg"  # no Chinese drawing: the English one
+    (tmp_path / "d.zh.svg").write_text("<svg/>")
+    assert figure_path("d.svg", "zh", tmp_path) == tmp_path / "d.zh.svg"
+    assert figure_path("d.svg", "en", tmp_path) == tmp_path / "d.svg"
+
+
+@pytest.mark.parametrize("lesson", LESSONS["en"], ids=lambda x: x.id)
+def test_every_diagram_has_a_chinese_drawing_in_a_cjk_font(lesson):
+    for b in lesson.blocks:
+        if b.kind == "figure":
+            en, zh = figure_path(b.arg, "en"), figure_path(b.arg, "zh")
+            assert zh != en and zh.is_file(), b.arg
+            text = zh.read_text(encoding="utf-8")
+            assert "Noto Sans CJK SC" in text and sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 4, b.arg
+
+
+def _boxes_and_texts(svg: str):
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    rects = [tuple(float(r.get(k)) for k in ("x", "y", "width", "height")) for r in root.iter(ns + "rect")
+             if r.get("width") != "100%"]
+    lines = [tuple(float(ln.get(k)) for k in ("x1", "y1", "x2", "y2")) for ln in root.iter(ns + "line")]
+    free = []  # free-standing notes (text outside every box): their approximate extent
+    for t in root.iter(ns + "text"):
+        x, y, size = float(t.get("x")), float(t.get("y")), float(t.get("font-size"))
+        inside = any(rx <= x <= rx + rw and ry <= y <= ry + rh for rx, ry, rw, rh in rects)
+        if not inside:
+            width = sum(size if ord(ch) > 0x2e80 else 0.55 * size for ch in t.text or "")
+            left = {"middle": x - width / 2, "end": x - width}.get(t.get("text-anchor"), x)
+            free.append((t.text, left, y - size * 0.8, width, size))
+    return lines, free
+
+
+def _crosses(line, box) -> bool:
+    """Whether a segment passes through a rectangle (sampled densely: diagrams are small)."""
+    x1, y1, x2, y2 = line
+    bx, by, bw, bh = box
+    return any(bx <= x1 + (x2 - x1) * k / 200 <= bx + bw and by <= y1 + (y2 - y1) * k / 200 <= by + bh
+               for k in range(201))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS_DIR.glob("*.svg")))
+def test_no_note_in_a_diagram_lies_across_an_arrow(name):
+    lines, free = _boxes_and_texts((ASSETS_DIR / name).read_text(encoding="utf-8"))
+    for text, left, top, width, size in free:
+        for line in lines:
+            assert not _crosses(line, (left, top, width, size)), (name, text, line)
 
 
 # ---- interactive maths -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Draw the lessons' diagrams as SVG (boxes and arrows, no downloads): `python assets/lessons/make_diagrams.py`.
 
-Labels are the terms both language versions use (x, Expert, Gate, Tower, task A/B, pCTR...), so one file
-serves both languages."""
+Each diagram is drawn twice: `name.svg` in English and `name.zh.svg` in Chinese (the lesson page picks the
+one of its language). Labels are written in English; `ZH` translates those that are words, formulas and
+symbols (x, ŷ_A, Σ g_i · E_i) stay as they are."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,20 +10,54 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 COLORS = {"in": "#e8eef7", "shared": "#cfe3d4", "a": "#f6d7b8", "b": "#cddcf2", "gate": "#f2e6a6", "out": "#ffffff",
           "mix": "#e3d3f0"}
-FONT = "font-family='Noto Sans, DejaVu Sans, sans-serif'"
+FONTS = {"en": "font-family='Noto Sans, DejaVu Sans, sans-serif'",
+         "zh": "font-family='Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, "
+               "WenQuanYi Micro Hei, sans-serif'"}
+LANGS = ("en", "zh")
+ZH = {
+    "Single-task: one network per task": "单任务：每个任务一个网络",
+    "network A": "网络 A", "network B": "网络 B",
+    "Shared-Bottom: y_k = h_k(f(x))": "Shared-Bottom：y_k = h_k(f(x))",
+    "shared bottom f": "共享底层 f", "tower h_A": "塔 h_A", "tower h_B": "塔 h_B",
+    "OMoE: one gate": "OMoE：一个门控", "MMoE: one gate per task": "MMoE：每个任务一个门控",
+    "Expert 1": "专家 1", "Expert 2": "专家 2", "Expert 3": "专家 3", "Expert 4": "专家 4",
+    "Gate": "门控", "Gate A": "门控 A", "Gate B": "门控 B", "tower A": "塔 A", "tower B": "塔 B",
+    "CGC: each task's gate mixes its own experts and the shared ones (PLE stacks CGC levels)":
+        "CGC：每个任务的门控只混合自己的专家和共享专家（PLE 把多层 CGC 叠起来）",
+    "Gate A mixes\nE_A* + E_s*": "门控 A 混合\nE_A* + E_s*", "Gate B mixes\nE_B* + E_s*": "门控 B 混合\nE_B* + E_s*",
+    "task B's experts are invisible to gate A": "门控 A 看不到任务 B 的专家",
+    "Cross-Stitch: columns mixed": "Cross-Stitch：各列网络", "by a learned 2×2 matrix": "由可学习的 2×2 矩阵混合",
+    "column A": "列 A", "column B": "列 B", "starts at 0.9 / 0.1": "初始为 0.9 / 0.1",
+    "Asymmetric sharing:": "非对称共享：", "B reads A, A reads only itself": "B 读取 A，A 只读自己",
+    "bottom A": "底层 A", "bottom B": "底层 B",
+    "ESMM: pCTCVR = pCTR × pCVR, both losses over ALL impressions":
+        "ESMM：pCTCVR = pCTR × pCVR，两个损失都覆盖全部曝光",
+    "impression (user, item IDs)": "曝光（用户、物品 ID）", "shared embeddings": "共享嵌入",
+    "CTR tower → pCTR": "CTR 塔 → pCTR", "CVR tower → pCVR": "CVR 塔 → pCVR",
+    "loss: BCE(click, pCTR)": "损失：BCE(点击, pCTR)", "loss: BCE(click ∧ convert, pCTCVR)": "损失：BCE(点击 ∧ 转化, pCTCVR)",
+    "no loss on pCVR alone: no clicked-only training set": "pCVR 没有单独的损失：不需要只含点击样本的训练集",
+    "Four outcomes of joint training (gain vs. single-task)": "联合训练的四种结果（相对单任务的增益）",
+    "seesaw\n(B wins, A loses)": "跷跷板\n（B 赢，A 输）", "both win": "双赢",
+    "negative transfer\n(both lose)": "负迁移\n（双输）", "seesaw\n(A wins, B loses)": "跷跷板\n（A 赢，B 输）",
+    "gain on task A →": "任务 A 上的增益 →", "gain on": "任务 B", "task B ↑": "上的增益 ↑",
+}
 
 
 class Svg:
-    def __init__(self, w: int, h: int):
-        self.w, self.h, self.parts = w, h, []
+    def __init__(self, w: int, h: int, lang: str = "en"):
+        self.w, self.h, self.lang, self.parts = w, h, lang, []
+        self.font = FONTS[lang]
+
+    def tr(self, text: str) -> str:
+        return ZH.get(text, text) if self.lang == "zh" else text
 
     def box(self, x, y, w, h, text, fill="out", size=13, rx=6):
         self.parts.append(f"<rect x='{x}' y='{y}' width='{w}' height='{h}' rx='{rx}' fill='{COLORS.get(fill, fill)}' "
                           f"stroke='#44546a' stroke-width='1.2'/>")
-        lines = text.split("\n")
+        lines = self.tr(text).split("\n")
         for i, line in enumerate(lines):
             cy = y + h / 2 + (i - (len(lines) - 1) / 2) * (size + 2) + size * 0.35
-            self.parts.append(f"<text x='{x + w / 2}' y='{cy:.1f}' text-anchor='middle' font-size='{size}' {FONT} "
+            self.parts.append(f"<text x='{x + w / 2}' y='{cy:.1f}' text-anchor='middle' font-size='{size}' {self.font} "
                               f"fill='#1f2937'>{line}</text>")
         return (x, y, w, h)
 
@@ -34,13 +69,15 @@ class Svg:
 
     def text(self, x, y, s, size=12, anchor="middle", color="#374151", weight="normal"):
         self.parts.append(f"<text x='{x}' y='{y}' text-anchor='{anchor}' font-size='{size}' font-weight='{weight}' "
-                          f"{FONT} fill='{color}'>{s}</text>")
+                          f"{self.font} fill='{color}'>{self.tr(s)}</text>")
 
     def save(self, name: str):
         head = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{self.w}' height='{self.h}' "
                 f"viewBox='0 0 {self.w} {self.h}'><defs><marker id='arr' markerWidth='8' markerHeight='8' refX='7' "
                 f"refY='4' orient='auto'><path d='M0,0 L8,4 L0,8 z' fill='#44546a'/></marker></defs>"
                 f"<rect width='100%' height='100%' fill='white'/>")
+        if self.lang != "en":
+            name = name.replace(".svg", f".{self.lang}.svg")
         (HERE / name).write_text(head + "".join(self.parts) + "</svg>\n", encoding="utf-8")
 
 
@@ -54,8 +91,8 @@ def bottom(b):
     return (x + w / 2, y + h)
 
 
-def shared_bottom():
-    s = Svg(620, 300)
+def shared_bottom(lang: str = 'en'):
+    s = Svg(620, 300, lang)
     s.text(150, 20, "Single-task: one network per task", 13, weight="bold")
     for i, (t, c) in enumerate((("A", "a"), ("B", "b"))):
         x = 40 + i * 120
@@ -76,8 +113,8 @@ def shared_bottom():
     s.save("shared_bottom.svg")
 
 
-def moe():
-    s = Svg(640, 330)
+def moe(lang: str = 'en'):
+    s = Svg(640, 330, lang)
     for panel, (x0, title, gates) in enumerate(((10, "OMoE: one gate", 1), (330, "MMoE: one gate per task", 2))):
         s.text(x0 + 150, 20, title, 13, weight="bold")
         xin = s.box(x0 + 105, 285, 90, 30, "x", "in")
@@ -109,8 +146,8 @@ def moe():
     s.save("moe.svg")
 
 
-def cgc():
-    s = Svg(640, 330)
+def cgc(lang: str = 'en'):
+    s = Svg(640, 330, lang)
     s.text(320, 20, "CGC: each task's gate mixes its own experts and the shared ones (PLE stacks CGC levels)",
            12, weight="bold")
     xin = s.box(275, 285, 90, 30, "x", "in")
@@ -136,8 +173,8 @@ def cgc():
     s.save("cgc.svg")
 
 
-def sharing():
-    s = Svg(640, 300)
+def sharing(lang: str = 'en'):
+    s = Svg(640, 300, lang)
     s.text(160, 20, "Cross-Stitch: columns mixed", 12, weight="bold")
     s.text(160, 36, "by a learned 2×2 matrix", 12, weight="bold")
     xin = s.box(115, 260, 90, 28, "x", "in")
@@ -149,7 +186,7 @@ def sharing():
     s.arrow(top(xin), bottom(a1)), s.arrow(top(xin), bottom(b1))
     s.arrow(top(a1), (130, 160)), s.arrow(top(b1), (190, 160))
     s.arrow((130, 125), bottom(a2)), s.arrow((190, 125), bottom(b2))
-    s.text(160, 115, "starts at 0.9 / 0.1", 10, color="#6b7280")
+    s.text(246, 147, "starts at 0.9 / 0.1", 10, anchor="start", color="#6b7280")
     s.text(480, 20, "Asymmetric sharing:", 12, weight="bold")
     s.text(480, 36, "B reads A, A reads only itself", 12, weight="bold")
     xin = s.box(435, 260, 90, 28, "x", "in")
@@ -160,30 +197,32 @@ def sharing():
     s.arrow(top(xin), bottom(fa)), s.arrow(top(xin), bottom(fb))
     s.arrow(top(fa), bottom(ta)), s.arrow(top(fb), bottom(tb))
     s.arrow((450, 170), (520, 110), dash=True)
-    s.text(480, 145, "[h_B ; h_A]", 11, color="#6b7280")
+    s.text(557, 145, "[h_B ; h_A]", 11, anchor="start", color="#6b7280")
     s.save("sharing.svg")
 
 
-def esmm():
-    s = Svg(640, 330)
-    s.text(320, 20, "ESMM: pCTCVR = pCTR × pCVR, both losses over ALL impressions", 13, weight="bold")
-    xin = s.box(215, 285, 210, 30, "impression (user, item IDs)", "in", 12)
-    emb = s.box(220, 225, 200, 35, "shared embeddings", "shared", 12)
-    ctr = s.box(100, 140, 150, 40, "CTR tower → pCTR", "a", 12)
-    cvr = s.box(390, 140, 150, 40, "CVR tower → pCVR", "b", 12)
-    mul = s.box(270, 90, 100, 35, "×", "mix", 16)
+def esmm(lang: str = "en"):
+    s = Svg(640, 400, lang)
+    s.text(320, 22, "ESMM: pCTCVR = pCTR × pCVR, both losses over ALL impressions", 13, weight="bold")
+    loss_ctr = s.box(50, 45, 220, 34, "loss: BCE(click, pCTR)", "out", 12)
+    loss_ctcvr = s.box(330, 45, 260, 34, "loss: BCE(click ∧ convert, pCTCVR)", "out", 12)
+    mul = s.box(410, 115, 100, 32, "×", "mix", 16)
+    ctr = s.box(85, 195, 150, 40, "CTR tower → pCTR", "a", 12)
+    cvr = s.box(385, 195, 150, 40, "CVR tower → pCVR", "b", 12)
+    emb = s.box(220, 275, 200, 35, "shared embeddings", "shared", 12)
+    xin = s.box(215, 335, 210, 30, "impression (user, item IDs)", "in", 12)
     s.arrow(top(xin), bottom(emb))
-    s.arrow((280, 225), bottom(ctr)), s.arrow((360, 225), bottom(cvr))
-    s.arrow(top(ctr), (290, 125)), s.arrow(top(cvr), (350, 125))
-    s.box(90, 50, 190, 30, "loss: BCE(click, pCTR)", "out", 12)
-    s.box(330, 40, 220, 40, "loss: BCE(click ∧ convert, pCTCVR)", "out", 12)
-    s.arrow((175, 140), (175, 80)), s.arrow(top(mul), (400, 80))
-    s.text(320, 200, "no loss on pCVR alone: no clicked-only training set", 11, color="#6b7280")
+    s.arrow((280, 275), bottom(ctr)), s.arrow((360, 275), bottom(cvr))
+    s.arrow(top(ctr), bottom(loss_ctr))
+    s.arrow((235, 205), (410, 138))  # pCTR also feeds the product
+    s.arrow(top(cvr), bottom(mul))
+    s.arrow(top(mul), (460, 79))
+    s.text(320, 390, "no loss on pCVR alone: no clicked-only training set", 11, color="#6b7280")
     s.save("esmm.svg")
 
 
-def outcomes():
-    s = Svg(460, 340)
+def outcomes(lang: str = 'en'):
+    s = Svg(460, 340, lang)
     s.text(230, 20, "Four outcomes of joint training (gain vs. single-task)", 13, weight="bold")
     x0, y0, w, h = 110, 40, 320, 260
     cells = [(x0, y0, "seesaw\n(B wins, A loses)", "#fdecc8"), (x0 + w / 2, y0, "both win", "#d3f0d6"),
@@ -202,5 +241,6 @@ def outcomes():
 
 if __name__ == "__main__":
     for draw in (shared_bottom, moe, cgc, sharing, esmm, outcomes):
-        draw()
+        for lang in LANGS:
+            draw(lang)
     print("wrote", ", ".join(sorted(p.name for p in HERE.glob("*.svg"))))

@@ -24,7 +24,7 @@ STRINGS: dict[str, str] = {
     "exp.job.which": "Training: {study}. Its results appear in its tab as runs finish; Stop keeps what finished.",
     "exp.busy": "Another study is training ({study}): wait for it or stop it first.",
     "exp.stopped": "Stopped: {done} of {total} runs finished; everything below is judged on those.",
-    "exp.expected": "Measured on a 2-core CPU: about {s}.",
+    "exp.expected": "Estimated on this machine just now: about {s}.",
     "exp.estimating": "Timing a few training steps on this machine…",
     "exp.estimate": "This study trains {runs} runs: about **{s}** on this machine (timed just now from a few steps of "
                     "each model; the page trains {workers} batched model(s) at a time, one per core). The command "
@@ -257,7 +257,7 @@ STRINGS: dict[str, str] = {
                                "see every step.",
     "exp.census.published_only": "The published reproductions this view compares with (test AUC):",
     "exp.census.preset": "Preset",
-    "exp.census.plan": "{runs} runs; measured on a 2-core CPU: about {s}.",
+    "exp.census.plan": "{runs} runs; estimated on this machine: about {s}.",
     "exp.census.hint": "Press **Run the study**: the quick preset trains five architectures × 3 seeds on a "
                        "50,000-row subsample.",
     "exp.census.close": "**{task}**: our best is {best} ({model}); against torch-rechub's same models: {comp}.",

@@ -23,7 +23,7 @@ STRINGS: dict[str, str] = {
     "exp.job.which": "正在训练：{study}。训练完成的运行会陆续显示在对应的标签页中；点击停止会保留已完成的运行。",
     "exp.busy": "另一项研究正在训练（{study}）：请等待其结束或先停止它。",
     "exp.stopped": "已停止：{total} 次运行中完成了 {done} 次；下面的所有内容都基于这些运行判定。",
-    "exp.expected": "在 2 核 CPU 上实测：约 {s}。",
+    "exp.expected": "刚刚在本机上估算：约 {s}。",
     "exp.estimating": "正在本机上计时几个训练步……",
     "exp.estimate": "本研究要训练 {runs} 次运行：在本机上约需 **{s}**（刚刚根据每个模型的几个训练步计时得出；页面每次同时训练 "
                     "{workers} 个批量模型，每个占一个 CPU 核）。命令行运行不需要保持页面打开：`python -m mtl_core sweep "
@@ -224,7 +224,7 @@ STRINGS: dict[str, str] = {
     "exp.census.fetch_failed": "获取失败：{msg}。请在终端中运行 `python -m mtl_core data fetch census` 查看每一步。",
     "exp.census.published_only": "本页用来对比的公开复现结果（测试集 AUC）：",
     "exp.census.preset": "预设",
-    "exp.census.plan": "{runs} 次运行；在 2 核 CPU 上实测约 {s}。",
+    "exp.census.plan": "{runs} 次运行；在本机上估算约 {s}。",
     "exp.census.hint": "点击 **运行研究**：快速版预设在 50,000 条样本的子集上训练五种结构 × 3 个种子。",
     "exp.census.close": "**{task}**：我们最好的结果是 {best}（{model}）；与 torch-rechub 的相同模型对比：{comp}。",
     "exp.census.preprocessing": "预处理：我们遵循 torch-rechub 的 `preprocess_census.py`——去掉 instance weight 列，从输入中"

@@ -46,9 +46,20 @@ def census_tab() -> None:
     preset = PRESETS[preset_id]
     st.caption(preset.description.get(current_lang(), preset.description["en"]))
     grid = census_grid(study)
-    plan = t("exp.census.plan", runs=grid.n_runs, s=fmt_s(preset.expected_s))
+    plan = t("exp.census.plan", runs=grid.n_runs, s=_census_estimate(preset_id))
     run_row("census", grid, plan)
     follow("census", _census_results)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _census_estimate(preset_id: str) -> str:
+    """The preset's time on this machine (mtl_core.timing), or "?" when it cannot be estimated."""
+    from mtl_core import timing
+
+    try:
+        return fmt_s(timing.estimate_preset(PRESETS[preset_id]).seconds)
+    except Exception:  # noqa: BLE001 - an estimate is an aid, never an error
+        return "?"
 
 
 def _census_published_only() -> None:

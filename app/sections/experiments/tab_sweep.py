@@ -69,11 +69,24 @@ def _params(study: Study) -> None:
         st.caption(t("exp.params.caption"))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _quick_estimate(key: tuple, _grid: Grid, workers: int) -> float:
+    """Seconds on this machine, from short probes of each batch (mtl_core.timing), for grids too small for
+    the timed estimate below."""
+    from mtl_core import timing
+    from mtl_core.grid import plan_grid
+
+    batches = plan_grid(_grid.cfg, _grid.axes, _grid.seeds)
+    return timing.estimate([(b.cfg, len(b.runs)) for b in batches], workers=workers).seconds
+
+
 def _estimate_box(grid: Grid, study: Study) -> None:
     if grid.n_runs < ESTIMATE_FROM:
-        preset = PRESETS[study["preset"]]
-        if preset.n_runs == grid.n_runs and preset.expected_s:
-            st.caption(t("exp.expected", s=fmt_s(preset.expected_s)))
+        try:
+            secs = _quick_estimate(grid.key(), grid, study_workers())
+        except Exception:  # noqa: BLE001 - no estimate is better than a wrong one or a traceback
+            return
+        st.caption(t("exp.expected", s=fmt_s(secs)))
         return
     with st.spinner(t("exp.estimating")):
         try:

@@ -3,13 +3,17 @@
 A lesson is `lessons/<lang>/NN-slug.md`: TOML front matter between `+++` lines, then Markdown with a few
 directives, each on a line of its own starting with `::: `:
 
-    ::: figure shared_bottom.svg | caption         a diagram from assets/lessons/
+    ::: figure shared_bottom.svg | caption         a diagram from assets/lessons/ (shared_bottom.<lang>.svg
+                                                     when there is one in the page's language)
     ::: code mtl_core.models.mmoe.MMoE               "show the code": the object's real source (inspect)
     ::: run PRESET_ID                                a "Run it" button: opens the preset's page with it loaded
     ::: widget ranking                               an interactive piece drawn by the page (WIDGETS)
     ::: predict QUESTION_ID [PRESET_ID]              predict, then run: the question (from the front matter),
     ...what happened in our run and why...           and, once the learner has committed, this text and
     :::                                              the preset's "Run it" button
+    ::: details TITLE                                an expander (closed) holding the detailed numbers; at the
+    ...the detailed numbers...                       top level or inside a predict block (a result opens with
+    :::                                              one sentence and a small table, the rest goes in here)
 
 `[[term]]` (or `[[term|shown text]]`) in the text names a glossary entry (`lessons/glossary.<lang>.toml`).
 
@@ -72,15 +76,22 @@ class Question:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "text" | "figure" | "code" | "run" | "widget" | "predict"
-    text: str = ""  # markdown (text, predict's reveal), caption (figure)
+    kind: str  # "text" | "figure" | "code" | "run" | "widget" | "predict" | "details"
+    text: str = ""  # markdown (text, details; predict: the reveal's opening), caption (figure)
     arg: str = ""  # file, dotted path, preset id, widget name, question id
     preset: str | None = None  # predict: the preset its "Run it" opens
+    title: str = ""  # details: the expander's label
+    parts: tuple["Block", ...] = ()  # predict: the reveal in order, text and details blocks
 
     @property
     def signature(self) -> tuple:
         """The structure that must agree between languages (text aside)."""
-        return (self.kind, self.arg, self.preset)
+        return (self.kind, self.arg, self.preset, tuple(p.signature for p in self.parts))
+
+    @property
+    def all_text(self) -> str:
+        """Every word of the block, its reveal's details included."""
+        return "\n\n".join([self.text, *(p.text for p in self.parts if p.kind == "details")]).strip()
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ class Lesson:
         return out
 
     def terms_used(self) -> set[str]:
-        return {m.group(1) for b in self.blocks for m in TERM_RE.finditer(b.text)}
+        return {m.group(1) for b in self.blocks for m in TERM_RE.finditer(b.all_text + " " + b.title)}
 
 
 def split_front_matter(text: str, where: str = "") -> tuple[dict, str]:
@@ -159,7 +170,9 @@ def parse_body(body: str, where: str = "") -> tuple[Block, ...]:
     blocks: list[Block] = []
     text: list[str] = []
     predict: tuple[str, str | None] | None = None
-    reveal: list[str] = []
+    reveal: list[str] = []  # the predict block's text since its last details block
+    parts: list[Block] = []  # the predict block's parts so far
+    details: tuple[str, list[str]] | None = None  # (title, lines) of an open details block
 
     def flush():
         chunk = "\n".join(text).strip()
@@ -167,12 +180,33 @@ def parse_body(body: str, where: str = "") -> tuple[Block, ...]:
             blocks.append(Block("text", chunk))
         text.clear()
 
+    def flush_reveal():
+        chunk = "\n".join(reveal).strip()
+        if chunk:
+            parts.append(Block("text", chunk))
+        reveal.clear()
+
     for n, line in enumerate(body.split("\n"), 1):
         m = DIRECTIVE_RE.match(line.strip()) if line.startswith(":::") else None
+        if details is not None:
+            if m and m.group(1) is None:  # a bare ':::' closes the details block
+                block = Block("details", "\n".join(details[1]).strip(), title=details[0])
+                (parts if predict is not None else blocks).append(block)
+                details = None
+            elif m:
+                raise LessonError(f"{where}, line {n}: a directive inside a details block (close it with ':::')")
+            else:
+                details[1].append(line)
+            continue
         if predict is not None:
             if m and m.group(1) is None:  # a bare ':::' closes the reveal
-                blocks.append(Block("predict", "\n".join(reveal).strip(), predict[0], predict[1]))
-                predict, reveal = None, []
+                flush_reveal()
+                opening = "\n\n".join(p.text for p in parts if p.kind == "text")
+                blocks.append(Block("predict", opening, predict[0], predict[1], parts=tuple(parts)))
+                predict, parts = None, []
+            elif m and m.group(1) == "details":
+                flush_reveal()
+                details = (_details_title(m.group(2), where, n), [])
             elif m:
                 raise LessonError(f"{where}, line {n}: a directive inside a predict block (close it with ':::')")
             else:
@@ -195,16 +229,27 @@ def parse_body(body: str, where: str = "") -> tuple[Block, ...]:
                 raise LessonError(f"{where}, line {n}: unknown widget {rest!r}; expected one of {WIDGETS}")
             blocks.append(Block(kind, "", rest))
         elif kind == "predict":
-            parts = rest.split()
-            if not 1 <= len(parts) <= 2:
+            parts_ = rest.split()
+            if not 1 <= len(parts_) <= 2:
                 raise LessonError(f"{where}, line {n}: '::: predict QUESTION [PRESET]'")
-            predict = (parts[0], parts[1] if len(parts) == 2 else None)
+            predict = (parts_[0], parts_[1] if len(parts_) == 2 else None)
+        elif kind == "details":
+            details = (_details_title(rest, where, n), [])
         else:
             raise LessonError(f"{where}, line {n}: unknown directive {kind!r}")
+    if details is not None:
+        raise LessonError(f"{where}: details block {details[0]!r} is not closed by ':::'")
     if predict is not None:
         raise LessonError(f"{where}: predict block {predict[0]} is not closed by ':::'")
     flush()
     return tuple(blocks)
+
+
+def _details_title(rest: str, where: str, n: int) -> str:
+    title = rest.strip()
+    if not title or "`" in title:  # the page tells code panels (titles in backticks) from details by that
+        raise LessonError(f"{where}, line {n}: '::: details TITLE' needs a title without backticks")
+    return title
 
 
 def parse_lesson(path: Path, lang: str) -> Lesson:
@@ -267,6 +312,13 @@ def link_terms(text: str, glossary: dict[str, Term], href=lambda tid: f"#gl-{tid
         shown = m.group(2) or (term.name if term else m.group(1))
         return f"[{shown}]({href(m.group(1))})" if term else shown
     return TERM_RE.sub(sub, text)
+
+
+def figure_path(name: str, lang: str, root: Path = ASSETS_DIR) -> Path:
+    """The diagram in the page's language (`moe.zh.svg` for `moe.svg` in Chinese) if there is one, else `name`."""
+    path = root / name
+    localised = path.with_name(f"{path.stem}.{lang}{path.suffix}")
+    return localised if localised.is_file() else path
 
 
 def resolve_object(dotted: str):

@@ -14,7 +14,7 @@ from ...i18n import current_lang, t
 from ...ui.code import show_code
 from ...ui.state import section_key, section_state
 from . import SECTION
-from .content import ASSETS_DIR, Block, Lesson, Question, Term, link_terms, resolve_object
+from .content import Block, Lesson, Question, Term, figure_path, link_terms, resolve_object
 from .interactive import CATALOGUE, MODES, SIGNALS, fit_wce_logit, rank, scores, simulate_impressions, wce_odds
 from .links import preset_section, run_href
 
@@ -46,7 +46,7 @@ def render_block(lesson: Lesson, block: Block, glossary: Mapping[str, Term]) -> 
     if block.kind == "text":
         st.markdown(link_terms(block.text, dict(glossary)))
     elif block.kind == "figure":
-        path = ASSETS_DIR / block.arg
+        path = figure_path(block.arg, lesson.lang)
         if path.is_file():
             st.image(str(path), caption=block.text or None)
         else:
@@ -59,6 +59,14 @@ def render_block(lesson: Lesson, block: Block, glossary: Mapping[str, Term]) -> 
         {"ranking": ranking_widget, "wce": wce_widget}[block.arg](lesson)
     elif block.kind == "predict":
         predict_block(lesson, lesson.question(block.arg), block, glossary)
+    elif block.kind == "details":
+        details_panel(block, glossary)
+
+
+def details_panel(block: Block, glossary: Mapping[str, Term]) -> None:
+    """The detailed numbers of a result, closed until asked for."""
+    with st.expander(block.title, icon=":material/table_view:"):
+        st.markdown(link_terms(block.text, dict(glossary)))
 
 
 def code_panel(dotted: str) -> None:
@@ -124,7 +132,11 @@ def predict_block(lesson: Lesson, q: Question, block: Block, glossary: Mapping[s
             st.info(f"{t('les.you_said', value=_fmt(q, committed))}. {t('les.wrong', answer=answer)}",
                     icon=":material/lightbulb:")
         st.markdown(f"**{t('les.result')}**")
-        st.markdown(link_terms(block.text, dict(glossary)))
+        for part in block.parts or (Block("text", block.text),):
+            if part.kind == "details":
+                details_panel(part, glossary)
+            else:
+                st.markdown(link_terms(part.text, dict(glossary)))
         cols = st.columns([3, 1])
         with cols[0]:
             if block.preset:
