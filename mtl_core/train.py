@@ -80,8 +80,8 @@ EPOCH_GATHER_BYTES = 32 << 20  # at most this much of shuffled training rows per
 
 
 def compile_for(cfg: ExperimentConfig, n_runs: int, device: torch.device) -> bool:
-    """Whether a batch is a long study worth compiling the hot part of (the MMoE expert mix, ~20 s once per
-    process): at least COMPILE_MIN_RUNS runs and COMPILE_MIN_RUN_STEPS run-steps (R x steps, e.g. 200 seeds
+    """Whether a batch is a long study worth compiling the hot part of (the MMoE expert mix, whose compile
+    costs seconds once per process): at least COMPILE_MIN_RUNS runs and COMPILE_MIN_RUN_STEPS run-steps (R x steps, e.g. 200 seeds
     x 800 steps), on a CPU; never for a live run. MTL_COMPILE=0 / 1 forces it off / on."""
     forced = os.environ.get("MTL_COMPILE")
     if forced in ("0", "1"):
