@@ -15,8 +15,8 @@ _frozen_at = [-1]  # len(sys.modules) at the last freeze_heap
 def freeze_heap(force: bool = False) -> bool:
     """Collect garbage, then move every object alive into the collector's permanent generation, which later
     collections skip. Streamlit runs a full collection after every script run (`runner.postScriptGC`), a job
-    panel's fragment runs included: with torch, plotly and pandas loaded (~320k tracked objects) that took
-    ~160 ms, more than half of a live redraw's cycle, and it only walks objects created since the freeze now.
+    panel's fragment runs included: with torch, plotly and pandas loaded that walks hundreds of thousands of
+    objects, a large part of a live redraw's cycle; after a freeze it walks only objects created since.
     The janitor calls this once a second; it freezes again only when modules were imported since (a page
     opened for the first time), or when `force`d. `trim_memory` unfreezes before it collects, so what was
     frozen and became garbage since (a closed tab's cyclic structures) is collected too. Returns whether it
@@ -45,9 +45,8 @@ def limit_malloc_arenas(n: int) -> bool:
 
 # Training runs in the server's script threads, and their per-step temporaries (a few hundred KB to a few MB)
 # sat at glibc's mmap and trim thresholds: freed, they went back to the OS and the next step page-faulted
-# them in again. Measured on a Playground-sized run in a worker thread with snapshots every 0.25 s (6 runs
-# each, 2-core VM): untuned medians 127k, 130k, 188k samples/s in three rounds, tuned 193k, 203k, 185k; the
-# CLI's main thread ~200k. Freed memory then stays in the heap until the janitor's `malloc_trim` (a closed
+# them in again, so a run in the server trained slower than the same run from the CLI. With these thresholds
+# freed memory stays in the heap until the janitor's `malloc_trim` (a closed
 # tab) or up to TRIM_MB at the heap's top. (Long CLI studies set far higher ones: `mtl_core.train.tune_allocator`.)
 MMAP_MB, TRIM_MB = 32, 256
 

@@ -53,7 +53,7 @@ def _registered(*ids: str) -> tuple[str, ...]:
 
 TINY_FUNNEL = {"data": "funnel", "data.n_impressions": 300_000, "data.n_users": 2000, "data.n_items": 2000}
 
-# The regime of mmoe_paper_quick and mmoe_paper_full (how it was chosen and checked: see the comment there)
+# The regime of mmoe_paper_quick and mmoe_paper_full (how it was chosen and checked: CHANGELOG.md)
 MMOE_PAPER_REGIME = {"data.d": 20, "data.c": 2.0, "data.ab_seed": 5, "data.n_train": 10_000, "train.lr": 0.003,
                      "train.batch_size": 256, "train.epochs": 20, "model": "shared_bottom",
                      "model.bottom_units": (78,)}
@@ -115,16 +115,8 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
          "model": "esmm", "train.epochs": 4, "train.batch_size": 4096, "train.lr": 0.006, "train.weight_decay": 0.0},
         seeds=(0, 1, 2)),
     # ---- the MMoE paper's synthetic study and its real benchmark (mtl_core.experiments, data/census.py) ----
-    # Regime of mmoe_paper_quick/full, chosen by a search on seeds 0-39: the fixed alpha/beta draw 5, c = 2,
-    # d = 20 inputs (Shared-Bottom 78 units = MMoE's 2,816-weight budget under the paper's count), 10k
-    # samples, Adam 3e-3, batch 256, 20 epochs. benchmarks/claims_robustness.py judges it on 20 fresh sets
-    # of 20 seeds and one of 200 (assets/experiments/claims_robustness.csv, shown on the page): c holds on
-    # every set, a on 18 of 20 (MMoE's tiny rise reversed by seed noise), b on 16, d on 12, all four at 200
-    # seeds; ~1% of every model's runs fail (a task stuck near its label variance), and one failed run in 20
-    # decides d. Tried on seeds 0-99, no better: c 2.5
-    # or 3, m 20, noise 0.3/0.5, 5k samples, lr 1e-3 or 2e-3, 30 epochs, towers of 16 for every model
-    # (removes the failures but also Shared-Bottom's handicap). `claims_robustness.py --screen` re-measures 15
-    # such changes on seeds 0-39 (assets/experiments/regime_screen.csv, shown under the difficulty explorer).
+    # The regime of mmoe_paper_quick/full was searched for so the paper's claims can show at all, and is judged
+    # on fresh seeds by benchmarks/claims_robustness.py (the search and its results: CHANGELOG.md).
     Preset(
         "mmoe_paper_quick", "experiments",
         {"en": "MMoE paper, quick: its four claims on synthetic data",

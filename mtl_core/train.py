@@ -80,8 +80,8 @@ EPOCH_GATHER_BYTES = 32 << 20  # at most this much of shuffled training rows per
 
 
 def compile_for(cfg: ExperimentConfig, n_runs: int, device: torch.device) -> bool:
-    """Whether a batch is a long study worth compiling the hot part of (the MMoE expert mix, ~20 s once per
-    process): at least COMPILE_MIN_RUNS runs and COMPILE_MIN_RUN_STEPS run-steps (R x steps, e.g. 200 seeds
+    """Whether a batch is a long study worth compiling the hot part of (the MMoE expert mix, whose compile
+    costs seconds once per process): at least COMPILE_MIN_RUNS runs and COMPILE_MIN_RUN_STEPS run-steps (R x steps, e.g. 200 seeds
     x 800 steps), on a CPU; never for a live run. MTL_COMPILE=0 / 1 forces it off / on."""
     forced = os.environ.get("MTL_COMPILE")
     if forced in ("0", "1"):
@@ -98,9 +98,8 @@ def tune_allocator() -> bool:
     """For long batched studies on Linux/glibc: serve large tensors from the heap instead of fresh mmaps.
 
     A batched step allocates and frees (R, B, E, H) temporaries of tens of MB; glibc returns each one to the
-    OS (munmap) and the next step page-faults it back in, zero-filled. Profiled on the full MMoE-paper
-    preset (2 cores, 585 s wall): 405 s of system time against 732 s of user time. Raising the mmap and
-    trim thresholds (mallopt) cut a 200-run MMoE step from 74 to 51 ms (system time 35 -> 3 ms per step).
+    OS (munmap) and the next step page-faults it back in, zero-filled, so a long study spends much of its
+    time in the kernel; raising the mmap and trim thresholds (mallopt) keeps those pages in the heap.
     Process-wide and kept for the process's life, so it is applied only outside the Streamlit server (which
     sets milder thresholds of its own, `app.memory.steady_allocator`, and whose janitor returns memory to the
     OS) and never with MTL_MALLOC_TUNE=0. Returns whether it is in effect."""
@@ -184,7 +183,7 @@ class Trainer:
         alive = torch.ones(R, dtype=torch.bool, device=device)
         all_alive = True
         # Small studies gather each epoch's shuffled rows at once and slice batches from them: the same rows
-        # as one gather per step, without four index_selects per step (~70 us of a lone run's ~1.1 ms step)
+        # as one gather per step, without four index_selects per step (a visible share of a lone run's step)
         row_bytes = sum(t[0, :1].numel() * t.element_size() for t in (train_split.dense, train_split.cat,
                                                                      train_split.y, train_split.mask))
         epoch_gather = R * N * row_bytes <= EPOCH_GATHER_BYTES

@@ -3,8 +3,7 @@
 Streamlit 1.67 sometimes runs a button's `on_click` twice for one click, about 0.1 s apart: when the
 click's full rerun meets the timer rerun of a live fragment (`app.ui.jobs.job_panel`), the button's
 trigger is dispatched again with the coalesced rerun. For an idempotent action that is harmless; for a
-toggle (Pause/Resume) it undoes the click, and Step trains two epochs. Measured on the Playground: 2 of 8
-Pause clicks fired twice, 76 and 107 ms apart, and left the run training."""
+toggle (Pause/Resume) it undoes the click, and Step trains two epochs."""
 from __future__ import annotations
 
 import time

@@ -2,8 +2,8 @@
 
 Streamlit (1.67) keys a Plotly chart's React element on an id hashed from the figure's JSON, so every new
 snapshot of a live run mounted a new chart element and dropped the old one, and the browser painted the
-empty new element before Plotly drew into it: during training the loss chart was blank in about half of
-the screenshots taken 0.1 s apart, and every redraw built each changed plot from scratch. This component
+empty new element before Plotly drew into it (a chart that flickers blank while training), and every
+redraw built each changed plot from scratch. This component
 keeps one element per `key` and hands each new figure to `Plotly.react`, which updates the plot it already
 drew.
 

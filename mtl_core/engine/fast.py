@@ -11,7 +11,7 @@ supported architecture), with fewer and larger kernels: `vmap`'s batching rules 
 MMoE and OMoE run feature-major in lone runs and small studies (up to FEATURE_MAJOR_MAX_RUNS runs):
 activations are (R, features, B), batch last. Their expert mix (a gate-weighted sum over 8 experts, per
 sample) then reduces over an outer axis while the 256 samples of the batch sit contiguous for the vector
-units: 16 us instead of 41 us forward for one run at the paper size, and 6-8% off its whole training step.
+units, which makes it much cheaper than the run-major mix for one run.
 Towers read (R, H, B) directly, as `W @ x` with nn.Linear's (out, in) weights. Larger batches of runs stay
 run-major (see FEATURE_MAJOR_MAX_RUNS).
 
@@ -116,7 +116,7 @@ def _experts_own_input_layer(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) 
 
 def _softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """Softmax over `dim`, written out: PyTorch's CPU kernel vectorises along that axis, which holds only E
-    (8) values here, and ran 3-4x slower forward and backward. The shift by the (detached) maximum changes
+    (8) values here, so it is slow on this layout. The shift by the (detached) maximum changes
     nothing mathematically and keeps exp finite."""
     e = (logits - logits.detach().amax(dim, keepdim=True)).exp()
     return e / e.sum(dim, keepdim=True)
@@ -141,18 +141,17 @@ def _mix(weights: torch.Tensor, experts: torch.Tensor) -> list[torch.Tensor]:
 def _mix_features(weights: torch.Tensor, experts: torch.Tensor) -> torch.Tensor:
     """The gate-weighted sums of expert outputs, feature-major: (R, G, E, B) x (R, E, H, B) -> (R, G, H, B).
     A broadcast product summed over experts: cheaper on a CPU than a batched matmul of R*B tiny (G, E) x
-    (E, H) matrices (16 vs 78 us for one run at the paper size). It still writes an (R, G, E, H, B)
+    (E, H) matrices. It still writes an (R, G, E, H, B)
     temporary forward and backward and is what lone runs and small studies use."""
     return (weights.unsqueeze(3) * experts.unsqueeze(1)).sum(2)
 
 
 class CompiledMix:
     """`_mix` through torch.compile (inductor), for long batched studies only: it compiles once per process
-    and shape (about 20 s on a loaded 2-core machine; `compile_s` records it) and then runs the mix forward
-    and backward 3x faster at R = 200 (17 vs 48-63 ms). Only training batches of `rows` rows per run are
-    compiled and use it; other shapes (an epoch's last, shorter batch, the gradient-cosine probe, evaluation)
-    run eagerly. (It used to compile the first shape it met: a snapshot's 512-row probe at step 0, so the
-    training batches never used it.) If compiling fails the mix stays eager for good, with a warning. The
+    and shape (`compile_s` records how long) and then runs the mix forward and backward as fused loops,
+    without the eager mix's temporaries. Only training batches of `rows` rows per run are compiled and use
+    it, so that the first shape met (a probe's, an evaluation's) cannot take the compiled slot; other shapes
+    run eagerly. If compiling fails the mix stays eager for good, with a warning. The
     numbers differ from the eager mix by float rounding (~1e-7 relative), which a long run can amplify."""
 
     def __init__(self, rows: int):
@@ -180,8 +179,8 @@ class CompiledMix:
 
 
 # Lone runs and small studies run MMoE feature-major; from this many runs on, run-major, where the
-# (R, G, E, H, B) temporary of the feature-major mix grows past the caches (R = 200: 25-35% slower per
-# step, A/B in one process); batches of 32+ runs in long studies also compile the run-major mix.
+# (R, G, E, H, B) temporary of the feature-major mix grows past the caches; batches of 32+ runs in long
+# studies also compile the run-major mix.
 FEATURE_MAJOR_MAX_RUNS = 16
 
 

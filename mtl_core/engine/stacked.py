@@ -51,9 +51,9 @@ def _with_run_axis(out: ModelOutput) -> ModelOutput:
 
 
 # Evaluation runs the split in chunks of about EVAL_ROWS rows across all runs (64 to 4096 per run): a whole
-# 2,000-row split of 200 runs at once makes (R, N, E, H) temporaries of ~200 MB, which glibc maps fresh and
-# the kernel zero-fills on every pass (0.62 s per pass of an MMoE at R = 200 in the server, whose allocator
-# is not tuned, against 0.23 s in chunks of 80 rows; a lone run keeps whole 4096-row chunks).
+# whole split of many runs at once makes (R, N, E, H) temporaries so large that glibc maps them fresh and the
+# kernel zero-fills them on every pass (where the allocator is not tuned, as in the server); a lone run keeps
+# whole 4096-row chunks.
 EVAL_ROWS, EVAL_CHUNK_MIN, EVAL_CHUNK_MAX = 16_384, 64, 4096
 
 # Models are initialised from torch's global generator (seeded per run): training threads of other
@@ -105,7 +105,7 @@ class StackedRuns:
         # training steps of MMoE / OMoE as one autograd node (fused.py), unless the step takes per-task
         # gradients: MGDA-UB takes them w.r.t. the experts' output, a node that path does not have, and
         # autograd's backward for a gradient w.r.t. the shared parameters alone skips the task-specific
-        # layers, which the fused backward computes every time (GradNorm's step: 1.88 vs 2.01 ms fused).
+        # layers, which the fused backward computes every time (so GradNorm is faster on autograd's graph).
         # CPU only: it was profiled and tested there; CUDA keeps the path whose CPU/CUDA agreement is checked
         self._fused = (fused_training_step(self.model) if self._fast is not None and device.type == "cpu"
                        and not self.weighting.needs_gradients and not self.record_conflict else None)

@@ -14,13 +14,12 @@ zeros, not small numbers; S is flat there, so a selector that has chosen stays c
 regulariser λ·mean_i H(r(z_i)) (added through `penalty`) pushes the selectors to that binary state.
 A task may pick the same expert with two selectors, hence "at most" k.
 
-Initialisation and defaults (measured on the MMoE-paper synthetic data, lr 1e-3, 10 epochs of 10k
-samples, ~800 steps). The official code starts every z uniform in ±γ/100: a task's k selectors then
-receive the same gradient and move together, and with γ small enough to decide within such a run they
-mostly land on the same expert (k = 2 became one expert in 4 of 6 gates). Starting z in ±γ/4
-(`Z_INIT`) breaks that symmetry (5 of 6 gates kept two distinct experts). With γ = 1 and λ = 0.1 the
-selectors had not decided after 800 steps; γ = 0.5 and λ = 0.5 (the defaults) decide within about
-five epochs, so a Playground run ends with the at-most-k heatmap.
+Initialisation and defaults (chosen for a classroom run on the MMoE-paper synthetic data, ~800 steps;
+the runs behind them: CHANGELOG.md). The official code starts every z uniform in ±γ/100: a task's k
+selectors then receive the same gradient and move together, and with γ small enough to decide within
+such a run they mostly land on the same expert. Starting z in ±γ/4 (`Z_INIT`) breaks that symmetry.
+γ = 0.5 and λ = 0.5 (the defaults) let the selectors decide within such a run, so a Playground run ends
+with the at-most-k heatmap.
 
 `gating`: "static" (the paper's static gates: z and α are parameters, one selection per task, which is
 what the task's heatmap row shows) or "per_example" (z = W_z x + b_z, α = W_α x + b_α, a selection per

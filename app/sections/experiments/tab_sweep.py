@@ -95,7 +95,7 @@ def _estimate_box(grid: Grid, study: Study) -> None:
             st.warning(t("exp.estimate_failed", msg=escape_md(short(err, 200))))
             return
     workers = study_workers()
-    if workers > 1:  # the probes time one model on one core; measured: the quick preset 76 s alone, 40 s on 2
+    if workers > 1:  # the probes time one model on one core; parallel workers fall a little short of linear
         secs /= 0.9 * workers
     st.info(t("exp.estimate", runs=f"{grid.n_runs:,}", s=fmt_s(secs), preset=study["preset"], workers=workers),
             icon=":material/schedule:")

@@ -26,18 +26,16 @@ from .steps import step_panel
 
 LIVE_KEY = "playground-live_views"  # the container (CSS class st-key-playground-live_views)
 # A live run redraws about six times a second: the fragment's timer (TICK_S) asks more often than a cycle
-# takes, so the cycles run back to back, each PULL_S of training then a redraw (~20 ms of the server's CPU,
-# ~35 ms wall: the charts are plain Plotly JSON, see app/figures/style.py, updated in place in the browser,
-# see app/ui/live_chart.py). With the browser on its own core, the loss chart drew 6.1-6.2 new curves a
-# second and the page trained at 93-104% of the CLI's rate (0.15 s: 4.9 and 79%); sharing two cores with
-# Chromium, 5.0-5.5 and 63-74% (0.15 s: 3.7-4.1 and 67-87%). Studies keep the job panel's slower default.
+# takes, so the cycles run back to back, each PULL_S of training then a cheap redraw (plain Plotly JSON, see
+# app/figures/style.py, updated in place in the browser, see app/ui/live_chart.py); PULL_S balances redraws
+# per second against the page's training rate (docs/performance.md, T4). Studies keep the job panel's slower
+# default.
 TICK_S, PULL_S = 0.1, 0.12
-# The gate views (heatmap, diagram, evolution) change slowly and cost the browser most to redraw (~60% of
-# it): while training they are drawn again at most once per GATE_VIEWS_S, the curves every redraw.
+# The gate views (heatmap, diagram, evolution) change slowly and cost the browser most to redraw: while
+# training they are drawn again at most once per GATE_VIEWS_S, the curves every redraw.
 GATE_VIEWS_S = 1.0
 # The gradient-conflict and task-weight curves move slowly too; drawn at most every SIDE_CURVES_S while
-# training, they leave the browser's time to the loss chart (Chromium's main thread was saturated: ~250 ms
-# of CPU per redraw of the live panel, Plotly's redraws the largest part).
+# training, they leave the browser's time to the loss chart (Plotly's redraws fill the browser's main thread).
 SIDE_CURVES_S = 0.5
 # A classroom server shares two cores among many tabs, and redrawing six charts costs more CPU than a
 # fifth of a second of training: there a live run redraws once a second and trains longer per tick.
