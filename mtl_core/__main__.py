@@ -181,9 +181,10 @@ def cmd_train(a) -> int:
     from . import records
     from .train import train
 
+    from .study import prepare_out
+
     cfg = from_flat(build_flat(a))
-    out = Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out(a.out)  # before training: a folder that cannot be written fails now, in one line
     snaps = []
     spec = DATASETS[cfg.data.id].spec(dict(cfg.data.params))
     n_params = count_parameters(build_model(cfg.model.id, spec, dict(cfg.model.params)))
@@ -236,8 +237,7 @@ def sweep_axes(a, base: dict, preset) -> tuple[dict, list[int]]:
 
 def cmd_sweep(a) -> int:
     from .experiments import balance
-    from .grid import balanced_max_batch, plan_grid
-    from .records import results_frame, run_counts
+    from .study import SweepLock, prepare_out
 
     preset = get_preset(a.preset, "--preset") if a.preset else None
     base = build_flat(a)
@@ -251,30 +251,62 @@ def cmd_sweep(a) -> int:
         torch.set_num_threads(a.threads)
     if a.workers < 1:
         raise ConfigError("--workers", a.workers, "a number of batches trained at once >= 1")
+    if a.retries < 0:
+        raise ConfigError("--retries", a.retries, "a number of extra attempts per failed batch >= 0")
+    if not 0 < a.gpus_per_batch <= 1:
+        raise ConfigError("--gpus-per-batch", a.gpus_per_batch, "a share of one GPU in (0, 1]")
     scenario = balance.SCENARIOS.get(preset.id) if preset else None
     record = a.conflict or bool(scenario and scenario.record_conflict)
     parts = balance.plan_study(cfg, axes, seeds, baselines=a.baselines)
+    out = prepare_out(a.out)  # before anything trains
+    if a.backend == "local":
+        from .train import resolve_device
+
+        resolve_device(cfg.train.device)  # an absent device fails now, not in every batch
+    with SweepLock(out):  # before a Ray instance starts: a folder in use is refused at once
+        return _sweep(a, cfg, axes, seeds, parts, record, out)
+
+
+def _sweep(a, cfg, axes, seeds, parts, record, out) -> int:
+    from .experiments import balance
+    from .grid import balanced_max_batch, plan_grid
+    from .records import run_counts
+    from .study import make_backend, run_sweep
+
+    backend = make_backend(a.backend, workers=a.workers, address=a.address, cpus_per_batch=a.threads or 1,
+                           gpus_per_batch=a.gpus_per_batch if cfg.train.device == "cuda" else 0.0)
+    # the plan depends on the command alone, never on the cluster: the same command gives the same batches,
+    # hence the same numbers to the last bit, on every backend (a batch's size can move the last bits)
     max_batch = balanced_max_batch(cfg, axes, seeds, a.workers, a.max_batch)  # no worker idle at the end
     batches = plan_grid(cfg, axes, seeds, max_batch)
-    out = Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if a.backend == "ray" and len(batches) < backend.capacity:
+        print(f"note: {len(batches)} batches for {backend.capacity} Ray slots; --workers {backend.capacity} cuts "
+              "them so that every slot is busy", file=sys.stderr)
     n_runs = sum(len(b.runs) for b in batches)
     extra = "".join(f" + {p.n_runs} single-task baseline runs" for p in parts if p.role == balance.ROLE_SINGLE)
+    where = (f" on Ray ({backend.nodes} node(s), {backend.capacity} batches at once)" if a.backend == "ray"
+             else "")
     print(f"sweep: {n_runs} runs ({' x '.join(f'{len(v)} {k}' for k, v in axes.items()) or 'one setting'} x "
           f"{len(seeds)} seeds) trained batched as {len(batches)} model(s) of up to {max_batch} runs{extra}"
-          + (", recording the gradient conflict at every step" if record else ""), file=sys.stderr)
-    rows: list[dict] = []
-    with tqdm(total=balance.study_size(parts, max_batch)[1], unit="step", file=sys.stderr) as bar:
-        for p in balance.iter_study(parts, record_conflict=record, snapshots_per_epoch=1, max_batch=max_batch,
-                                    workers=a.workers):
-            rows += p.new_rows
-            bar.update(p.steps_done - bar.n)
-            bar.set_description(f"{p.part} batch {p.grid.batch + 1}/{p.grid.n_batches}, runs done "
-                                f"{p.runs_done}/{p.runs_total}")
-    df = results_frame(rows)
-    if a.baselines:
-        df = balance.add_mtl_gain(df)
-    df.to_csv(out / "results.csv", index=False)
+          + (", recording the gradient conflict at every step" if record else "") + where, file=sys.stderr)
+    try:
+        o = run_sweep(parts, out, backend=backend, max_batch=max_batch, record_conflict=record, retries=a.retries,
+                      locked=True)
+    finally:
+        backend.close(cancel=True)
+    if o.runs_before:
+        print(f"resumed: {o.runs_before} of {o.runs_total} runs were already in {out / 'results.csv'}",
+              file=sys.stderr)
+    if o.workers and (len(o.workers) > 1 or a.backend == "ray"):
+        print("throughput per worker:\n" + "\n".join(o.workers), file=sys.stderr)
+    if o.interrupted:
+        print(f"interrupted: {o.runs_done} of {o.runs_total} runs are saved in {out / 'results.csv'}; run the same "
+              "command again to train the other " f"{o.runs_total - o.runs_done}", file=sys.stderr)
+        return 130
+    df = o.results
+    if df.empty:
+        print(f"error: no run finished ({len(o.failures)} failed: see {out / 'failures.csv'})", file=sys.stderr)
+        return 1
     keys = [k for k in axes if k in df] + ["task"]
     ok = df[(df.status == "ok") & (df.role != balance.ROLE_SINGLE)]
     cols = ["val_loss", "test_loss"] + (["mtl_gain", "mtl_gain_pct"] if a.baselines else [])
@@ -287,6 +319,10 @@ def cmd_sweep(a) -> int:
     counts = run_counts(df)
     print(f"{counts['runs']} runs: {counts['diverged']} diverged, {counts['collapsed']} with a collapsed task "
           f"(excluded from nothing: see the status and collapsed columns of {out / 'results.csv'})", file=sys.stderr)
+    if o.failures:
+        print(f"error: {len(o.failures)} runs failed after {a.retries + 1} attempts (the reasons are in "
+              f"{out / 'failures.csv'}); run the same command again to try them again", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -461,7 +497,18 @@ def main(argv=None) -> int:
                    "these small models on a shared CPU)")
     p.add_argument("--workers", type=int, default=1, help="batched models trained at once, one thread each "
                    "(default 1; on an idle 2-core CPU `--workers 2 --threads 1` is fastest for studies of "
-                   "several batches)")
+                   "several batches); with --backend ray it only cuts the batches (in a multiple of this "
+                   "number), the cluster's size sets how many train at once")
+    p.add_argument("--backend", choices=("local", "ray"), default="local", help="where batches train: local "
+                   "(this process, the default) or ray (a Ray cluster, or a local Ray instance without --address; "
+                   "needs `pip install -e .[ray]`). Either way rows are saved as each batch ends and the same "
+                   "command run again resumes: see docs/big-studies.md")
+    p.add_argument("--address", help="with --backend ray: the cluster to use, auto (one started on this machine "
+                   "with `ray start --head`) or HOST:PORT; default: start a local Ray instance")
+    p.add_argument("--retries", type=int, default=2, help="extra attempts for a batch that raises before its "
+                   "runs are recorded in failures.csv (default 2)")
+    p.add_argument("--gpus-per-batch", type=float, default=1.0, help="with --backend ray --device cuda: the "
+                   "share of a GPU each batch asks for (0.25: four batches per GPU; default 1)")
     p = sub.add_parser("data", help="get a real dataset once: `data fetch census` downloads and caches it")
     dsub = p.add_subparsers(dest="action", required=True, parser_class=Parser)
     p = dsub.add_parser("fetch", help="download a dataset's raw files and convert them into the local cache")
