@@ -85,7 +85,8 @@ class RayBackend:
     name = "ray"
 
     def __init__(self, address: str | None = None, *, cpus_per_batch: float = 1, gpus_per_batch: float = 0.0,
-                 num_cpus: int | None = None):
+                 num_cpus: int | None = None, task=None):
+        """task: what a Ray task runs, `run_on_worker` unless given (tests inject failures through it)."""
         ray = self.ray = import_ray()
         quiet = dict(logging_level=logging.ERROR, log_to_driver=False)
         self.started = False
@@ -113,7 +114,7 @@ class RayBackend:
         self.slots = 2 * self.capacity  # in flight: a queued task starts the moment a worker frees
         self.nodes = sum(1 for n in ray.nodes() if n.get("Alive"))
         self._threads = max(1, math.ceil(cpus_per_batch))
-        self._remote = ray.remote(run_on_worker).options(num_cpus=cpus_per_batch, num_gpus=gpus_per_batch,
+        self._remote = ray.remote(task or run_on_worker).options(num_cpus=cpus_per_batch, num_gpus=gpus_per_batch,
                                                          max_retries=0)  # retries are the sweep's, counted
         self._pending: dict = {}  # ObjectRef -> job
         self._census: list = []
