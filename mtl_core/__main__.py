@@ -263,6 +263,10 @@ def cmd_sweep(a) -> int:
         from .train import resolve_device
 
         resolve_device(cfg.train.device)  # an absent device fails now, not in every batch
+        if cfg.data.id == "census":
+            from .data import census
+
+            census.load_cache()  # a missing cache fails now, saying how to fetch it
     with SweepLock(out):  # before a Ray instance starts: a folder in use is refused at once
         return _sweep(a, cfg, axes, seeds, parts, record, out)
 

@@ -110,6 +110,16 @@ def test_the_ray_backend_without_ray_says_how_to_install_it(tmp_path, monkeypatc
     assert not (tmp_path / RESULTS).exists()
 
 
+def test_an_address_where_nothing_answers_is_refused_in_one_line(tmp_path, capsys):
+    pytest.importorskip("ray", reason="the Ray backend is an optional extra: pip install -e .[ray]")
+    from mtl_core.__main__ import main
+
+    assert main(["sweep", "--archs", "mmoe", "--seeds", "1", "--backend", "ray", "--address", "127.0.0.1:1",
+                 "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: --address 127.0.0.1:1: nothing answers there") and len(err.splitlines()) == 1
+
+
 @pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA device on this machine")
 def test_batches_train_on_a_gpu_and_agree_with_the_cpu(tmp_path):
     from mtl_core.config import default_config
@@ -124,3 +134,18 @@ def test_batches_train_on_a_gpu_and_agree_with_the_cpu(tmp_path):
     a, b = cpu.results, gpu.results
     assert len(a) == len(b) == 12 and (b.status == "ok").all()
     pd.testing.assert_series_equal(a.test_loss, b.test_loss, rtol=1e-3, check_exact=False)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA device on this machine")
+def test_ray_places_batches_on_a_shared_gpu(tmp_path, cluster):
+    from mtl_core.config import default_config
+    from mtl_core.experiments.balance import plan_study
+    from test_resume import TINY
+
+    parts = plan_study(default_config(**TINY, **{"train.device": "cuda"}), {"model": ["shared_bottom", "mmoe"]},
+                       range(3), baselines=False)
+    local = run_sweep(parts, tmp_path / "local", backend=LocalBackend(), max_batch=256, progress=False)
+    on_ray = ray_sweep(parts, tmp_path / "ray", gpus_per_batch=0.5)  # two batches per GPU
+    same_rows(read_results(tmp_path / "ray" / RESULTS), read_results(tmp_path / "local" / RESULTS))
+    assert on_ray.runs_trained == 6

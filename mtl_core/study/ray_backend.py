@@ -81,6 +81,20 @@ def run_on_worker(job: Job, fingerprint: str, threads: int, census_box: list) ->
     return train_job(job, where)
 
 
+def _check_reachable(address: str) -> None:
+    """HOST:PORT must answer before Ray is asked to join it: Ray itself keeps retrying for minutes."""
+    import socket
+
+    if address in ("auto", "local") or address.startswith("ray://"):
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except (OSError, ValueError) as err:
+        raise BackendError(f"--address {address}: nothing answers there ({getattr(err, 'strerror', None) or err}); "
+                           "start a cluster with `ray start --head --port=6379` and pass HOST:6379") from None
+
+
 class RayBackend:
     name = "ray"
 
@@ -90,14 +104,19 @@ class RayBackend:
         ray = self.ray = import_ray()
         quiet = dict(logging_level=logging.ERROR, log_to_driver=False)
         self.started = False
+        if address:
+            _check_reachable(address)
         if ray.is_initialized():  # a caller's own Ray session (tests, notebooks): used, left running
             pass
         elif address:
             try:
                 ray.init(address=address, **quiet)
-            except (ConnectionError, RuntimeError, ValueError) as err:
-                raise BackendError(f"--address {address}: no Ray cluster could be joined ({str(err).splitlines()[0]}); "
-                                   "start one with `ray start --head --port=6379`") from None
+            except (ConnectionError, RuntimeError, ValueError, ray.exceptions.RayError) as err:
+                hint = ("; a cluster started by `ray start` expects its token: RAY_AUTH_MODE=token and the head's "
+                        "~/.ray/auth_token on this machine" if "auth" in str(err).lower() else
+                        "; start one with `ray start --head --port=6379`")
+                raise BackendError(f"--address {address}: no Ray cluster could be joined "
+                                   f"({(str(err).splitlines() or [''])[0][:160]}){hint}") from None
         else:
             ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False,
                      object_store_memory=256 << 20, **quiet)

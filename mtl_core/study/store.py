@@ -208,8 +208,11 @@ class ResultsStore:
         """The final table: MTL gains added over every row when single-task baselines are among them; written,
         and returned (typed) for this plan's runs only."""
         rows = self.ordered()
+        if not rows:  # nothing finished, nothing was there: no table to write
+            self.close()
+            return pd.DataFrame()
         typed = typed_frame(self.csv_text(rows))
-        if len(rows) and "role" in typed and (typed["role"] == "single_task").any():
+        if "role" in typed and (typed["role"] == "single_task").any():
             from ..experiments.balance import add_mtl_gain
 
             gained = add_mtl_gain(typed)
@@ -217,8 +220,6 @@ class ResultsStore:
             typed = typed_frame(self.csv_text(rows))
         self.flush(rows)
         self.close()
-        if not len(typed):
-            return typed
         return typed[typed["run_key"].isin(set(plan_keys))].reset_index(drop=True)
 
     def write_failures(self, failures: Sequence[Mapping]) -> None:
