@@ -87,14 +87,14 @@ def test_a_ray_sweep_stopped_then_killed_resumes_to_the_uninterrupted_rows(tmp_p
     proc = start_sweep(out, "--backend", "ray", "--address", cluster)
     wait_for(lambda: n_rows() > 0)  # the first batch is saved
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err
     after_stop = n_rows()
     assert 0 < after_stop < len(read_results(reference / RESULTS))
     proc = start_sweep(out, "--backend", "ray", "--address", cluster)
     wait_for(lambda: n_rows() > after_stop)  # one more batch is saved
     proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=120)
+    proc.communicate(timeout=300)
     res = finish(out, "--backend", "ray", "--address", cluster)
     assert res.returncode == 0, res.stderr
     same_rows(read_results(out / RESULTS), read_results(reference / RESULTS))
