@@ -170,8 +170,9 @@ def iter_grid(cfg: ExperimentConfig, axes: Mapping[str, Sequence[Any]] | None, s
                            batch_cfg=batch.cfg, batch_axes=batch.axes)
 
 
-class _Worker:
-    """One batch being trained by a pool thread: `advance()` runs to its next snapshot or its end."""
+class BatchWorker:
+    """One batch being trained, one snapshot at a time: `advance()` runs to its next snapshot or its end
+    (by a pool thread here, by `mtl_core.study`'s backends for resumable sweeps)."""
 
     def __init__(self, i: int, batch: Batch, snapshot_interval_s, record_conflict):
         self.i, self.batch, self.step, self.last = i, batch, 0, None
@@ -205,7 +206,7 @@ def _iter_concurrent(batches: list[Batch], snapshot_interval_s, record_conflict,
     try:
         def start() -> None:
             i, batch = queue.pop(0)
-            w = _Worker(i, batch, snapshot_interval_s, record_conflict)
+            w = BatchWorker(i, batch, snapshot_interval_s, record_conflict)
             busy[pool.submit(contextvars.copy_context().run, w.advance)] = w  # the caller's time slice too
         for _ in range(workers):
             start()

@@ -9,7 +9,9 @@ results  results.csv of a study, one row per (run, task): RESULT_COLUMNS plus on
          columns, present when the study produced them: the recorded gradient conflict per run
          (`CONFLICT_METRICS`, see `Trainer(record_conflict=True)`) and, for studies with single-task
          baselines, `mtl_gain` per row (`mtl_core.experiments.balance.add_mtl_gain`); `role` (mtl, static or
-         single_task) and `step_ms` (time per step of the run's batch) in the balancing lab's studies.
+         single_task) and `step_ms` (time per step of the run's batch) in the balancing lab's studies;
+         `run_key`, a hash of the run's full configuration, seed and role, in the CLI's sweeps (what a
+         resumed sweep skips; `mtl_core.study`). Files without it load as before.
 Every file carries SCHEMA_VERSION; `read_results` refuses another version or missing columns with a
 message naming them.
 """
@@ -30,7 +32,8 @@ RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "relate
                   "collapsed", "label_pearson", "batch_runs", "samples_per_s", "elapsed_s")
 REQUIRED_RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "task", "val_loss", "status")
 # optional per-run columns (present when recorded): the gradient conflict of `Trainer(record_conflict=True)`
-OPTIONAL_RESULT_COLUMNS = (*CONFLICT_METRICS, "role", "step_ms", "single_task_metric", "mtl_gain", "mtl_gain_pct")
+OPTIONAL_RESULT_COLUMNS = (*CONFLICT_METRICS, "role", "step_ms", "single_task_metric", "mtl_gain", "mtl_gain_pct",
+                           "run_key")
 HISTORY_COLUMNS = ("step", "epoch", "run", "seed", "task", "split", "loss", "auc", "weight")
 
 

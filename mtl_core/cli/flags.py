@@ -121,15 +121,10 @@ def read_config(path: str) -> dict[str, Any]:
 
 
 def out_dir(path: str) -> Path:
-    """The output folder, created if needed; refused in one line when it cannot be."""
-    out = Path(path)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ConfigError("--out", path, f"a folder that can be created ({err.strerror})") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise ConfigError("--out", path, "a writable folder")
-    return out
+    """The output folder, created if needed and proved writable before training; one line when it cannot be."""
+    from ..study.store import prepare_out
+
+    return prepare_out(path)
 
 
 def _drop(flat: dict, section: str) -> dict:

@@ -6,15 +6,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
-
 from ..config import DEFAULT_IDS, ExperimentConfig, from_flat
 from ..data import DATASETS
 from ..models import ARCHITECTURES
 from ..params import ConfigError
 from ..presets import get_preset
 from ..weighting import WEIGHTINGS
-from .flags import UsageError, MAX_BATCH_LIMIT, build_flat, default_workers, id_list, int_flag, out_dir, seeds_flag
+from .flags import MAX_BATCH_LIMIT, UsageError, build_flat, default_workers, id_list, int_flag, seeds_flag
 from .train import add_config_flags
 
 
@@ -37,8 +35,18 @@ def add_parser(sub) -> None:
     p.add_argument("--threads", type=int_flag(1, 1024), help="torch CPU threads (default: 1 per worker when "
                    "there are several workers, else torch's choice)")
     p.add_argument("--workers", type=int_flag(1, 1024), default=None, help="batched models trained at once, one "
-                   f"thread each (default: the cores this process may use, here {default_workers()}); the "
-                   "numbers do not depend on it")
+                   f"thread each (default: the cores this process may use, here {default_workers()}); with "
+                   "--backend ray it only cuts the batches, the cluster's size sets how many train at once")
+    p.add_argument("--backend", choices=("local", "ray"), default="local", help="where batches train: local "
+                   "(this process, the default) or ray (a Ray cluster, or a local Ray instance without --address; "
+                   "needs `pip install -e .[ray]`). Either way rows are saved as each batch ends and the same "
+                   "command run again resumes: see docs/big-studies.md")
+    p.add_argument("--address", help="with --backend ray: the cluster to use, auto (one started on this machine "
+                   "with `ray start --head`) or HOST:PORT; default: start a local Ray instance")
+    p.add_argument("--retries", type=int_flag(0, 100), default=2, help="extra attempts for a batch that raises "
+                   "before its runs are recorded in failures.csv (default 2)")
+    p.add_argument("--gpus-per-batch", type=float, default=1.0, help="with --backend ray --device cuda: the "
+                   "share of a GPU each batch asks for (0.25: four batches per GPU; default 1)")
 
 
 def sweep_axes(a, base: dict, preset) -> tuple[dict, list[int]]:
@@ -103,21 +111,6 @@ def set_threads(a, workers: int) -> None:
         torch.set_num_threads(threads)
 
 
-def train_rows(plan: SweepPlan) -> list[dict]:
-    """Train the study with a progress bar; the result rows."""
-    from ..experiments import balance
-
-    rows: list[dict] = []
-    with tqdm(total=balance.study_size(plan.parts, plan.max_batch)[1], unit="step", file=sys.stderr) as bar:
-        for p in balance.iter_study(plan.parts, record_conflict=plan.record_conflict, snapshots_per_epoch=1,
-                                    max_batch=plan.max_batch, workers=plan.workers):
-            rows += p.new_rows
-            bar.update(p.steps_done - bar.n)
-            bar.set_description(f"{p.part} batch {p.grid.batch + 1}/{p.grid.n_batches}, runs done "
-                                f"{p.runs_done}/{p.runs_total}")
-    return rows
-
-
 def report(df, plan: SweepPlan, baselines: bool, results: Path) -> None:
     """The means per grid point and task, the baselines, the verdicts, and the run counts."""
     from ..experiments import balance
@@ -138,23 +131,66 @@ def report(df, plan: SweepPlan, baselines: bool, results: Path) -> None:
 
 
 def run(a) -> int:
+    from ..study import SweepLock, prepare_out
+
+    if not 0 < a.gpus_per_batch <= 1:
+        raise ConfigError("--gpus-per-batch", a.gpus_per_batch, "a share of one GPU in (0, 1]")
+    plan = plan_sweep(a)
+    out = prepare_out(a.out)  # before anything trains: a file, or a folder that cannot be written, fails now
+    if a.backend == "local":
+        from ..train import resolve_device
+
+        resolve_device(plan.cfg.train.device)  # an absent device fails now, not in every batch
+        if plan.cfg.data.id == "census":
+            from ..data import census
+
+            census.load_cache()  # a missing cache fails now, saying how to fetch it
+    set_threads(a, plan.workers)
+    with SweepLock(out):  # before a Ray instance starts: a folder in use is refused at once
+        return _sweep(a, plan, out)
+
+
+def _sweep(a, plan: SweepPlan, out: Path) -> int:
     from ..experiments import balance
     from ..grid import plan_grid
-    from ..records import results_frame
+    from ..study import make_backend, run_sweep
 
-    plan = plan_sweep(a)
-    out = out_dir(a.out)
-    set_threads(a, plan.workers)
+    backend = make_backend(a.backend, workers=plan.workers, address=a.address, cpus_per_batch=a.threads or 1,
+                           gpus_per_batch=a.gpus_per_batch if plan.cfg.train.device == "cuda" else 0.0)
+    # the plan depends on the command alone, never on the cluster: the same command gives the same batches,
+    # hence the same numbers to the last bit, on every backend (a batch's size can move the last bits)
     batches = plan_grid(plan.cfg, plan.axes, plan.seeds, plan.max_batch)
+    if a.backend == "ray" and len(batches) < backend.capacity:
+        print(f"note: {len(batches)} batches for {backend.capacity} Ray slots; --workers {backend.capacity} cuts "
+              "them so that every slot is busy", file=sys.stderr)
     n_runs = sum(len(b.runs) for b in batches)
     extra = "".join(f" + {p.n_runs} single-task baseline runs" for p in plan.parts if p.role == balance.ROLE_SINGLE)
     grid = " x ".join(f"{len(v)} {k}" for k, v in plan.axes.items()) or "one setting"
+    where = f" on Ray ({backend.nodes} node(s), {backend.capacity} batches at once)" if a.backend == "ray" else ""
     print(f"sweep: {n_runs} runs ({grid} x {len(plan.seeds)} seeds) trained batched as {len(batches)} model(s) of "
           f"up to {plan.max_batch} runs{extra}"
-          + (", recording the gradient conflict at every step" if plan.record_conflict else ""), file=sys.stderr)
-    df = results_frame(train_rows(plan))
-    if a.baselines:
-        df = balance.add_mtl_gain(df)
-    df.to_csv(out / "results.csv", index=False)
-    report(df, plan, a.baselines, out / "results.csv")
+          + (", recording the gradient conflict at every step" if plan.record_conflict else "") + where,
+          file=sys.stderr)
+    try:
+        o = run_sweep(plan.parts, out, backend=backend, max_batch=plan.max_batch,
+                      record_conflict=plan.record_conflict, retries=a.retries, locked=True)
+    finally:
+        backend.close(cancel=True)
+    if o.runs_before:
+        print(f"resumed: {o.runs_before} of {o.runs_total} runs were already in {out / 'results.csv'}",
+              file=sys.stderr)
+    if o.workers and (len(o.workers) > 1 or a.backend == "ray"):
+        print("throughput per worker:\n" + "\n".join(o.workers), file=sys.stderr)
+    if o.interrupted:
+        print(f"interrupted: {o.runs_done} of {o.runs_total} runs are saved in {out / 'results.csv'}; run the same "
+              f"command again to train the other {o.runs_total - o.runs_done}", file=sys.stderr)
+        return 130
+    if o.results.empty:
+        print(f"error: no run finished ({len(o.failures)} failed: see {out / 'failures.csv'})", file=sys.stderr)
+        return 1
+    report(o.results, plan, a.baselines, out / "results.csv")
+    if o.failures:
+        print(f"error: {len(o.failures)} runs failed after {a.retries + 1} attempts (the reasons are in "
+              f"{out / 'failures.csv'}); run the same command again to try them again", file=sys.stderr)
+        return 1
     return 0
