@@ -1,8 +1,8 @@
 # MTL Explorer for a class: one replica = one Streamlit process (2 CPU cores is the measured size).
 #   docker build -t mtl-explorer .
 #   docker run -p 8501:8501 mtl-explorer                      # classroom mode (caps, queue) is on
-#   docker run -p 8501:8501 -e MTL_MAX_JOBS=6 mtl-explorer     # any MTL_* limit, see app/server.py
-# Several replicas: put them behind a load balancer with sticky sessions (README, "Running it for a class").
+#   docker run -p 8501:8501 -e MTL_MAX_JOBS=6 mtl-explorer     # any MTL_* limit, see app/server/limits.py
+# Several replicas: put them behind a load balancer with sticky sessions (docs/lecturers.md, deployment).
 FROM python:3.11-slim
 
 ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
