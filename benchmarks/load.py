@@ -30,8 +30,21 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the load test's other modules (scripts, no package)
-from load_server import Sampler, Server  # noqa: E402
+
+
+def _sibling(name: str):
+    """A module of this folder (scripts, not a package), loaded by path so nothing patches sys.path."""
+    import importlib.util
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # before running it: its own `from load_server import ...` finds it
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+Sampler, Server = _sibling("load_server").Sampler, _sibling("load_server").Server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -241,7 +254,7 @@ def run(n: int, *, classroom: bool = True, window_s: float = 40.0, lead_s: float
             report["health_latency_max_s"] = round(max(responsive), 3) if responsive else None
             report["fresh_visitor_s"] = round(fresh_s, 1) if fresh_s and fresh_s != float("inf") else None
             if hostile:  # after the throughput window, while the students still train
-                from load_hostile import visit_all
+                visit_all = _sibling("load_hostile").visit_all
 
                 report["hostile"] = visit_all(browser, server.url)
                 failures += [f"hostile visitor on {h['section']} was not refused: {h}" for h in report["hostile"]
@@ -303,7 +316,8 @@ def main(argv=None) -> int:
     ap.add_argument("--peak-bound-mb", type=float, help="allowed peak RSS above warm while training")
     a = ap.parse_args(argv)
     if a.per_session_memory:
-        from load_memory import largest_study_memory, per_session_memory
+        largest_study_memory, per_session_memory = (_sibling("load_memory").largest_study_memory,
+                                                    _sibling("load_memory").per_session_memory)
 
         report = {"runs": per_session_memory(), "largest_study": largest_study_memory()}
         print(json.dumps(report, indent=2))
