@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+from mtl_core.params import ConfigError
+
 ACTIVE = ("running", "paused")
 ENDED = ("finished", "stopped", "diverged", "error")
 TICK_S = 0.5  # the fragment re-runs this often while a job runs
@@ -156,6 +158,8 @@ class Job:
                 return self._end("finished")
             except self._diverged as err:
                 return self._end("diverged", str(err))
+            except ConfigError as err:  # a setting the library refused (e.g. data not fetched): its sentence
+                return self._end("error", str(err))
             except Exception as err:  # noqa: BLE001 - any library error is shown, the page keeps working
                 return self._end("error", f"{type(err).__name__}: {err}")
             self._take(event)
