@@ -9,28 +9,25 @@ The numbers behind the Playground's starting configuration (`mtl_core.presets.PL
 - the default single run (MMoE at rho = 0.5): how far its loss falls and how far its two gates move from
   uniform and from each other (Jensen-Shannon distance between the tasks' mean gates, bits).
 
-    python benchmarks/playground_default.py                    # fresh seeds 1000-1019
+    python benchmarks/playground_default.py                    # fresh seeds 1000-1019 (from the repository root)
     python benchmarks/playground_default.py --seeds 0-9        # the seeds the page's study uses
 """
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from mtl_core.config import from_flat  # noqa: E402
-from mtl_core.experiments.gates import js_distance  # noqa: E402
-from mtl_core.grid import run_grid  # noqa: E402
-from mtl_core.presets import PLAYGROUND_DEFAULT, get_preset  # noqa: E402
-from mtl_core.seeds import parse_seeds  # noqa: E402
-from mtl_core.stats import paired  # noqa: E402
-from mtl_core.train import RunSpec, Trainer  # noqa: E402
+from mtl_core.config import from_flat
+from mtl_core.experiments.gates import js_distance
+from mtl_core.grid import run_grid
+from mtl_core.presets import PLAYGROUND_DEFAULT, get_preset
+from mtl_core.seeds import parse_seeds
+from mtl_core.stats import paired
+from mtl_core.train import RunSpec, Trainer
 
 OLD_STUDY = ({"model": "mmoe"}, {"data.rho": (0.0, 0.25, 0.5, 0.75, 1.0)})  # the Playground's study before
 
@@ -53,8 +50,13 @@ def study(cfg, axes: dict, seeds: list[int]) -> pd.DataFrame:
 
 
 def single_run(seeds: list[int]) -> None:
-    """The default single run on each seed: loss after the first epoch and at the end, gates."""
+    """The default single run on each seed: loss after the first epoch and at the end, gates; and the wall
+    time of one run alone (what a newcomer's first Train costs)."""
     cfg = get_preset(PLAYGROUND_DEFAULT).experiment()
+    t0 = time.perf_counter()
+    for _ in Trainer(cfg, [RunSpec(seeds[0], {})], probe_cosine=False):
+        pass
+    print(f"one run alone (seed {seeds[0]}): {time.perf_counter() - t0:.1f} s")
     trainer = Trainer(cfg, [RunSpec(s, {}) for s in seeds], probe_cosine=False)
     first = last = None
     for last in trainer:
@@ -94,8 +96,9 @@ def main(argv=None) -> int:
               f"(rho={hi:g} lower than rho={lo:g}: {paired(table.loc[(arch, hi)], table.loc[(arch, lo)]).text()})")
     sb, mm = (rise(table, a_, lo, hi) for a_ in axes["model"])
     print(f"  MMoE's rise smaller than Shared-Bottom's: {paired(mm, sb).text()}")
-    print(f"  MMoE lower loss than Shared-Bottom at rho={lo:g}: "
-          f"{paired(table.loc[('mmoe', lo)], table.loc[('shared_bottom', lo)]).text()}")
+    for r in rhos:
+        print(f"  MMoE lower loss than Shared-Bottom at rho={r:g}: "
+              f"{paired(table.loc[('mmoe', r)], table.loc[('shared_bottom', r)]).text()}")
     if not a.skip_old:
         old_cfg = from_flat(OLD_STUDY[0])
         print(f"old default study: MMoE, synthetic defaults, {dict(OLD_STUDY[1])}")

@@ -272,7 +272,7 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {**{k: v for k, v in MMOE_PAPER_REGIME.items() if not k.startswith("model")}, "model": "mmoe",
          "data.rho": 0.5},
         axes={"model": ("shared_bottom", "mmoe"), "data.rho": (0.5, 0.9, 1.0)}, seeds=tuple(range(10)),
-        expected_s=40.0),
+        expected_s=20.0),  # a third of mmoe_paper_quick's runs in the same regime (not yet measured on an idle CPU)
     # ---- lessons ----
     # Presets only the lessons (lessons/<lang>/) open. lesson_sharing: the balancing lab's seesaw data (ρ = 0.5,
     # task1 non-linear, task2 linear, 2,000 samples) with the single-task baseline as one of the architectures,

@@ -176,3 +176,19 @@ def test_step_from_a_mid_epoch_pause_finishes_that_epoch_as_its_help_says():
         sess.pull(budget_s=1.0)
     assert sess.current.last.epoch == pytest.approx(2.0)
     sess.reset()
+
+
+def test_the_hint_asks_only_for_changes_the_visible_controls_can_make():
+    cfg = from_flat({"model": "mmoe", "data.rho": 0.5})
+    text = first_steps(cfg, _info(cfg), "en", PRESETS[PLAYGROUND_DEFAULT], hidden=["data", "model", "study"])
+    assert "MMoE, ρ = 0.5" in text
+    assert "sidebar" not in text and en.STRINGS["study.title"] not in text
+    text = first_steps(cfg, _info(cfg), "en", hidden=["data"])
+    assert "another architecture" in text and "set **ρ**" not in text
+
+
+def test_short_names_drop_the_long_form_in_both_languages():
+    from app.sections.playground.session import short_name
+
+    assert short_name("MMoE（多门控混合专家）") == short_name("MMoE (Multi-gate Mixture-of-Experts)") == "MMoE"
+    assert short_name("等权重（EW）") == short_name("Equal weights (EW)") == "EW"

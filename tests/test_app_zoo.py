@@ -102,3 +102,11 @@ def test_the_zoo_page_shows_diagram_count_code_and_a_train_link(lang):
     picker.set_value("esmm").run()
     assert not at.exception
     assert any("page=funnel" in b.proto.url and f"lang={lang}" in b.proto.url for b in at.get("link_button"))
+
+
+def test_every_internal_link_is_made_by_url_href():
+    """A link written by hand would drop the language: only app/ui/url.py may spell "./?"."""
+    root = Path(__file__).resolve().parents[1] / "app"
+    hand_made = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "url.py" and ('"./?' in p.read_text() or "'./?" in p.read_text())]
+    assert hand_made == []

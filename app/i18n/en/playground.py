@@ -149,6 +149,7 @@ STRINGS: dict[str, str] = {
                                  "Look for connections that close during training: the routing the tasks found.",
     "guide.first": "**What to do first:** press **▶ Train** with these settings ({setting}) and watch {watch}. Then "
                    "{then}, train again, and overlay the two runs under **Run history**.",
+    "guide.first_only": "**What to do first:** press **▶ Train** with these settings ({setting}) and watch {watch}.",
     "guide.watch_gates": "the loss curves fall and the gate heatmap change colour",
     "guide.watch_curves": "the two tasks' loss curves fall",
     "guide.then_knob": "set **{knob}** in the sidebar to {toward}",

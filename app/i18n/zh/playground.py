@@ -131,6 +131,7 @@ STRINGS: dict[str, str] = {
                                  "1。观察：训练中哪些连接关闭了——这就是任务找到的路由。",
     "guide.first": "**先做什么：** 用当前设置（{setting}）按 **▶ 训练**，观察{watch}。然后{then}，再训练一次，并在"
                    "**运行记录**中叠加比较两次运行。",
+    "guide.first_only": "**先做什么：** 用当前设置（{setting}）按 **▶ 训练**，观察{watch}。",
     "guide.watch_gates": "损失曲线下降、门控热力图改变颜色",
     "guide.watch_curves": "两个任务的损失曲线下降",
     "guide.then_knob": "把侧边栏中的 **{knob}** 设为 {toward}",

@@ -33,22 +33,28 @@ def _watch(info: ModelInfo | None, tr) -> str:
     return tr("guide.watch_gates" if gated else "guide.watch_curves")
 
 
-def first_steps(cfg: ExperimentConfig, info: ModelInfo | None, lang: str, study: Preset | None = None) -> str:
-    """The "what to do first" hint for this configuration (Markdown)."""
+def first_steps(cfg: ExperimentConfig, info: ModelInfo | None, lang: str, study: Preset | None = None,
+                hidden: tuple[str, ...] | list[str] = ()) -> str:
+    """The "what to do first" hint for this configuration (Markdown); it asks only for changes the
+    controls on screen can make (a classroom link may hide some)."""
     tr = translator(lang)
     model = short_name(entry_name(lang, "model", ARCHITECTURES[cfg.model.id]))
     data = DATASETS[cfg.data.id]
     knob = data.relatedness_param
+    then = None
     if knob and knob in cfg.data.params:
         value = float(cfg.data.params[knob])
         name = "ρ" if knob == "rho" else knob
         setting = f"{model}, {name} = {value:g}"
-        then = tr("guide.then_knob", knob=name, toward=f"{0.0 if value > 0.25 else 1.0:g}")
+        if "data" not in hidden:
+            then = tr("guide.then_knob", knob=name, toward=f"{0.0 if value > 0.25 else 1.0:g}")
     else:
         setting = f"{model}, {short_name(entry_name(lang, 'data', data))}"
+    if then is None and "model" not in hidden:
         then = tr("guide.then_model")
-    text = tr("guide.first", setting=escape_md(setting), watch=_watch(info, tr), then=then)
-    if study is not None and study.is_study:
+    key = "guide.first" if then is not None else "guide.first_only"
+    text = tr(key, setting=escape_md(setting), watch=_watch(info, tr), then=then or "")
+    if study is not None and study.is_study and "study" not in hidden:
         text += " " + tr("guide.study", n=study.n_runs, what=study_summary(study, lang))
     return text
 

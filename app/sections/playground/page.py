@@ -62,7 +62,8 @@ if preset is not None and state.get("preset_flat") is None:
 if preset is not None and state["preset_flat"] == controls.flat:
     preset_banner(preset, controls.info, current_lang())
 elif not sess.history and sess.current is None and controls.cfg is not None:
-    st.info(first_steps(controls.cfg, controls.info, current_lang(), state.get("start")), icon=":material/lightbulb:")
+    st.info(first_steps(controls.cfg, controls.info, current_lang(), state.get("start"), hidden),
+            icon=":material/lightbulb:")
 if missing_data(controls.cfg):
     controls.cfg = None  # Train, Step and the study wait for the data
 
