@@ -5,7 +5,11 @@ a reason when they are missing, except on CI (CI=true), where a missing browser 
 """
 import re
 
+import pytest
+
 from conftest import ARTIFACTS  # the server, browser and page fixtures live in conftest.py
+
+pytestmark = pytest.mark.browser
 
 # Plotly charts expose their traces on the graph div: wait on data actually drawn, not on time.
 HEATMAP_HAS_DATA = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
