@@ -3,22 +3,13 @@
 Needs Debian's /usr/bin/chromium and the playwright package (never `playwright install`). Skipped with
 a reason when they are missing, except on CI (CI=true), where a missing browser is a failure.
 """
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from conftest import ARTIFACTS  # the server, browser and page fixtures live in conftest.py
+
+pytestmark = pytest.mark.browser
 
 # Plotly charts expose their traces on the graph div: wait on data actually drawn, not on time.
 HEATMAP_HAS_DATA = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd =>
@@ -36,74 +27,6 @@ TAG_LOSS_CHART = """() => { const gd = Array.from(document.querySelectorAll('.js
     if (!gd) return -1; gd.dataset.tagged = '1'; return Math.max(...gd.calcdata.map(cd => cd.length)); }"""
 TAGGED_CHART_GREW = """(before) => { const gd = document.querySelector('.js-plotly-plot[data-tagged="1"]');
     return !!gd && Math.max(...gd.calcdata.map(cd => cd.length)) > before + 2; }"""
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser test cannot run on CI: {reason}")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail("the Streamlit server did not become healthy")
-            time.sleep(0.3)  # polling interval while waiting for the server, not an assertion
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=60_000)  # the first page load imports torch on a cold server
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, base_url):
-    pg = browser.new_page(viewport={"width": 1440, "height": 2200})
-    pg.set_default_timeout(60_000)
-    yield pg
-    pg.close()
 
 
 SETTLED = "() => !document.querySelector('[data-stale=\"true\"]')"  # no element left over from a rerun

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from mtl_core import slices
+from mtl_core.params import ConfigError
 
 ACTIVE = ("running", "paused")
 ENDED = ("finished", "stopped", "diverged", "error")
@@ -255,6 +256,8 @@ class Job:
             if kind == "error":
                 if isinstance(value, self._diverged):
                     return self._end("diverged", str(value))
+                if isinstance(value, ConfigError):  # a setting the library refused (e.g. data not fetched)
+                    return self._end("error", str(value))
                 return self._end("error", f"{type(value).__name__}: {value}")
             self._take(value)
             if self._done_of is not None and self._done_of(value):

@@ -8,6 +8,7 @@ names them in a warning). Every warning echoes at most `MAX_ECHO` characters of 
 from __future__ import annotations
 
 from typing import Mapping
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -95,6 +96,21 @@ def frame_query() -> dict[str, str]:
     return {"lang": st.session_state.get("lang", DEFAULT_LANG)}
 
 
+def href(section: Section | str | None = None, keys: Mapping[str, object] | None = None,
+         lang: str | None = None) -> str:
+    """A relative link inside the app: `?page=<section>` (None: the section a `preset` key names, else the
+    default one), its keys, and the language (the page's own unless given), so a 中文 reader stays in 中文.
+    Every internal link of the app is made here."""
+    if isinstance(section, str):
+        section = BY_ID[section]
+    query: dict[str, str] = {}
+    if section is not None:
+        query["page"] = section.url_path
+    query.update({str(k): str(v) for k, v in (keys or {}).items()})
+    query["lang"] = lang if lang in LANGS else st.session_state.get("lang", DEFAULT_LANG)
+    return "./?" + urlencode(query, safe=",")
+
+
 def sync(section: Section, own: Mapping[str, str] | None = None) -> None:
     """Make the address show the section's state (`own`, keys it owns) and the language."""
     wanted = {**dict(own or {}), **frame_query()}
@@ -104,7 +120,7 @@ def sync(section: Section, own: Mapping[str, str] | None = None) -> None:
 
 
 __all__ = ["short", "shorten_in", "clip", "query", "init_frame", "requested_section", "section_query", "set_warnings",
-           "warnings", "sync", "warn_until_changed", "show_warnings", "SECTIONS"]
+           "warnings", "href", "sync", "warn_until_changed", "show_warnings", "SECTIONS"]
 
 
 def warn_until_changed(section: Section, own: Mapping[str, str]) -> None:

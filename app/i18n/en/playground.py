@@ -4,9 +4,6 @@ STRINGS: dict[str, str] = {
     "pg.title": "Multi-task learning playground",
     "pg.subtitle": "Choose how related two tasks are, an architecture and a loss weighting — then train live and "
                    "watch what happens inside the model.",
-    "hint.body": "**What to do first:** press **▶ Train** with the defaults (MMoE, ρ = 0.5) and watch the loss "
-                 "curves fall and the gate heatmap change colour. Then drag **ρ** in the sidebar towards 0, train "
-                 "again, and overlay the two runs under **Run history**.",
     "sec.data": "Data",
     "sec.model": "Model",
     "sec.weighting": "Loss weighting",
@@ -40,7 +37,9 @@ STRINGS: dict[str, str] = {
     "btn.train_help": "Start a new run with the current settings (a run in progress is stopped and kept in the "
                       "history).",
     "btn.pause_help": "Pause / resume the run in progress.",
-    "btn.step_help": "Train exactly one more epoch, then pause.",
+    "btn.step_help": "Train to the end of the current epoch, then pause: a whole epoch from the start or from an "
+                     "epoch's end, only the rest of the epoch after a pause in mid-epoch. With no run in progress, "
+                     "Step starts one with the current settings.",
     "btn.reset_help": "Stop and clear the live view; a run that trained is kept in the history.",
     "progress.idle": "Ready — press ▶ Train to start.",
     "progress.text": "**{status}** · epoch {epoch:.1f} / {epochs} · step {step:,} / {total:,} · {sps:,.0f} "
@@ -97,10 +96,14 @@ STRINGS: dict[str, str] = {
     "hist.col.val": "val loss {task}",
     "hist.col.auc": "val AUC {task}",
     "classroom.title": "Classroom",
-    "classroom.toggle": "Classroom mode",
     "classroom.hide": "Hide these controls from students",
-    "classroom.help": "Hidden controls keep their current values. The page address always holds the whole "
-                      "experiment: copy it to hand students a focused link.",
+    "classroom.link": "Student link (this configuration, those controls hidden):",
+    "classroom.open": "Open the student view",
+    "classroom.help": "A page opened from the student link shows the hidden controls' values as “fixed by your "
+                      "instructor” and has no Classroom panel, so nothing on it un-hides them. To change the setup, "
+                      "come back to this page (your own link has no classroom=1), adjust it and hand out the new "
+                      "link. It focuses a class, it is not a lock: whoever removes classroom=1 from the address "
+                      "sees every control.",
     "classroom.locked": "Fixed by your instructor: {items}",
     "classroom.section.data": "data",
     "classroom.section.model": "model",
@@ -144,4 +147,22 @@ STRINGS: dict[str, str] = {
     "view.gates.caption_routed": "Each row is a routing gate, each column what it can connect to; a cell is how "
                                  "open that connection is (0 = cut, 1 = fully open), so rows need not sum to 1. "
                                  "Look for connections that close during training: the routing the tasks found.",
+    "guide.first": "**What to do first:** press **▶ Train** with these settings ({setting}) and watch {watch}. Then "
+                   "{then}, train again, and overlay the two runs under **Run history**.",
+    "guide.first_only": "**What to do first:** press **▶ Train** with these settings ({setting}) and watch {watch}.",
+    "guide.watch_gates": "the loss curves fall and the gate heatmap change colour",
+    "guide.watch_curves": "the two tasks' loss curves fall",
+    "guide.then_knob": "set **{knob}** in the sidebar to {toward}",
+    "guide.then_model": "pick another architecture in the sidebar",
+    "guide.study": "Luck of one seed? **Repeat over seeds** below is set to compare {what} ({n} runs).",
+    "guide.seeds": "{n} seeds",
+    "guide.preset": "Preset loaded: {title}",
+    "guide.todo_run": "**What to do:** press **▶ Train** and watch {watch}.",
+    "guide.todo_study": "**What to do:** open **Repeat over seeds** below and press **Run study** ({what}: {n} runs); "
+                        "or press **▶ Train** first for a single run.",
+    "guide.fetch_missing": "**{data}: the data is not on this machine yet.** Train stays disabled until it is here. "
+                           "Fetch it once: a download of about 9 MB, cached on this machine.",
+    "guide.fetch": "Fetch the data",
+    "guide.fetching": "Downloading and converting the files…",
+    "guide.fetch_failed": "Fetching failed: {msg}",
 }

@@ -3,8 +3,6 @@
 STRINGS: dict[str, str] = {
     "pg.title": "多任务学习训练场",
     "pg.subtitle": "选择两个任务的相关程度、模型结构和损失加权方式，然后现场训练，观察模型内部发生了什么。",
-    "hint.body": "**第一步：** 保持默认设置（MMoE，ρ = 0.5），点击 **▶ 训练**，观察损失曲线下降、门控热力图变色。然后在侧边栏把 **ρ** 拖向 0，再训练一次，在 **运行记录** "
-                 "中叠加比较两次运行。",
     "sec.data": "数据",
     "sec.model": "模型",
     "sec.weighting": "损失加权",
@@ -36,7 +34,8 @@ STRINGS: dict[str, str] = {
     "btn.reset": "重置",
     "btn.train_help": "用当前设置开始新的运行（正在进行的运行会被停止并保存在运行记录中）。",
     "btn.pause_help": "暂停 / 继续当前运行。",
-    "btn.step_help": "再训练一个完整的 epoch，然后暂停。",
+    "btn.step_help": "训练到当前 epoch 结束，然后暂停：从头开始或在某个 epoch 结束时，训练一个完整的 epoch；在 epoch "
+                     "中途暂停后，只训练这个 epoch 剩下的部分。没有进行中的运行时，单步会用当前设置开始一次新的运行。",
     "btn.reset_help": "停止并清空实时视图；已训练的运行会保存在运行记录中。",
     "progress.idle": "就绪——点击 ▶ 训练 开始。",
     "progress.text": "**{status}** · epoch {epoch:.1f} / {epochs} · 第 {step:,} / {total:,} 步 · {sps:,.0f} 样本/秒 · "
@@ -85,9 +84,12 @@ STRINGS: dict[str, str] = {
     "hist.col.val": "验证损失 {task}",
     "hist.col.auc": "验证 AUC {task}",
     "classroom.title": "课堂",
-    "classroom.toggle": "课堂模式",
     "classroom.hide": "对学生隐藏这些控件",
-    "classroom.help": "隐藏的控件保持当前值。页面地址始终包含整个实验：复制它即可发给学生一个聚焦的链接。",
+    "classroom.link": "学生链接（当前配置，隐藏上述控件）：",
+    "classroom.open": "打开学生视图",
+    "classroom.help": "从学生链接打开的页面会把被隐藏控件的取值显示为“由老师设定”，并且没有“课堂”面板，因此页面上"
+                      "没有任何操作能让它们重新显示。要修改设置，请回到本页（你自己的链接不含 classroom=1），调整后再"
+                      "分发新的链接。它帮助课堂聚焦，并不是锁：任何人从地址中删去 classroom=1 都能看到全部控件。",
     "classroom.locked": "由老师设定：{items}",
     "classroom.section.data": "数据",
     "classroom.section.model": "模型",
@@ -127,4 +129,22 @@ STRINGS: dict[str, str] = {
     "classroom.section.study": "多种子重复实验",
     "view.gates.caption_routed": "每行是一个路由门，每列是它可以连接的对象；格子表示这条连接打开的程度（0 = 断开，1 = 完全打开），所以每行之和不必为 "
                                  "1。观察：训练中哪些连接关闭了——这就是任务找到的路由。",
+    "guide.first": "**先做什么：** 用当前设置（{setting}）按 **▶ 训练**，观察{watch}。然后{then}，再训练一次，并在"
+                   "**运行记录**中叠加比较两次运行。",
+    "guide.first_only": "**先做什么：** 用当前设置（{setting}）按 **▶ 训练**，观察{watch}。",
+    "guide.watch_gates": "损失曲线下降、门控热力图改变颜色",
+    "guide.watch_curves": "两个任务的损失曲线下降",
+    "guide.then_knob": "把侧边栏中的 **{knob}** 设为 {toward}",
+    "guide.then_model": "在侧边栏中换一种模型结构",
+    "guide.study": "只是某个种子的运气吗？下方的**多种子重复实验**已设置为比较 {what}（共 {n} 次运行）。",
+    "guide.seeds": "{n} 个种子",
+    "guide.preset": "已载入预设：{title}",
+    "guide.todo_run": "**怎么做：** 按 **▶ 训练**，观察{watch}。",
+    "guide.todo_study": "**怎么做：** 打开下方的**多种子重复实验**并按**运行研究**（{what}：共 {n} 次运行）；"
+                        "也可以先按 **▶ 训练** 看一次单独的运行。",
+    "guide.fetch_missing": "**{data}：本机还没有这份数据。** 数据就绪之前无法训练。只需获取一次：约 9 MB 的下载，"
+                           "缓存在本机。",
+    "guide.fetch": "获取数据",
+    "guide.fetching": "正在下载并转换文件…",
+    "guide.fetch_failed": "获取失败：{msg}",
 }

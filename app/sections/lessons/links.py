@@ -2,11 +2,10 @@
 language) in the address. Pure, so a test can check that every link a lesson makes resolves."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from mtl_core.presets import PRESETS
 
 from .. import BY_ID, Section
+from ...ui.url import href
 
 
 def preset_section(preset_id: str) -> Section | None:
@@ -22,4 +21,4 @@ def run_href(preset_id: str, lang: str) -> str | None:
     section = preset_section(preset_id)
     if section is None:
         return None
-    return "./?" + urlencode({"page": section.url_path, "preset": preset_id, "lang": lang})
+    return href(section, {"preset": preset_id}, lang)

@@ -210,6 +210,7 @@ def sidebar_controls(hidden: list[str]) -> Controls:
     info = None
     sections = (("data", "sec.data", _data_section), ("model", "sec.model", _model_section),
                 ("weighting", "sec.weighting", _weighting_section), ("train", "sec.train", _train_section))
+    locked = st.sidebar.container()  # a classroom link's fixed settings, named above the controls
     with st.sidebar:
         for section, title, draw in sections:
             if section in hidden:
@@ -219,7 +220,7 @@ def sidebar_controls(hidden: list[str]) -> Controls:
             if section == "model":
                 info = result
     flat = mem_to_flat(mem, REGISTRIES, TRAIN_PARAMS)
-    with st.sidebar:
+    with locked:
         _locked_summary([h for h in hidden if h in ("data", "model", "weighting", "train")], flat)
     cfg = None
     try:

@@ -6,6 +6,7 @@ from app.sections import BY_ID
 from app.sections.playground import SECTION
 from app.sections.playground.classroom import classroom_panel, hidden_sections
 from app.sections.playground.controls import get_mem, sidebar_controls
+from app.sections.playground.guide import first_steps, missing_data, preset_banner
 from app.sections.playground.history import history_section
 from app.sections.playground.live import get_session, live_panel, toolbar
 from app.sections.playground.study import offer_preset, study_panel
@@ -24,10 +25,13 @@ if query is not None:  # first run in this tab: the configuration comes from the
     loaded = load(query)
     get_mem().clear()
     get_mem().update(loaded.mem)
-    state.update(classroom=loaded.classroom, hide=loaded.hide, url_flat=None)
+    state.update(classroom=loaded.classroom, hide=loaded.hide, url_flat=None, preset=loaded.preset,
+                 start=loaded.start, preset_flat=None)
     url.set_warnings(section, loaded.warnings)
     if loaded.preset is not None:
         offer_preset(loaded.preset)
+    elif loaded.start is not None:
+        offer_preset(loaded.start, open_panel=False)
 
 hidden = hidden_sections()
 st.title(t("pg.title"))
@@ -40,7 +44,7 @@ if controls.cfg is not None:  # a shared server: the toolkit's gate refuses what
     caps = admission(Cost(((controls.cfg, 1),), 1, info.n_params if info and not info.error else None))
     if caps:
         controls.cfg = None  # Train and the study stay disabled until the setting is within the limits
-classroom_panel()
+classroom_panel(controls.flat)
 url.sync(section, own_query(controls.flat, bool(state.get("classroom")), state.get("hide", [])))
 
 warnings = url.warnings(section)
@@ -52,8 +56,16 @@ if warnings:
 caps_box(caps)
 errors_box(t("err.config"), controls.errors)
 sess = get_session()
-if not sess.history and sess.current is None:
-    st.info(t("hint.body"), icon=":material/lightbulb:")
+preset = state.get("preset")
+if preset is not None and state.get("preset_flat") is None:
+    state["preset_flat"] = controls.flat  # the banner stays until the learner changes a setting
+if preset is not None and state["preset_flat"] == controls.flat:
+    preset_banner(preset, controls.info, current_lang())
+elif not sess.history and sess.current is None and controls.cfg is not None:
+    st.info(first_steps(controls.cfg, controls.info, current_lang(), state.get("start"), hidden),
+            icon=":material/lightbulb:")
+if missing_data(controls.cfg):
+    controls.cfg = None  # Train, Step and the study wait for the data
 
 toolbar(controls.cfg, controls.flat)
 live_panel(controls.info)

@@ -25,8 +25,9 @@ MAX_HISTORY = 20
 
 
 def short_name(name: str) -> str:
-    """"MMoE (Multi-gate Mixture-of-Experts)" -> "MMoE"; "Equal weights (EW)" -> "EW"."""
-    head, _, rest = name.partition(" (")
+    """"MMoE (Multi-gate Mixture-of-Experts)" -> "MMoE"; "Equal weights (EW)" -> "EW"; the same with
+    full-width brackets ("MMoE（多门控混合专家）" -> "MMoE")."""
+    head, _, rest = name.replace("（", " (").replace("）", ")").partition(" (")
     inner = rest.rstrip(")")
     return inner if re.fullmatch(r"[A-Z0-9][A-Za-z0-9-]{0,7}", inner or "-") and inner.isupper() else head
 

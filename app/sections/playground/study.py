@@ -47,10 +47,11 @@ def study_state() -> dict[str, Any]:
     return section_state(SECTION).setdefault("study", {})
 
 
-def offer_preset(preset: Preset) -> None:
-    """A study preset opened from the URL fills in the panel (seeds, relatedness values, other axes)."""
+def offer_preset(preset: Preset, open_panel: bool = True) -> None:
+    """A study preset opened from the URL fills in the panel (seeds, relatedness values, other axes); the
+    Playground's starting preset fills it in too, leaving the panel closed."""
     if preset.is_study:
-        study_state().update(preset=preset, open=True)
+        study_state().update(preset=preset, open=open_panel)
 
 
 def _names() -> dict[str, str]:

@@ -2,7 +2,8 @@
 (`classroom=1&hide=model,weighting`) and `preset=ID` on the way in.
 
 `?preset=ID` loads that preset's configuration (keys given beside it override it); afterwards the
-address shows the full configuration as usual. Invalid or tampered values fall back to defaults with a
+address shows the full configuration as usual. A link that sets no configuration at all starts from
+`PLAYGROUND_DEFAULT` (a regime in which task relatedness shows; its study offered in the study panel). Invalid or tampered values fall back to defaults with a
 warning naming the key and echoing at most a short prefix of the value.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from mtl_core.config import from_flat_lenient
-from mtl_core.presets import PRESETS, Preset
+from mtl_core.presets import PLAYGROUND_DEFAULT, PRESETS, Preset
 
 from ...ui.url import short, shorten_in
 from ...ui.widgets import PARTS, flat_to_mem
@@ -26,8 +27,9 @@ class Loaded:
     flat: dict[str, str]
     classroom: bool = False
     hide: list[str] = field(default_factory=list)
-    preset: Preset | None = None
+    preset: Preset | None = None  # the preset the link named
     warnings: list[str] = field(default_factory=list)
+    start: Preset | None = None  # the starting preset, for a link that set nothing
 
 
 def parse_hide(text: str) -> list[str]:
@@ -48,7 +50,10 @@ def load(query: Mapping[str, str]) -> Loaded:
     """Read the Playground's keys from a query mapping (keys of other sections already removed)."""
     warnings: list[str] = []
     conf = {k: v for k, v in query.items() if k not in NON_CONFIG}
-    preset = None
+    preset = start = None
+    if "preset" not in query and not conf:
+        start = PRESETS[PLAYGROUND_DEFAULT]
+        conf = _with_preset(start, conf)
     if "preset" in query:
         preset = PRESETS.get(str(query["preset"]))
         if preset is None:
@@ -64,7 +69,8 @@ def load(query: Mapping[str, str]) -> Loaded:
     if unknown:
         warnings.append(f"hide: {short(', '.join(unknown))} not recognised; expected any of {', '.join(HIDEABLE)}")
     flat = cfg.to_flat()
-    return Loaded(flat_to_mem(flat), flat, classroom, parse_hide(hide_text) if classroom else [], preset, warnings)
+    return Loaded(flat_to_mem(flat), flat, classroom, parse_hide(hide_text) if classroom else [], preset, warnings,
+                  start)
 
 
 def own_query(flat: Mapping[str, str], classroom: bool, hide: list[str]) -> dict[str, str]:
