@@ -350,8 +350,10 @@ def test_stop_keeps_the_runs_that_finished():
     rec = Recorder(C.sweep_grid(tiny_study()))  # 3 batches, one per architecture
     job = Job(rec.events(), runs_total=12, keep_events=False, rows=rec,
               progress=lambda g: Progress(g.runs_done, g.runs_total, g.steps_done / max(1, g.steps_total)))
-    while not rec.results:  # until the first batch (Shared-Bottom's 4 runs) has finished
-        job.pull(0.0)
+    for _ in range(10_000):  # until the first batch (Shared-Bottom's 4 runs) has finished; a pull is time-bounded
+        if rec.results:
+            break
+        job.pull(0.05)
     job.stop()
     assert job.status == "stopped" and job.runs_done == 4
     assert set(rec.results_frame()["arch"]) == {"shared_bottom"} and len(job.rows) == 8
