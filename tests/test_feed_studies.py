@@ -1,0 +1,106 @@
+"""The feed-world studies: verdict tables on frames with known answers, the runner and the benchmark script at
+tiny size, and the feed presets (they plan, open on their page and run)."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mtl_core.engine.health import HEALTH_METRICS
+from mtl_core.experiments import feed as study
+from mtl_core.grid import plan_grid, run_grid
+from mtl_core.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = {"data.n_impressions": 2000, "data.n_users": 50, "data.n_items": 50, "train.epochs": 1}
+FEED_PRESETS = ("feed_expert_collapse", "feed_sparse_tasks", "feed_seesaw")
+
+
+def frame(gains: dict[str, float], seeds=range(6), noise: float = 0.002) -> pd.DataFrame:
+    """single_task and "mtl" rows; mtl's AUC (binary) is single + gain, its loss (watch) single − gain."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in seeds:
+        for task, gain in gains.items():
+            kind = "regression" if task == "watch" else "binary"
+            base = 0.7 + rng.normal(0, 0.02)
+            for arch, delta in (("single_task", 0.0), ("mtl", gain + rng.normal(0, noise))):
+                auc = base + delta if kind == "binary" else np.nan
+                loss = 0.2 - delta if kind == "regression" else 0.3
+                rows.append(dict(arch=arch, seed=seed, task=task, kind=kind, test_auc=auc, test_loss=loss,
+                                 **{k: np.nan for k in HEALTH_METRICS}))
+    return pd.DataFrame(rows)
+
+
+def test_gain_table_signs_and_verdicts_follow_the_known_gains():
+    df = frame({"view": 0.02, "watch": 0.01, "like": -0.03, "follow": 0.0})
+    g = study.gain_table(df, "mtl", tasks=("view", "watch", "like", "follow")).set_index("task")
+    assert g.loc["view", "gain"] == pytest.approx(0.02, abs=0.003) and g.loc["view", "word"] == "better"
+    assert g.loc["watch", "metric"] == "test_loss" and g.loc["watch", "word"] == "better"  # lower loss = gain
+    assert g.loc["like", "word"] == "worse" and g.loc["like", "high"] < 0
+    assert g.loc["follow", "low"] < 0 < g.loc["follow", "high"]
+    assert (g["n"] == 6).all()
+
+
+def test_sparse_table_covers_every_architecture_and_rare_task():
+    df = frame({"like": 0.01, "follow": 0.02, "share": 0.0})
+    other = df[df.arch == "mtl"].assign(arch="other")
+    t = study.sparse_table(pd.concat([df, other]))
+    assert set(zip(t.arch, t.task)) == {(a, k) for a in ("mtl", "other") for k in ("like", "follow", "share")}
+
+
+def test_collapse_table_compares_home_against_mmoe_per_seed():
+    rows = []
+    for seed in range(5):
+        for arch, dead in (("mmoe", 3.0 + seed % 2), ("home", 0.0)):
+            rows.append(dict(arch=arch, seed=seed, task="view", experts_collapsed=dead, experts_dead=dead,
+                             experts_dead_share=dead / 10, experts_unused=0.0))
+    t = study.collapse_table(pd.DataFrame(rows)).set_index("metric")
+    assert t.loc["experts_dead", "mmoe"] == pytest.approx(3.4) and t.loc["experts_dead", "home"] == 0
+    assert t.loc["experts_dead", "word"] == "better"  # fewer dead experts is better
+    assert t.loc["experts_unused", "word"] == "unclear"
+
+
+def test_run_archs_trains_each_architecture_on_the_same_draws():
+    df = study.run_archs({**study.FEED_BASE, **TINY, "model.expert_units": (8,)},
+                         {"single_task": {}, "mmoe": {"model.n_experts": 3}}, seeds=[5, 6])
+    assert len(df) == 2 * 2 * 5 and set(df.seed) == {5, 6}
+    assert df[df.arch == "single_task"][list(HEALTH_METRICS)].isna().all().all()
+    mmoe = df[df.arch == "mmoe"]
+    assert mmoe["experts_dead_share"].between(0, 1).all() and np.isfinite(mmoe["gate_entropy_ratio"]).all()
+    assert np.isfinite(df[df.task.isin(["view", "like"])].test_auc).all()  # 300 test rows: few follows
+
+
+def test_the_benchmark_script_writes_its_tables(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("feed_studies", ROOT / "benchmarks" / "feed_studies.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setattr(mod, "COLLAPSE_REGIME", {**study.COLLAPSE_REGIME, **TINY, "model.expert_units": (8,)})
+    monkeypatch.setattr(mod, "COLLAPSE_ARCHS", {"mmoe": {"model.n_experts": 3}, "home": {}})
+    assert mod.main(["collapse", "--seeds", "0-2", "--out", str(tmp_path)]) == 0
+    table = pd.read_csv(tmp_path / "collapse_verdicts.csv")
+    assert {"experts_collapsed", "test_auc:follow"} <= set(table.metric)
+
+
+@pytest.mark.parametrize("pid", FEED_PRESETS)
+def test_feed_presets_open_a_multi_architecture_study_in_the_playground(pid):
+    preset = PRESETS[pid]
+    assert preset.section == "playground" and preset.is_study and "model" in preset.axes
+    cfg = preset.experiment()
+    batches = plan_grid(cfg, preset.axes, preset.seeds)
+    assert sorted(b.cfg.model.id for b in batches) == sorted(preset.axes["model"])
+    if pid == "feed_expert_collapse":  # both architectures get the two-layer experts
+        assert {b.cfg.model.params["expert_units"] for b in batches} == {(32, 32)}
+
+
+def test_feed_presets_run_at_tiny_size():
+    for pid in FEED_PRESETS:
+        preset = PRESETS[pid]
+        tiny = preset.experiment().with_changes(**TINY)
+        df = run_grid(tiny, preset.axes, preset.seeds[:1])
+        assert len(df) == len(preset.axes["model"]) * 5 and np.isfinite(df.val_loss).all(), pid
+        gated = df[df.arch.isin(["mmoe", "home", "adatt", "ple"])]
+        assert gated.empty or np.isfinite(gated["experts_dead_share"]).all()
