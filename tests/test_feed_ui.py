@@ -26,6 +26,7 @@ def _trainer(arch: str, seeds=(0, 1), **extra) -> Trainer:
 
 
 # ---- the engine ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_final_snapshot_carries_every_runs_expert_health_and_its_totals():
     tr = _trainer("mmoe")
     final = list(tr)[-1]
@@ -42,11 +43,13 @@ def test_the_final_snapshot_carries_every_runs_expert_health_and_its_totals():
     assert all(r["experts_collapsed"] == final.extra_metrics["experts_collapsed"][0] for r in rows[:5])
 
 
+@pytest.mark.slow
 def test_a_model_without_gated_experts_carries_no_health():
     final = list(_trainer("shared_bottom", seeds=(0,)))[-1]
     assert final.expert_health is None and "experts_collapsed" not in final.extra_metrics
 
 
+@pytest.mark.slow
 def test_a_zeroed_expert_of_one_run_is_flagged_in_that_run_only():
     tr = _trainer("mmoe", seeds=(0, 1, 2))
     list(tr)
@@ -70,6 +73,7 @@ def test_a_diverged_run_gets_no_report_and_nan_totals():
     assert np.isfinite(totals["experts_dead_share"][0]) and np.isnan(totals["experts_dead_share"][1])
 
 
+@pytest.mark.slow
 def test_live_runs_are_measured_between_snapshots_at_most_once_per_interval(monkeypatch):
     from mtl_core.engine import health as health_mod
     import mtl_core.train as train_mod
@@ -181,3 +185,36 @@ def test_ranking_orders_a_users_candidates_by_the_fused_score():
     c = Candidates(preds, preds, np.arange(4.0), np.array([0, 0, 0, 1]), np.array([10, 11, 12, 13]), {})
     assert ranking(c, 0, {"watch": 1.0}, "sum")["item"].tolist() == [11, 12, 10]
     assert ranking(c, 0, {"like": 1.0}, "product")["item"].tolist() == [10, 12, 11]
+
+
+@pytest.mark.slow
+def test_lesson_10s_fusion_numbers_come_from_the_widgets_model():
+    from app.sections.lessons.fusion_feed import feed_predictions
+    from mtl_core.data.feed import fusion_score, topk_value
+
+    c = feed_predictions()
+    alone = {k: topk_value(fusion_score(c.preds, {k: 1.0}, "sum"), c.value, c.users, 5)
+             for k in ("view", "watch", "like", "follow")}
+    assert max(alone, key=alone.get) == "like"  # the lesson's answer
+    assert f"{alone['like']:.2f}" == "4.80" and f"{alone['watch']:.2f}" == "4.60"
+    business = topk_value(fusion_score(c.preds, {"watch": 1, "like": 5, "follow": 20, "share": 10}, "sum"),
+                          c.value, c.users, 5)
+    assert f"{business:.2f}" == "4.81" and f"{topk_value(c.value, c.value, c.users, 5):.2f}" == "6.54"
+
+
+def test_task_gain_figure_draws_each_tasks_gain_with_its_interval_and_verdict():
+    import pandas as pd
+
+    from app.figures.feed import WORD_COLORS, task_gain_figure
+
+    table = pd.DataFrame({"arch": "adatt", "task": ["view", "watch", "like"],
+                          "metric": ["test_auc", "test_loss", "test_auc"], "gain": [0.02, -0.01, 0.0],
+                          "low": [0.01, -0.02, -0.01], "high": [0.03, -0.005, 0.012],
+                          "word": ["better", "worse", "unclear"]})
+    bar = task_gain_figure(table).data[0]
+    np.testing.assert_allclose(bar.y, [0.02, -0.01, 0.0])
+    np.testing.assert_allclose(bar.error_y.array, [0.01, 0.005, 0.012], atol=1e-12)
+    np.testing.assert_allclose(bar.error_y.arrayminus, [0.01, 0.01, 0.01], atol=1e-12)
+    assert list(bar.marker.color) == [WORD_COLORS[w] for w in ("better", "worse", "unclear")]
+    assert "AdaTT" in task_gain_figure(table.assign(arch="AdaTT")).layout.title.text
+    assert bar.customdata[1] == "worse" and "更差" in task_gain_figure(table, tr=translator("zh")).data[0].x[1]

@@ -17,6 +17,14 @@ STRINGS: dict[str, str] = {
     "fig.fusion.rows": "fusing unit",
     "fig.fusion.cols": "draws on experts of",
     "fig.fusion.colorbar": "gate<br>mass",
+    # the seesaw figure
+    "fig.gain.title": "{arch}: MTL gain over single-task models, per task (95 % interval)",
+    "fig.gain.axis": "gain (positive = MTL better)",
+    "fig.gain.auc": "test AUC",
+    "fig.gain.loss": "test loss ↓",
+    "fig.gain.word.better": "better",
+    "fig.gain.word.worse": "worse",
+    "fig.gain.word.unclear": "unclear",
     # the Playground's views
     "eh.caption": "How to read it: a tall upper bar = an expert the gates use; no bar = unused. Lower bars = share "
                   "of its units that never fire (red and marked ⚠ = flagged: dead, unused by every gate, or a "
@@ -50,9 +58,9 @@ STRINGS: dict[str, str] = {
     "les.ff.col.item": "item",
     "les.ff.col.score": "score",
     "les.ff.col.value": "true value",
-    "les.ff.value_user": "This user's top {k}: true value",
-    "les.ff.value_all": "All test users' top {k}: mean true value",
-    "les.ff.value_best": "Ranking by the true value itself (the ceiling)",
+    "les.ff.value_user": "This user's top {k}: true value / best possible",
+    "les.ff.value_all": "All test users' top {k}: mean true value / best possible",
+    "les.ff.value_best": "Best possible = the same users' candidates ranked by their true value (what perfect predictions would reach).",
     "les.ff.note": "True value = Σ value × true probability (watch share 1, like 5, follow 20, share 10 per unit; "
                    "view 0). The model never saw the truth; it saw labels. Model: {model}, test AUC {aucs}.",
 }

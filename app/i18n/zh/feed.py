@@ -17,6 +17,14 @@ STRINGS: dict[str, str] = {
     "fig.fusion.rows": "融合单元",
     "fig.fusion.cols": "取用谁的专家",
     "fig.fusion.colorbar": "门控<br>权重",
+    # the seesaw figure
+    "fig.gain.title": "{arch}：相对单任务模型的 MTL 增益，逐个任务（95% 区间）",
+    "fig.gain.axis": "增益（正值 = MTL 更好）",
+    "fig.gain.auc": "测试集 AUC",
+    "fig.gain.loss": "测试集损失 ↓",
+    "fig.gain.word.better": "更好",
+    "fig.gain.word.worse": "更差",
+    "fig.gain.word.unclear": "无法判断",
     # the Playground's views
     "eh.caption": "怎么看：上方柱子高 = 门控在用这个专家；没有柱子 = 没人用。下方柱子 = 该专家从不激活的单元占比"
                   "（红色并标 ⚠ = 被标记：死亡、所有门控都不用，或与另一个专家重复）。图例中的 H 是各门控的熵；"
@@ -47,9 +55,9 @@ STRINGS: dict[str, str] = {
     "les.ff.col.item": "内容",
     "les.ff.col.score": "分数",
     "les.ff.col.value": "真实价值",
-    "les.ff.value_user": "该用户前 {k} 名的真实价值",
-    "les.ff.value_all": "所有测试用户前 {k} 名的平均真实价值",
-    "les.ff.value_best": "直接按真实价值排序（上限）",
+    "les.ff.value_user": "该用户前 {k} 名：真实价值 / 最佳可能",
+    "les.ff.value_all": "所有测试用户前 {k} 名：平均真实价值 / 最佳可能",
+    "les.ff.value_best": "最佳可能 = 把同样的候选按真实价值排序（完美预测能达到的水平）。",
     "les.ff.note": "真实价值 = Σ 单位价值 × 真实概率（观看占比 1、点赞 5、关注 20、分享 10；有效观看 0）。模型从未"
                    "见过真实概率，只见过标签。模型：{model}，测试集 AUC {aucs}。",
 }

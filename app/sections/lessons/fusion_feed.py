@@ -113,10 +113,12 @@ def fusion_feed_widget(lesson=None) -> None:
         shown.insert(0, t("les.ff.col.rank"), range(1, len(shown) + 1))
         st.dataframe(shown.round(4), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
         scores = fusion_score(c.preds, weights, form)
-        m = st.columns(3)
-        m[0].metric(t("les.ff.value_user", k=TOP_K), f"{table['value'].iloc[:TOP_K].sum():.3f}")
-        m[1].metric(t("les.ff.value_all", k=TOP_K), f"{topk_value(scores, c.value, c.users, TOP_K):.3f}")
-        m[2].metric(t("les.ff.value_best"), f"{topk_value(c.value, c.value, c.users, TOP_K):.3f}")
+        best_user = np.sort(table["value"].to_numpy())[::-1][:TOP_K].sum()
+        m = st.columns(2)
+        m[0].metric(t("les.ff.value_user", k=TOP_K), f"{table['value'].iloc[:TOP_K].sum():.2f} / {best_user:.2f}")
+        m[1].metric(t("les.ff.value_all", k=TOP_K), f"{topk_value(scores, c.value, c.users, TOP_K):.2f} / "
+                    f"{topk_value(c.value, c.value, c.users, TOP_K):.2f}")
+        st.caption(t("les.ff.value_best"))
         aucs = ", ".join(f"{k} {v:.3f}" for k, v in c.test_auc.items())
         st.caption(t("les.ff.note", model="MMoE", aucs=aucs))
 
