@@ -218,3 +218,13 @@ def test_task_gain_figure_draws_each_tasks_gain_with_its_interval_and_verdict():
     assert list(bar.marker.color) == [WORD_COLORS[w] for w in ("better", "worse", "unclear")]
     assert "AdaTT" in task_gain_figure(table.assign(arch="AdaTT")).layout.title.text
     assert bar.customdata[1] == "worse" and "更差" in task_gain_figure(table, tr=translator("zh")).data[0].x[1]
+
+
+def test_the_feed_figures_use_only_valid_plotly_properties():
+    import plotly.graph_objects as go
+
+    m, spec, h, out = _health("adatt")
+    gates = {g: w.mean(0).detach().numpy() for g, w in out.gates.items()}
+    for fig in (expert_health_figure(h.to_dict(), m.structure().gates, spec.task_names),
+                adatt_fusion_figure(m.structure().gates, gates, spec.task_names)):
+        go.Figure(fig.to_plotly_json())  # validates every property (make_figure skips it)

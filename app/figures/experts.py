@@ -77,10 +77,13 @@ def expert_health_figure(health: Mapping | None, gate_defs: Sequence[Gate] = (),
     update_axes(layout, "xaxis", [1], tickvals=x, showticklabels=False)
     update_axes(layout, "yaxis", [1], title={"text": tr("fig.eh.use_axis")}, rangemode="tozero")
     update_axes(layout, "yaxis", [2], range=[0, 1.15], tickformat=".0%", title={"text": tr("fig.eh.dead_axis")})
-    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.08, x=0, font=dict(size=FONT_SIZE - 3))
     n_gates = len(health["utilisation"])
-    layout["margin"] = dict(t=110 + 20 * (n_gates // 4))
-    return make_figure(data, layout, title, height=430 + 20 * (n_gates // 4) + (30 if len(x) > 6 else 0))
+    legend_rows = -(-n_gates // 4)  # about four entries fit a row of a half-page chart
+    # the legend sits at the bottom of the figure (container coordinates), below the rotated expert names
+    layout["legend"] = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0,
+                            font=dict(size=FONT_SIZE - 3))
+    layout["margin"] = dict(t=80, b=90 + 24 * legend_rows + (30 if len(x) > 6 else 0))
+    return make_figure(data, layout, title, height=470 + 24 * legend_rows + (30 if len(x) > 6 else 0))
 
 
 def fusion_blocks(gate_defs: Sequence[Gate], gates: Mapping[str, np.ndarray] | None,
@@ -115,25 +118,25 @@ def adatt_fusion_figure(gate_defs: Sequence[Gate], gates: Mapping[str, np.ndarra
     blocks = fusion_blocks(gate_defs, gates, tasks)
     if not blocks:
         return message_figure(title, tr("fig.no_gates"))
-    n = len(blocks)
-    layout = grid(1, n, horizontal_spacing=0.12 if n > 1 else 0.0,
+    n = len(blocks)  # levels stacked: the view sits in a narrow column
+    layout = grid(n, 1, vertical_spacing=0.14 if n > 1 else 0.0,
                   subplot_titles=[tr("fig.level", level=lvl) for lvl, *_ in blocks] if n > 1 else None)
     data: list[dict] = []
     for k, (level, rows, cols, z) in enumerate(blocks, start=1):
         suffix = axis_suffix(k)
         data.append(dict(type="heatmap", z=z.tolist(), x=list(range(len(cols))), y=list(range(len(rows))),
-                         coloraxis="coloraxis", xgap=3, ygap=3, texttemplate="%{z:.2f}",
-                         textfont=dict(size=FONT_SIZE - 2), customdata=[[[r, c] for c in cols] for r in rows],
+                         coloraxis="coloraxis", xgap=2, ygap=2, texttemplate="%{z:.2f}",
+                         textfont=dict(size=FONT_SIZE - 4), customdata=[[[r, c] for c in cols] for r in rows],
                          hovertemplate="%{customdata[0]} ← %{customdata[1]}: %{z:.3f}<extra></extra>",
                          xaxis="x" + suffix, yaxis="y" + suffix))
         update_axes(layout, "xaxis", [k], tickvals=list(range(len(cols))), showgrid=False, zeroline=False,
                     ticktext=[f"<span style='color:{group_color(c, list(tasks))}'><b>{c}</b></span>" for c in cols],
-                    title={"text": tr("fig.fusion.cols")})
+                    **({"title": {"text": tr("fig.fusion.cols")}} if k == n else {}))
         update_axes(layout, "yaxis", [k], tickvals=list(range(len(rows))), autorange="reversed", showgrid=False,
                     zeroline=False, ticktext=[f"<span style='color:{group_color(r, list(tasks))}'><b>{r}</b></span>"
-                                              for r in rows],
-                    **({"title": {"text": tr("fig.fusion.rows")}} if k == 1 else {}))
+                                              for r in rows])
     layout["coloraxis"] = dict(colorscale=GATE_SCALE, cmin=0.0, cmax=nice_zmax([b[3] for b in blocks]),
-                               colorbar=dict(title=dict(text=tr("fig.fusion.colorbar"), side="top"), thickness=14))
-    rows = max(len(b[1]) for b in blocks)
-    return make_figure(data, layout, title, height=max(320, 170 + 46 * rows))
+                               colorbar=dict(title=dict(text=tr("fig.fusion.colorbar"), side="top"), thickness=12))
+    layout["margin"] = dict(t=70, l=70)
+    rows = sum(len(b[1]) for b in blocks)
+    return make_figure(data, layout, title, height=max(320, 150 + 38 * rows + 70 * n))

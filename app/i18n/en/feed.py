@@ -14,7 +14,6 @@ STRINGS: dict[str, str] = {
     "fig.eh.reason.duplicate": "duplicate",
     # AdaTT fusion figure
     "fig.fusion.title": "AdaTT task-to-task fusion",
-    "fig.fusion.rows": "fusing unit",
     "fig.fusion.cols": "draws on experts of",
     "fig.fusion.colorbar": "gate<br>mass",
     # the seesaw figure

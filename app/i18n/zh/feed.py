@@ -14,7 +14,6 @@ STRINGS: dict[str, str] = {
     "fig.eh.reason.duplicate": "重复",
     # AdaTT fusion figure
     "fig.fusion.title": "AdaTT 任务间融合",
-    "fig.fusion.rows": "融合单元",
     "fig.fusion.cols": "取用谁的专家",
     "fig.fusion.colorbar": "门控<br>权重",
     # the seesaw figure

@@ -49,7 +49,7 @@ def expert_views(run, idx: int, info: ModelInfo | None, gates_now: dict | None, 
     if info is None or info.error or not info.gates or any(not g.sums_to_one for g in info.gates):
         return
     health, epoch = health_at(run.snaps, idx) if run is not None else (None, None)
-    left, right = st.columns(2, gap="medium")
+    left, right = st.columns([3, 2], gap="medium")
     with left:
         fig = figure("experts", (epoch,), lambda: expert_health_figure(health, info.gates, tasks, tr=tr),
                      HEALTH_VIEWS_S)
