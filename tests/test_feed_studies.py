@@ -133,3 +133,13 @@ def test_lesson_10_collapse_claims_hold_in_the_shipped_runs():
     assert f"{100 * t.loc['experts_dead_share', 'mmoe']:.1f}" == "28.9"
     assert t.loc["experts_dead_share", "word"] == "unclear" and t.loc["experts_collapsed", "word"] == "worse"
     assert t.loc["experts_dead", "mmoe"] == 0  # no MMoE expert died outright
+
+
+@pytest.mark.parametrize("pid", FEED_PRESETS)
+def test_feed_presets_stay_within_the_classroom_caps(pid):
+    from app import server
+
+    preset = PRESETS[pid]
+    cfg = preset.experiment()
+    assert server.over_caps(cfg, server.LIMITS, None) == []
+    assert server.study_over_caps(cfg, preset.n_runs, len(preset.seeds), server.LIMITS) == []
