@@ -61,6 +61,50 @@ MMOE_PAPER_AXES = {"model": ("shared_bottom", "omoe", "mmoe"), "data.rho": (0.5,
 PLAYGROUND_DEFAULT = "playground_default"  # what the Playground starts from when a link sets nothing
 
 
+# ---- the feed world (lesson 10) ----
+FEED_WORLD = {"data": "feed", "data.n_impressions": 20_000, "data.n_users": 2000, "data.n_items": 2000,
+              "train.epochs": 4, "train.batch_size": 256, "train.lr": 0.003}
+FEED_PRESETS = (
+    Preset(
+        "feed_expert_collapse", "playground",
+        {"en": "Feed world: MMoE's experts under a high learning rate, and HoME's fixes",
+         "zh": "信息流世界：高学习率下 MMoE 的专家，以及 HoME 的修正"},
+        {"en": "Five tasks (view, watch share, rare like / follow / share) on 14,000 training impressions; MMoE with "
+               "16 two-layer ReLU experts (32, 32) trained with Adam at 0.05 for 6 epochs. Watch the expert-health "
+               "view: the share of dead units grows as training goes on. Repeat over seeds trains MMoE and HoME "
+               "(normalised Swish experts, self-gates) side by side; the expert-health totals are in results.csv.",
+         "zh": "五个任务（有效观看、观看时长占比、稀有的点赞 / 关注 / 分享），14,000 条训练曝光；MMoE 有 16 个两层 ReLU "
+               "专家（32, 32），Adam 学习率 0.05，训练 6 轮。观察专家健康度视图：死亡单元的占比随训练增加。"
+               "“多种子重复”并排训练 MMoE 与 HoME（归一化的 Swish 专家、自门控）；专家健康度的汇总在 results.csv 中。"},
+        {**FEED_WORLD, "model": "mmoe", "model.n_experts": 16, "model.expert_units": (32, 32), "train.lr": 0.05,
+         "train.epochs": 6},
+        axes={"model": ("mmoe", "home"), "model.expert_units": ((32, 32),)}, seeds=(0, 1, 2)),
+    Preset(
+        "feed_sparse_tasks", "playground",
+        {"en": "Feed world: do rare tasks gain from sharing? Five architectures against single-task models",
+         "zh": "信息流世界：稀有任务能从共享中获益吗？五种结构对比单任务模型"},
+        {"en": "Like (3 %), follow (0.5 %) and share (1 %) next to a dense view task and the watch-time share, "
+               "20,000 impressions. Single-task models, Shared-Bottom, MMoE, PLE, AdaTT and HoME on the same draws, "
+               "3 seeds, 4 epochs; compare the rare tasks' validation AUC (switch the metric to AUC).",
+         "zh": "点赞（3%）、关注（0.5%）与分享（1%），旁边是高频的有效观看任务和观看时长占比，共 20,000 次曝光。"
+               "单任务模型、Shared-Bottom、MMoE、PLE、AdaTT 与 HoME 在相同的数据上训练，3 个种子、4 轮；"
+               "比较稀有任务的验证集 AUC（把指标切换为 AUC）。"},
+        {**FEED_WORLD, "model": "mmoe"},
+        axes={"model": ("single_task", "shared_bottom", "mmoe", "ple", "adatt", "home")}, seeds=(0, 1, 2)),
+    Preset(
+        "feed_seesaw", "playground",
+        {"en": "Feed world: AdaTT against single-task models, task by task",
+         "zh": "信息流世界：逐个任务对比 AdaTT 与单任务模型"},
+        {"en": "AdaTT (a task-expert group per task, shared experts, task-to-task fusion gates) on the five feed "
+               "tasks, and single-task models on the same draws, 3 seeds. Which tasks gain and which lose? The "
+               "live run shows AdaTT's fusion heatmap: how much each task draws on the others' experts.",
+         "zh": "AdaTT（每个任务一组任务专家、共享专家、任务间融合门控）在五个信息流任务上训练，单任务模型在相同数据上"
+               "训练，3 个种子。哪些任务获益、哪些受损？单次训练会显示 AdaTT 的融合热力图：每个任务从其他任务的专家"
+               "那里取用多少。"},
+        {**FEED_WORLD, "model": "adatt"}, axes={"model": ("single_task", "adatt")}, seeds=(0, 1, 2)),
+)
+
+
 PRESETS: dict[str, Preset] = {p.id: p for p in (
     Preset(
         "gates_unrelated", "playground",
@@ -274,6 +318,10 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
         {"model": "shared_bottom", "model.bottom_units": (32,), "data.d": 20, "data.n_train": 2000, "data.rho": 0.5,
          "data.m_b": 0, "train.epochs": 10, "train.batch_size": 64, "train.lr": 0.003},
         axes={"model": ("single_task", "shared_bottom", "cross_stitch", "asymmetric")}, seeds=(0, 1, 2)),
+    # ---- the feed world: many tasks and expert health (lesson 10; studies: mtl_core/experiments/feed.py) ----
+    # Regimes of mtl_core.experiments.feed (FEED_BASE, COLLAPSE_REGIME); benchmarks/feed_studies.py judges them
+    # on seeds 200-209. These classroom versions train fewer seeds.
+    *FEED_PRESETS,
 )}
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from .config import ExperimentConfig
 from .data import DATASETS
 from .engine.snapshot import CONFLICT_METRICS, Snapshot
+from .engine.health import HEALTH_METRICS
 
 SCHEMA_VERSION = 2
 RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "relatedness_param", "relatedness",
@@ -32,7 +33,7 @@ RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "relate
                   "collapsed", "label_pearson", "batch_runs", "samples_per_s", "elapsed_s")
 REQUIRED_RESULT_COLUMNS = ("schema_version", "data", "arch", "weighting", "seed", "task", "val_loss", "status")
 # optional per-run columns (present when recorded): the gradient conflict of `Trainer(record_conflict=True)`
-OPTIONAL_RESULT_COLUMNS = (*CONFLICT_METRICS, "role", "step_ms", "single_task_metric", "mtl_gain", "mtl_gain_pct",
+OPTIONAL_RESULT_COLUMNS = (*CONFLICT_METRICS, *HEALTH_METRICS, "role", "step_ms", "single_task_metric", "mtl_gain", "mtl_gain_pct",
                            "run_key")
 HISTORY_COLUMNS = ("step", "epoch", "run", "seed", "task", "split", "loss", "auc", "weight")
 
@@ -132,7 +133,8 @@ def result_rows(configs: Sequence[ExperimentConfig], final: Snapshot, axes: Mapp
                        collapsed=bool(final.collapsed[r, t]),
                        label_pearson=_f(None if pearson is None else pearson[r]),
                        batch_runs=len(configs), samples_per_s=final.samples_per_s, elapsed_s=final.elapsed_s)
-            row.update({k: float(final.extra_metrics[k][r]) for k in CONFLICT_METRICS if k in final.extra_metrics})
+            row.update({k: float(final.extra_metrics[k][r]) for k in (*CONFLICT_METRICS, *HEALTH_METRICS)
+                        if k in final.extra_metrics})
             rows.append(row)
     return rows
 

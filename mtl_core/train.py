@@ -18,6 +18,8 @@ every step (`Snapshot.conflict`; run totals in `extra_metrics`, see `CONFLICT_ME
 out of the throughput. `probe_cosine=False` skips the per-snapshot gradient cosine on a validation probe
 (`Snapshot.grad_cosine`, the Playground's conflict chart; None then): studies never show it, and at R = 200
 it cost a third as much as the snapshot's evaluation.
+Gated models also get an expert-health report per run (`Snapshot.expert_health`: dead units, gate use,
+entropy, duplicate experts; when it is measured: `engine/health.py`), and its run totals at the end.
 The pieces (stacked data and runs, optimiser, evaluation, snapshot) live in `mtl_core/engine/`.
 """
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .config import ExperimentConfig, validate
 from .data import DATASETS
 from .engine.data import StackedSplit
 from .engine.evaluate import Evaluation, evaluate
+from .engine.health import HEALTH_INTERVAL_S, HEALTH_LIVE_RUNS, has_experts, health_of_runs, health_totals
 from .engine.malloc import set_thresholds
 from .engine.runs import RunSpec, run_configs
 from .engine.snapshot import CONFLICT_METRICS, DIVERGED, OK, Snapshot
@@ -195,11 +198,13 @@ class Trainer:
         acc_loss, acc_w, acc_n = torch.zeros(R, T), torch.zeros(R, T), 0
         epoch_loss, epoch_n = torch.zeros(R, T), 0
         last_snap_t = time.perf_counter()
+        gated = has_experts(main.model)
+        last_health_t = -math.inf
         conflict_sum = np.zeros((4, R))  # running sums of cos_before, cos_before < 0, cos_after, cos_after < 0
         conflict_n = 0
 
         def snapshot(step: int, epoch_end: bool, done: bool) -> Snapshot:
-            nonlocal conflict_n
+            nonlocal conflict_n, last_health_t
             ev = self._evaluate(main, "val")
             extra = dict(ev.extra)
             conflict = main.pop_conflict()
@@ -211,6 +216,13 @@ class Trainer:
                 extra.update(zip(CONFLICT_METRICS, conflict_sum / conflict_n))
             if self.label_pearson is not None:  # measured task relatedness, per run
                 extra["label_pearson"] = self.label_pearson
+            health = None
+            if gated and (done or (R <= HEALTH_LIVE_RUNS
+                                   and time.perf_counter() - last_health_t >= HEALTH_INTERVAL_S)):
+                health = health_of_runs(main.model, main.params, self.splits["val"], alive.cpu().numpy())
+                last_health_t = time.perf_counter()
+                if done:
+                    extra.update(health_totals(health))
             snap = Snapshot(
                 step=step, epoch=step / steps_per_epoch, total_steps=total_steps, epochs=tc.epochs,
                 epoch_end=epoch_end, done=done, elapsed_s=time.perf_counter() - t_start,
@@ -224,7 +236,8 @@ class Trainer:
                 status=np.where(alive.cpu().numpy(), OK, DIVERGED), diverged_step=diverged_step.copy(),
                 collapsed=ev.collapsed & alive.cpu().numpy()[:, None],  # a diverged run is not "collapsed"
                 weighting_state={k: v.detach().cpu().numpy() for k, v in main.weighting.state().items()},
-                extra_metrics=extra, trained_as=main.model.trained_as(), conflict=conflict, train_cpu_s=train_cpu)
+                extra_metrics=extra, trained_as=main.model.trained_as(), conflict=conflict, train_cpu_s=train_cpu,
+                expert_health=health)
             if done:
                 test = self._evaluate(main, "test")
                 snap.test_loss, snap.test_auc = test.loss, test.auc

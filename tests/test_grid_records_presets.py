@@ -124,7 +124,7 @@ def test_every_preset_runs_on_tiny_settings():
         if cfg.data.id == "census" and not census.is_available():
             continue  # tests/test_census.py runs a census study on a tiny raw file
         size = {"synthetic": {"data.n_train": 200, "data.n_val": 100, "data.n_test": 100},
-                "funnel": {"data.n_impressions": 2000},
+                "funnel": {"data.n_impressions": 2000}, "feed": {"data.n_impressions": 2000},
                 "census": {"data.n_train": 500, "data.n_eval": 200}}[cfg.data.id]
         tiny = cfg.with_changes(**size, **{"train.epochs": 1})
         df = run_grid(tiny, preset.axes, preset.seeds[:2])

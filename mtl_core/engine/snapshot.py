@@ -51,6 +51,9 @@ class Snapshot:
     conflict: dict[str, np.ndarray] = field(default_factory=dict)
     train_cpu_s: float = 0.0  # CPU seconds of the optimisation steps so far (engine.stacked.cpu_time; evaluation
     #                           and conflict recording excluded): compares strategies' costs on a shared CPU
+    # per run, the expert-health report (mtl_core.experts.ExpertHealth.to_dict()) or None; the whole field is None
+    # at snapshots that did not measure it and for models without gated experts (engine/health.py says when)
+    expert_health: list[dict | None] | None = None
 
     @property
     def n_runs(self) -> int:

@@ -14,6 +14,7 @@ from ...i18n import current_lang, t
 from ...ui.code import show_code
 from ...ui.state import section_key, section_state
 from . import SECTION
+from .fusion_feed import fusion_feed_widget
 from .content import Block, Lesson, Question, Term, figure_path, link_terms, resolve_object
 from .interactive import CATALOGUE, MODES, SIGNALS, fit_wce_logit, rank, scores, simulate_impressions, wce_odds
 from .links import preset_section, run_href
@@ -56,7 +57,7 @@ def render_block(lesson: Lesson, block: Block, glossary: Mapping[str, Term]) -> 
     elif block.kind == "run":
         run_button(block.arg)
     elif block.kind == "widget":
-        {"ranking": ranking_widget, "wce": wce_widget}[block.arg](lesson)
+        {"ranking": ranking_widget, "wce": wce_widget, "fusion_feed": fusion_feed_widget}[block.arg](lesson)
     elif block.kind == "predict":
         predict_block(lesson, lesson.question(block.arg), block, glossary)
     elif block.kind == "details":

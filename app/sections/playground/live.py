@@ -21,6 +21,7 @@ from ...ui.section import keyer
 from ...ui.state import section_state
 from ...ui.text import escape_md
 from . import SECTION
+from .experts import expert_views
 from .session import Run, Session
 from .steps import step_panel
 
@@ -137,6 +138,7 @@ def _views(sess: Session, default_info: ModelInfo | None) -> None:
         else:
             chart(figure("conflict", (), lambda: conflict_figure(s, tr=tr), SIDE_CURVES_S), t("view.conflict.caption"),
                   live_key=_k("live_conflict"))
+    expert_views(run, idx, info, gates_now, tasks, figure, tr)  # gated models: expert health, AdaTT's fusion
     left, right = st.columns(2, gap="medium")
     with left:
         if info is not None and not info.error:
