@@ -342,3 +342,31 @@ def test_a_win_on_every_seed_reads_better_with_its_interval_whatever_the_spread(
     assert "better on 5/5 seeds" in bx.summary_line(v) and "[" in bx.summary_line(v)
     frame = verdict_table(bx.verdict_frame(pd.DataFrame(rows)))
     assert frame["task1"].iloc[0].startswith("✔ " + v.text)  # the page prints the same sentence
+
+
+def test_the_shipped_prose_quotes_the_shipped_table_on_fresh_seeds():
+    """"What our runs showed": the sentences above each table are generated from the same rows and say the same
+    verdicts (word, effect, interval, agreeing seeds) as the table's cells, on seeds the scenarios were not
+    chosen on, for every registered strategy."""
+    from app.figures.balance import verdict_table as cells
+    from app.i18n import EN
+    from app.sections.balance.measured import (COMMANDS, SEEDS, STRATEGIES, SWEPT, featured, found_text,
+                                               measured_results)
+
+    lo, hi = (int(x) for x in SEEDS.split("-"))
+    shipped = 0
+    for scenario in COMMANDS:
+        df, _ = measured_results(scenario)
+        if df is None:
+            continue
+        shipped += 1
+        assert set(df.seed) == set(range(lo, hi + 1)) and lo >= 100, scenario
+        if scenario in SWEPT:
+            assert set(df[df.role == "mtl"].weighting) == set(STRATEGIES.split(",")), scenario
+        text = found_text(scenario, df, EN, {})
+        table = " ".join(cells(bx.verdict_frame(df)).astype(str).to_numpy().ravel())
+        for v in bx.verdicts(df):
+            if v.weighting in featured(scenario, df.weighting):
+                cell = f"{v.text}: {v.reference:.3g} → {v.value:.3g}"  # the table's cell, after its mark
+                assert v.text in text and cell in table, (scenario, v.weighting, v.task, v.text)
+    assert shipped == len(COMMANDS)

@@ -112,7 +112,7 @@ STRINGS: dict[str, str] = {
     "exp.v.holds": "✓ 成立",
     "exp.v.fails": "✗ 不成立",
     "exp.v.a": "ρ = {high} → ρ = {low} 时的平均测试损失：{items}。",
-    "exp.v.b": "平均测试损失的上升：{items}。Shared-Bottom 与 OMoE 的上升是 MMoE 的倍数：{times}。MMoE 的上升对比 {against}（至少小 {ratio} 倍即整个区间都至少小 {margin}%）。",
+    "exp.v.b": "平均测试损失的上升：{items}。Shared-Bottom 与 OMoE 的上升是 MMoE 的倍数：{times}。MMoE 的上升对比 {against}（“小得多”指至多为对方的 1/{ratio}，即整个区间都至少小 {margin}%）。",
     "exp.v.c": "ρ = {rho} 时：MMoE {mmoe}，OMoE {omoe}；{diff}：{why}。",
     "exp.v.c_close": "整个区间都在 ±{tol}% 之内，两者表现相当",
     "exp.v.c_far": "差异明确，超出 ±{tol}%",
