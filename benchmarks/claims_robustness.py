@@ -7,7 +7,9 @@ each set, with failed runs kept in (the default verdict) and left out.
     python benchmarks/claims_robustness.py --set data.noise=0.5 --out /tmp/noise.csv   # a changed regime
     python benchmarks/claims_robustness.py --screen               # other regimes, on seeds 0-39
 
-Writes one row per (seed set, failed runs kept/left out): the four verdicts and the numbers behind them.
+Writes one row per (seed set, failed runs kept/left out): each claim's outcome by the one rule of
+`mtl_core.stats` (holds / fails / too few seeds to tell), claim (c)'s paired difference with its 95 % interval,
+and the numbers behind them; and, next to it, every run's loss (`*_runs.csv`), so a set can be re-judged.
 The Experiments page shows the table saved at assets/experiments/claims_robustness.csv.
 
 `--screen` trains the preset with one change at a time (SCREEN: data knobs, learning rate, data size,
@@ -25,11 +27,12 @@ import torch
 
 from mtl_core.config import from_flat
 from mtl_core.params import ConfigError
-from mtl_core.experiments.claims import verdicts
+from mtl_core.experiments.claims import run_losses, verdicts
 from mtl_core.grid import run_grid
 from mtl_core.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTCOME_MARK = {"holds": "Y", "fails": "n", "unclear": "?"}
 DEFAULT_SETS = ",".join(f"{k * 1000}-{k * 1000 + 19}" for k in (*range(1, 11), *range(30, 40))) + ",20000-20199"
 OUT = ROOT / "assets" / "experiments" / "claims_robustness.csv"
 SCREEN_OUT = ROOT / "assets" / "experiments" / "regime_screen.csv"
@@ -53,13 +56,19 @@ def seed_range(text: str) -> list[int]:
 
 
 def judge(results: pd.DataFrame, seeds: str, seconds: float) -> list[dict]:
+    """One row per failed-runs choice: each claim's outcome by the one rule (holds / fails / unclear, and
+    claim_x = holds), claim (c)'s paired difference with its interval, the rises and spreads."""
     rows = []
     for failed in ("kept", "left_out"):
         vs = verdicts(results, exclude_failed=failed == "left_out")
         deg = vs[1].numbers["degradation"]
         sd = vs[3].numbers["spread_by_rho"]
+        c = vs[2].numbers["tests"]["mmoe"]  # positive = MMoE lower; the columns say MMoE − OMoE in % of OMoE
         row = {"seeds": seeds, "n_seeds": results["seed"].nunique(), "failed_runs": failed,
                **{f"claim_{v.claim}": bool(v.holds) for v in vs},
+               **{f"outcome_{v.claim}": v.outcome for v in vs},
+               "c_diff_pct": round(-100 * c.rel, 2), "c_low_pct": round(-100 * c.rel_high, 2),
+               "c_high_pct": round(-100 * c.rel_low, 2), "c_agree": c.agree, "c_n": c.n,
                **{f"rise_{a}": round(deg[a], 4) for a in deg},
                **{f"sd_{a}_rho{r:g}": round(sd[a][r], 4) for a in sd for r in sorted(sd[a])},
                "failed_seeds": "; ".join(f"{a} {','.join(map(str, s))}" for a, s in
@@ -67,6 +76,12 @@ def judge(results: pd.DataFrame, seeds: str, seconds: float) -> list[dict]:
                "train_s": round(seconds, 1)}
         rows.append(row)
     return rows
+
+
+def runs_path(out: str | Path) -> Path:
+    """The per-run losses written next to a robustness table: claims_robustness.csv -> claims_robustness_runs.csv."""
+    out = Path(out)
+    return out.with_name(out.stem + "_runs.csv")
 
 
 def changes_text(changes: dict) -> str:
@@ -86,7 +101,7 @@ def screen(seeds: str, workers: int, out: str) -> None:
         row = judge(df, seeds, time.perf_counter() - t0)[0]  # failed runs kept, as the page's verdicts
         rows.append({"changes": changes_text(changes), **row})
         print(f"{rows[-1]['changes'] or 'preset'}: " + " ".join(
-            f"{c}={'Y' if row['claim_' + c] else 'n'}" for c in "abcd") + f" | {row['train_s']:.0f} s", flush=True)
+            f"{c}={OUTCOME_MARK[row['outcome_' + c]]}" for c in "abcd") + f" | {row['train_s']:.0f} s", flush=True)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(out, index=False)
     print(f"wrote {out}")
@@ -117,22 +132,28 @@ def main() -> None:
         cfg = from_flat({**preset.config, **dict(kv.split("=", 1) for kv in a.set)})
     except (ValueError, ConfigError) as err:
         ap.error(f"--set: {err}")
-    rows = []
+    rows, runs = [], []
     for text in a.sets.split(","):
         t0 = time.perf_counter()
         df = run_grid(cfg, {k: list(v) for k, v in preset.axes.items()}, seed_range(text),
                       workers=a.workers)
         rows += judge(df, text, time.perf_counter() - t0)
+        runs.append(run_losses(df).assign(seeds=text))  # per run: any later rule can re-judge the set
         r = rows[-2]
-        print(f"seeds {text}: " + " ".join(f"{c}={'Y' if r['claim_' + c] else 'n'}" for c in "abcd")
-              + f" | failed left out: d={'Y' if rows[-1]['claim_d'] else 'n'} | failed: {r['failed_seeds'] or '-'}"
+        print(f"seeds {text}: " + " ".join(f"{c}={OUTCOME_MARK[r['outcome_' + c]]}" for c in "abcd")
+              + f" | (c) MMoE − OMoE {r['c_diff_pct']:+.0f} % [{r['c_low_pct']:+.0f}, {r['c_high_pct']:+.0f}]"
+              + f" | failed left out: d={OUTCOME_MARK[rows[-1]['outcome_d']]} | failed: {r['failed_seeds'] or '-'}"
               f" | {r['train_s']:.0f} s", flush=True)
     out = pd.DataFrame(rows)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(a.out, index=False)
+    runs_out = runs_path(a.out)
+    pd.concat(runs, ignore_index=True).round(6).to_csv(runs_out, index=False)
+    print(f"wrote {runs_out}")
     kept = out[out.failed_runs == "kept"]
     small = kept[kept.n_seeds < 100]
-    print("sets of 20 seeds: " + ", ".join(f"({c}) {int(small['claim_' + c].sum())}/{len(small)}" for c in "abcd"))
+    print("sets of 20 seeds, holds / fails / too few seeds to tell: " + ", ".join(
+        f"({c}) " + "/".join(str(int((small['outcome_' + c] == o).sum())) for o in OUTCOME_MARK) for c in "abcd"))
     print(f"wrote {a.out}")
 
 

@@ -82,3 +82,15 @@ def test_same_numbers_same_verdict_and_non_finite_pairs_dropped():
     a, b = [0.5, 0.6, float("nan"), 0.4, 0.55], [1.0, 1.1, 1.0, 0.9, 1.0]
     v1, v2 = paired(a, b), paired(a, b)
     assert v1 == v2 and v1.n == 4
+
+
+def test_the_pages_wording_is_the_modules_wording():
+    """The app's sentence (app.figures.rule, in English) is exactly `Paired.text()`: one rule, one wording."""
+    from app.figures.rule import paired_text
+
+    rng = np.random.default_rng(11)
+    for n in (2, 3, 5, 12, 25):
+        for shift in (-0.3, 0.0, 0.3):
+            b = rng.normal(1, 0.1, n)
+            v = paired(b + shift + rng.normal(0, 0.1, n), b)
+            assert paired_text(v) == v.text()

@@ -1,11 +1,11 @@
 """Every strategy that TorchJD 0.18 also implements, checked against TorchJD's aggregator on identical
 Jacobians: conflicting, aligned, one row scaled ×625, and linearly dependent (g3 = g1 + g2; g2 = 3·g1 for
-two tasks), for 2, 3 and 5 tasks. Ours is the registry's class with R = 1; TorchJD's aggregator maps the
+two tasks), for 2, 3 and 5 tasks; stateful methods (ExcessMTL, MoDo, SDMGrad) on a sequence of four. Ours is the registry's class with R = 1; TorchJD's aggregator maps the
 Jacobian (T, P) to an update (P,). After the scaling convention stated in each entry of REFS, the two
 updates must agree in direction (cosine) and norm.
 
-Where TorchJD is known to be off, the property the method promises is tested instead (Nash-MTL), and the
-cosine is only recorded. Randomised methods (PCGrad's and GradVac's visiting order, GradDrop's uniform
+Where TorchJD is known to be off, the property the method promises is tested instead (Nash-MTL; SDMGrad's
+inner step, which differs on purpose), and the cosine is only recorded. Randomised methods (PCGrad's and GradVac's visiting order, GradDrop's uniform
 draws, RLW's normals) are compared under the same fixed draws, fed to both.
 
 `PYTHONPATH=. python tests/test_weighting_torchjd.py` prints each method's worst cosine and norm ratio as a table.
@@ -14,6 +14,7 @@ CAGrad and Nash-MTL: `pip install "torchjd[full]==0.18.0"`).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -86,6 +87,7 @@ class Ref:
     tol: float = 1e-6  # allowed 1 − cosine
     ratio_tol: float = 1e-6  # allowed |norm ratio − 1|
     needs: tuple[str, ...] = ()  # optional modules TorchJD's aggregator needs
+    wid: str | None = None  # our strategy's id, when the key names a setting of it ("fairgrad α=2")
 
 
 def _scaled(wid: str, hp: dict, make: Callable[[int], object], factor: Callable[[int, torch.Tensor], float]):
@@ -197,6 +199,75 @@ REFS: dict[str, Ref] = {
 }
 
 
+# ------------------------------------------------------------------------------------------ stateful and solved
+def _sequence(J: torch.Tensor, steps: int = 4) -> list[torch.Tensor]:
+    """The Jacobian, then `steps` − 1 copies with each task's row rescaled by a fixed random factor in [0.5, 2]:
+    a stateful method (ExcessMTL, MoDo, SDMGrad) then moves its weights differently per task."""
+    g = torch.Generator().manual_seed(J.shape[0] * 7 + 1)
+    return [J] + [J * (0.5 + 1.5 * torch.rand(J.shape[0], 1, generator=g, dtype=J.dtype)) for _ in range(steps - 1)]
+
+
+def _stateful_pair(wid: str, hp: dict, make: Callable[[int], object], factor: float | None = None):
+    """Ours and TorchJD's weighting fed the same sequence of Jacobians (`_sequence`); the last updates.
+    `make(T)` is TorchJD's Weighting on the Gramian J Jᵀ (or an Aggregator on J when it takes the Jacobian);
+    the reference update is factor·(its weights @ J) with factor T by default (our weights sum to T)."""
+    def pair(J):
+        T = J.shape[0]
+        w = build_weighting(wid, tasks(T), [0], hp)
+        ref = make(T)
+        for Jk in _sequence(J):
+            o, _w = ours(wid, Jk, weighting=w)
+            wt = ref(Jk @ Jk.T) if not isinstance(ref, A.Aggregator) else None
+            r = (T if factor is None else factor) * (ref(Jk) if wt is None else wt @ Jk)
+        return o, r
+    return pair
+
+
+def _sdmgrad_lr(J: torch.Tensor) -> float:
+    """Our inner step 1/L (L = the largest absolute row sum of the normalised Gram matrix), for TorchJD."""
+    M = J @ J.T
+    a = M / (M.diagonal().clamp_min(0).sqrt().mean() ** 2 + 1e-8)
+    return float(1 / a.abs().sum(1).max())
+
+
+def _sdmgrad_pair(J):
+    """SDMGrad with TorchJD's inner step set to ours (1/L, recomputed per Jacobian): the same projected
+    heavy-ball iterations, warm-started across the sequence. At TorchJD's default step (10) the iterates jump
+    between simplex vertices; `test_sdmgrad_inner_solver_converges_where_a_fixed_step_of_10_does_not`."""
+    T = J.shape[0]
+    w = build_weighting("sdmgrad", tasks(T), [0], {"lam": 0.3, "n_iter": 20})
+    ref = A.SDMGradWeighting(lambda_=0.3, n_iter=20)
+    for Jk in _sequence(J):
+        o, _ = ours("sdmgrad", Jk, weighting=w)
+        ref.lr = _sdmgrad_lr(Jk)
+        r = T * (ref(Jk @ Jk.T) @ Jk)
+    return o, r
+
+
+for _alpha in (0.5, 1.0, 2.0):
+    # both solve (GGᵀ)w = w^(−1/α). Our norm is within 1e-4 of an independent tight solve on the ×625 cases (the
+    # ridge of our Newton solve); at α = 0.5 TorchJD's least_squares stops early on the ×625 T=2 case (4e-3 in
+    # norm), `test_fairgrad_solves_its_equation_where_least_squares_stops_early`
+    REFS[f"fairgrad α={_alpha:g}"] = Ref(
+        "FairGrad", f"ours = FairGrad(α={_alpha:g}) (both solve (GGᵀ)w = w^(−1/α); TorchJD by scipy's "
+                    "least_squares from 1/T, ours by Newton)",
+        _scaled("fairgrad", {"fairness": _alpha}, lambda T, a=_alpha: A.FairGrad(alpha=a), lambda T, w: 1.0),
+        tol=1e-6 if _alpha > 0.5 else 5e-5, ratio_tol=1e-4 if _alpha > 0.5 else 5e-3, needs=("scipy",),
+        wid="fairgrad")
+REFS["modo"] = Ref("MoDoWeighting", "ours = T·(MoDoWeighting(γ=0.1, ρ=0.1) @ J) on J Jᵀ (single-batch Gramian), "
+                                    "4 steps on a sequence of Jacobians (our weights T·λ)",
+                   _stateful_pair("modo", {"lr": 0.1, "l2": 0.1}, lambda T: A.MoDoWeighting(gamma=0.1, rho=0.1)))
+REFS["excess_mtl"] = Ref("ExcessMTL", "ours = T·ExcessMTL(η=0.5), warmup_steps = 1 on both (without warm-up TorchJD "
+                                      "applies the first step's raw excess risks, we their ratio 1), 4 steps",
+                         _stateful_pair("excess_mtl", {"robust_step": 0.5, "warmup_steps": 1},
+                                        lambda T: A.ExcessMTL(robust_step_size=0.5, n_warmup_steps=1),
+                                        factor=None),
+                         ratio_tol=1e-5)
+REFS["sdmgrad"] = Ref("SDMGradWeighting", "ours = T·(SDMGradWeighting(λ=0.3, 20 steps) @ J) with TorchJD's inner "
+                                          "step set to ours, 1/L (its default, 10, is beyond 2/L), 4 steps",
+                      _sdmgrad_pair)
+
+
 def compare(wid: str) -> list[tuple[str, float, float]]:
     """(case, cosine, our norm / TorchJD's norm) for every Jacobian."""
     rows = []
@@ -208,7 +279,7 @@ def compare(wid: str) -> list[tuple[str, float, float]]:
 
 @pytest.mark.parametrize("wid", list(REFS))
 def test_matches_torchjd_on_identical_jacobians(wid):
-    if wid not in WEIGHTINGS:
+    if (REFS[wid].wid or wid) not in WEIGHTINGS:
         pytest.skip(f"{wid} is not registered")
     for mod in REFS[wid].needs:
         pytest.importorskip(mod)
@@ -295,12 +366,66 @@ def test_torchjd_default_ridge_moves_upgrad_on_scaled_rows():
     assert (J @ o >= -1e-9 * J.norm() * o.norm()).all()
 
 
+def _fairgrad_exact(J: torch.Tensor, alpha: float, start: torch.Tensor) -> torch.Tensor:
+    """An independent solve of (GGᵀ)w = w^(−1/α): scipy's fsolve on log w, log(Mw) + log(w)/α = 0, twice."""
+    import numpy as np
+    from scipy.optimize import fsolve
+
+    M = (J @ J.T).numpy()
+    F = lambda u: np.log(np.maximum(M @ np.exp(u), 1e-300)) + u / alpha  # noqa: E731
+    with warnings.catch_warnings():  # fsolve says when float64 allows no further progress: expected here
+        warnings.simplefilter("ignore", RuntimeWarning)
+        u = fsolve(F, fsolve(F, np.log(start.numpy()), xtol=1e-13), xtol=1e-13)
+    assert np.abs(F(u)).max() < 1e-9
+    return torch.from_numpy(np.exp(u))
+
+
+def test_fairgrad_solves_its_equation_where_least_squares_stops_early():
+    """Ours against an independent tight solve on every case: same direction, norm within 1e-4. TorchJD's
+    scipy least_squares matches it too, except at α = 0.5 on the ×625 case with two tasks, where it stops
+    early (its update 4e-3 too long)."""
+    pytest.importorskip("scipy")
+    worst_theirs = 0.0
+    for alpha in (0.5, 1.0, 2.0):
+        for label, J in CASES:
+            if label.startswith("dependent T=2"):  # g2 = 3·g1: the equation's w is still unique, but M is rank 1
+                continue
+            o, w = ours("fairgrad", J, {"fairness": alpha})
+            exact = _fairgrad_exact(J, alpha, w) @ J
+            assert cosine(o, exact) >= 1 - 1e-8 and abs(float(o.norm() / exact.norm()) - 1) < 1e-4, (alpha, label)
+            theirs = A.FairGrad(alpha=alpha)(J)
+            worst_theirs = max(worst_theirs, abs(float(theirs.norm() / exact.norm()) - 1))
+    assert worst_theirs > 1e-3  # the ×625, α = 0.5 case
+
+
+def test_sdmgrad_inner_solver_converges_where_a_fixed_step_of_10_does_not():
+    """Our inner step is 1/L (L >= the normalised Gram matrix's largest eigenvalue), inside gradient descent's
+    2/L stability bound; the reference code's and TorchJD's fixed step 10 is beyond it whenever L > 0.2, so
+    their iterates jump between simplex vertices instead of converging. This is why ours differs from TorchJD
+    at its default (and is compared with TorchJD's step set to ours in REFS). Tested at λ = 0, where the inner
+    problem is MGDA's min-norm problem: after 500 iterations ours is MGDA's update on every case but the
+    ill-conditioned ×625 ones with 3+ tasks (still converging), and never longer than TorchJD's; TorchJD's
+    goes uphill for some task (g_k·d < 0) on some case."""
+    uphill = 0
+    for label, J in CASES:
+        T = J.shape[0]
+        w = build_weighting("sdmgrad", tasks(T), [0], {"lam": 0.0, "n_iter": 500})
+        o, _ = ours("sdmgrad", J, weighting=w)
+        mg, _ = ours("mgda", J, {"mode": "params"})
+        theirs = T * (A.SDMGradWeighting(lambda_=0.0, n_iter=500)(J @ J.T) @ J)  # lr = 10
+        assert o.norm() <= theirs.norm() * (1 + 1e-9), label  # both on the simplex: the objective is the norm
+        if not (label.startswith("scaled") and T >= 3):
+            assert cosine(o, mg) >= 1 - 1e-8 and abs(float(o.norm() / mg.norm()) - 1) < 1e-6, label
+        uphill += int((J @ theirs).min() < 0)
+    assert uphill > 0
+
+
 # ------------------------------------------------------------------------------------------ the table
 def table() -> str:
     lines = ["| ours | TorchJD 0.18 | convention | worst cosine | worst norm ratio | worst case |",
              "| --- | --- | --- | --- | --- | --- |"]
     for wid, ref in REFS.items():
-        if wid not in WEIGHTINGS:
+        if (ref.wid or wid) not in WEIGHTINGS:
             continue
         rows = compare(wid)
         label, cos, _ = min(rows, key=lambda r: r[1])
@@ -315,6 +440,13 @@ def table() -> str:
     lines.append(f"| nash_mtl | NashMTL | property instead (max_norm 0 on both): ours max|α(GGᵀα)−1| = "
                  f"{max(r[2] for r in nash):.1e}, TorchJD's up to {max(r[3] for r in nash):.3g} | {cos:.6f} | "
                  f"(not compared) | {label} |")
+    sdm = []
+    for label, J in CASES:  # TorchJD at its default inner step (10): recorded, not compared
+        w = build_weighting("sdmgrad", tasks(J.shape[0]), [0], {"lam": 0.3, "n_iter": 20})
+        sdm.append((label, cosine(ours("sdmgrad", J, weighting=w)[0], A.SDMGradWeighting()(J @ J.T) @ J)))
+    label, cos = min(sdm, key=lambda r: r[1])
+    lines.append(f"| sdmgrad | SDMGradWeighting (default inner step 10) | information (one step from equal weights) | "
+                 f"{cos:.6f} | | {label} |")
     _, J = next(c for c in CASES if c[0] == "scaled x625 T=3")
     lines.append(f"| upgrad | UPGrad (default projector, ridge 1e-4) | information | "
                  f"{cosine(ours('upgrad', J)[0], A.UPGrad()(J)):.6f} | | scaled x625 T=3 |")

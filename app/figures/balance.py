@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
+from .rule import rule_text
 from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, message_figure, rgba, task_color
 
 # One colour per strategy, stable across charts, given in the registry's order (EW black: the reference
@@ -283,7 +284,7 @@ def comparison_frame(comp: pd.DataFrame | None, verdicts: pd.DataFrame | None = 
     several = comp["arch"].nunique() > 1
     vmap = {}
     if verdicts is not None and not verdicts.empty:
-        vmap = {(r.arch, r.weighting, r.task): (r.effect, r.change_pct) for r in verdicts.itertuples()}
+        vmap = {(r.arch, r.weighting, r.task): (r.effect, _rule(r, tr)) for r in verdicts.itertuples()}
     rows = []
     for r in comp.itertuples():
         row = {}
@@ -297,8 +298,8 @@ def comparison_frame(comp: pd.DataFrame | None, verdicts: pd.DataFrame | None = 
         if r.weighting == "ew":
             row[tr("bal.col.vs_ew")] = tr("bal.effect.reference")
         elif (r.arch, r.weighting, r.task) in vmap:
-            effect, change = vmap[(r.arch, r.weighting, r.task)]
-            row[tr("bal.col.vs_ew")] = tr(f"bal.effect.{effect}", pct=change)
+            effect, text = vmap[(r.arch, r.weighting, r.task)]
+            row[tr("bal.col.vs_ew")] = tr(f"bal.effect.{effect}", text=text)
         else:
             row[tr("bal.col.vs_ew")] = "—"
         row[tr("bal.col.time")] = "—" if not np.isfinite(r.time_vs_ew) else f"{r.time_vs_ew:.2f}×"
@@ -306,10 +307,19 @@ def comparison_frame(comp: pd.DataFrame | None, verdicts: pd.DataFrame | None = 
     return pd.DataFrame(rows)
 
 
+_WORD = {"helps": "better", "hurts": "worse", "unclear": "unclear"}
+
+
+def _rule(v, tr: Translator) -> str:
+    """A verdict row's sentence by the one rule: "better on 5/5 seeds, +53 % [+31, +70]"."""
+    return rule_text(_WORD[v.effect], int(v.agree), int(v.n), v.change_pct / 100, v.low_pct / 100, v.high_pct / 100,
+                     tr)
+
+
 def verdict_table(verdicts: pd.DataFrame | None, *, names: Mapping[str, str] | None = None,
                   tr: Translator = EN) -> pd.DataFrame:
-    """Each strategy against EW, one column per task: "✔ helps 0.046 → 0.029 (+38%)", "✘ hurts …" or
-    "≈ unclear …" (a paired t-test over seeds at 5% and at least 2% of EW's value; `balance.verdicts`)."""
+    """Each strategy against EW, one column per task: "✔ better on 5/5 seeds, +38 % [+30, +45]: 0.046 → 0.029",
+    "✘ worse …" or "≈ too few seeds to tell: …" (`balance.verdicts`, the rule of `mtl_core.stats`)."""
     if verdicts is None or verdicts.empty:
         return pd.DataFrame()
     several = verdicts["arch"].nunique() > 1
@@ -319,8 +329,7 @@ def verdict_table(verdicts: pd.DataFrame | None, *, names: Mapping[str, str] | N
         key = (v.arch, v.weighting)
         row = rows.setdefault(key, {**({tr("bal.col.arch"): _name(names, v.arch)} if several else {}),
                                     tr("bal.col.strategy"): _name(names, v.weighting)})
-        row[v.task] = (f"{marks[v.effect]} {tr('bal.word.' + v.effect)}: {v.reference:.3g} → {v.value:.3g} "
-                       f"({v.change_pct:+.0f}%)")
+        row[v.task] = f"{marks[v.effect]} {_rule(v, tr)}: {v.reference:.3g} → {v.value:.3g}"
     out = pd.DataFrame(list(rows.values()))
     out[tr("bal.col.seeds")] = [int(verdicts.n.min())] * len(out)
     return out

@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import EN, Translator
+from .rule import effect_text
+
+OUTCOME_KEY = {"holds": "exp.v.holds", "fails": "exp.v.fails", "unclear": "exp.v.unclear"}
 
 
 def _name(names: Mapping[str, str], arch: str) -> str:
@@ -23,30 +26,58 @@ def _g(x) -> str:
     return f"{x:.3g}" if np.isfinite(x) else ("∞" if np.isinf(x) else "—")
 
 
+def _claim_rule(p, verb: str, tr: Translator) -> str:
+    """The rule's sentence with a claim's verb (rise / smaller): "rises on 10/10 seeds, +200 % [+166, +262]"."""
+    if p.n < 3:
+        return tr("rule.too_few", n=p.n)
+    effect = effect_text(p.rel, p.rel_low, p.rel_high)
+    return tr(f"exp.v.{verb}.{p.word}", agree=p.agree, k=p.n - p.agree, n=p.n, effect=effect)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:+.0f}" if np.isfinite(x) else "—"
+
+
 def verdict_numbers(v, names: Mapping[str, str], tr: Translator = EN) -> str:
-    """The numbers behind one verdict (`mtl_core.experiments.claims.Verdict`) in the page's language."""
+    """The numbers behind one verdict (`mtl_core.experiments.claims.Verdict`) in the page's language: every
+    comparison with its effect, 95 % interval and agreeing seeds (the rule of `mtl_core.stats`)."""
     n = v.numbers
     archs = list(n.get("runs", {}))
     nm = {a: _name(names, a) for a in archs}
+    tests = n.get("tests", {})
     if v.claim == "a":
         items = "; ".join(f"{nm[a]} {_g(n['mean_loss'][a][n['rho_high']])} → {_g(n['mean_loss'][a][n['rho_low']])}"
-                          for a in archs)
+                          f" ({_claim_rule(tests[a], 'rise', tr)})" for a in archs)
         text = tr("exp.v.a", high=f"{n['rho_high']:g}", low=f"{n['rho_low']:g}", items=items)
     elif v.claim == "b":
         items = "; ".join(f"{nm[a]} {n['degradation'][a]:+.4f}" for a in archs)
         times = ", ".join(f"{nm[a]} {_g(t)}×" if np.isfinite(t) else f"{nm[a]} {_g(t)}"
                           for a, t in n["times_mmoe"].items())
-        text = tr("exp.v.b", items=items, times=times, ratio=f"{n['ratio']:g}")
+        against = "; ".join(tr("exp.v.b_against", name=nm[a], text=_claim_rule(p, "smaller", tr))
+                            for a, p in tests.items())
+        text = tr("exp.v.b", items=items, times=times, ratio=f"{n['ratio']:g}", against=against,
+                  margin=f"{100 * n['margin']:.0f}")
     elif v.claim == "c":
-        why = ("exp.v.c_close" if n["within_tolerance"] else "exp.v.c_noise" if n["within_noise"] else "exp.v.c_far")
-        text = tr("exp.v.c", rho=f"{n['rho']:g}", mmoe=_g(n["mmoe"]), omoe=_g(n["omoe"]),
-                  rel=f"{100 * n['relative_difference']:.0f}", z=_g(abs(n["difference_in_se"])),
-                  why=tr(why, tol=f"{100 * n['close_tol']:.0f}", se=_g(n["noise_se"])))
+        p = tests["mmoe"]
+        why = {"holds": "exp.v.c_close", "fails": "exp.v.c_far", "unclear": "exp.v.c_open"}[v.outcome]
+        if p.n < 3:
+            diff = tr("rule.too_few", n=p.n)
+        else:
+            diff = tr("exp.v.c_diff", d=_pct(-p.rel), lo=_pct(-p.rel_high), hi=_pct(-p.rel_low), agree=p.agree, n=p.n)
+        text = tr("exp.v.c", rho=f"{n['rho']:g}", mmoe=_g(n["mmoe"]), omoe=_g(n["omoe"]), diff=diff,
+                  why=tr(why, tol=f"{100 * n['close_tol']:.0f}"))
     else:
-        measure = tr("exp.v.sd" if n["spread"] == "sd" else "exp.v.iqr")
+        from mtl_core.experiments.claims import spread_ratio
+
+        measure = tr("exp.v.sd" if n["spread"] == "sd" else "exp.v.mad")
         table = n["spread_by_rho"]
-        rhos = sorted({r for a in archs for r in table[a]}) if n["rho"] == "all" else [n["rho"]]
-        items = "; ".join(f"ρ = {r:g}: " + ", ".join(f"{nm[a]} {_g(table[a].get(r))}" for a in archs) for r in rhos)
+        rhos = sorted(tests)
+
+        def ratios(r: float) -> str:
+            return "; ".join(tr("exp.v.d_ratio", name=nm[a], ratio=_g(x), lo=_g(lo), hi=_g(hi), agree=p.agree, n=p.n)
+                             for a, p in tests[r].items() for x, lo, hi in [spread_ratio(p, n["spread"])])
+        items = "; ".join(f"ρ = {r:g}: " + ", ".join(f"{nm[a]} {_g(table[a].get(r))}" for a in archs)
+                          + f" ({ratios(r)})" for r in rhos)
         text = tr("exp.v.d", measure=measure, items=items)
     return text
 
@@ -71,11 +102,11 @@ def verdict_notes(verdicts: Sequence, names: Mapping[str, str], tr: Translator =
 
 
 def verdict_table(verdicts: Sequence, names: Mapping[str, str], tr: Translator = EN) -> pd.DataFrame:
-    """One row per claim: the claim, the numbers behind it, holds / does not hold."""
+    """One row per claim: the claim, the numbers behind it, holds / does not hold / too few seeds to tell."""
     return pd.DataFrame([{tr("exp.col.claim"): f"({v.claim}) " + tr(f"exp.claim.{v.claim}"),
                           tr("exp.col.numbers"): verdict_numbers(v, names, tr),
-                          tr("exp.col.verdict"): tr("exp.v.holds") if v.holds else tr("exp.v.fails")}
+                          tr("exp.col.verdict"): tr(OUTCOME_KEY[v.outcome])}
                          for v in verdicts])
 
 
-__all__ = ["verdict_numbers", "verdict_notes", "verdict_table"]
+__all__ = ["verdict_numbers", "verdict_notes", "verdict_table", "OUTCOME_KEY"]

@@ -40,7 +40,7 @@ def add_parser(sub) -> None:
 def run(a) -> int:
     import torch
 
-    from ..experiments.funnel import DEFAULT_MODELS, METRICS, check_models, iter_funnel, model_config
+    from ..experiments.funnel import DEFAULT_MODELS, METRICS, check_models, comparisons, iter_funnel, model_config
 
     preset = get_preset(a.preset, "--preset")
     if preset.section != "funnel":
@@ -72,6 +72,9 @@ def run(a) -> int:
     for mid, row in table.iterrows():
         lines.append(f"{mid:<14}" + "".join(f"{row[m]:>15.4f} ± {row[m + '_sd']:.4f}" for m in show))
     print("\n".join(lines))
+    if "naive" in models:  # each model against the naive one, paired by seed (mtl_core.stats)
+        for mid, p in comparisons(result.frame(), "naive", "cvr_auc_entire").items():
+            print(f"{mid} against naive on cvr_auc_entire: {p.text(pct=False)}")
     print(f"{len(models) * len(seeds)} runs in {time.perf_counter() - t0:.1f} s; wrote {out / 'summary.json'} and "
           f"{out / 'results.csv'}", file=sys.stderr)
     return 0

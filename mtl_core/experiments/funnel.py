@@ -42,6 +42,7 @@ from ..data import DATASETS
 from ..engine.snapshot import OK, Snapshot
 from ..metrics import auc
 from ..models import build_model, count_parameters
+from ..stats import Paired, paired
 from ..train import DivergenceError, RunSpec, Trainer
 
 SCHEMA_VERSION = 1
@@ -399,7 +400,9 @@ def iter_regime(flat: Mapping[str, Any] | None = None, n_ids: Sequence[int] = RE
 def regime_gaps(df: pd.DataFrame, better: str = "esmm", than: str = "naive",
                 metric: str = "cvr_auc_entire") -> pd.DataFrame:
     """Per (n_ids, selection_strength): mean and sd over seeds of `better`'s metric minus `than`'s (paired by
-    seed), and each model's mean."""
+    seed), each model's mean, and the one rule's verdict on the gap (`mtl_core.stats.paired`: its 95 %
+    interval `low`..`high`, the seeds on which `better` won, `word` = better | worse | unclear; below 3
+    seeds there is no interval)."""
     key = ["n_ids", "selection_strength", "seed"]
     a = df[df.model == better].set_index(key)[metric]
     b = df[df.model == than].set_index(key)[metric]
@@ -408,4 +411,23 @@ def regime_gaps(df: pd.DataFrame, better: str = "esmm", than: str = "naive",
     out = pd.DataFrame({"gap": g.mean(), "gap_sd": g.std(ddof=1), "n_seeds": g.size()})
     out[better] = a.groupby(level=[0, 1]).mean()
     out[than] = b.groupby(level=[0, 1]).mean()
+    tests = {k: paired(v.to_numpy(float), np.zeros(len(v)), higher_is_better=True) for k, v in g}
+    out["low"] = [tests[k].low for k in out.index]
+    out["high"] = [tests[k].high for k in out.index]
+    out["agree"] = [tests[k].agree for k in out.index]
+    out["word"] = [tests[k].word for k in out.index]
     return out.reset_index()
+
+
+def comparisons(df: pd.DataFrame, against: str = "naive", metric: str = "cvr_auc_entire") -> dict[str, Paired]:
+    """Each model against `against` on `metric` (higher is better for an AUC), paired by seed, by the one rule
+    of `mtl_core.stats`; finished runs only."""
+    ok = df[df["status"] == OK]
+    ref = ok[ok.model == against].groupby("seed")[metric].first()
+    higher = HIGHER_IS_BETTER.get(metric) is not False
+    out = {}
+    for mid, g in ok[ok.model != against].groupby("model", sort=False):
+        val = g.groupby("seed")[metric].first()
+        seeds = sorted(set(ref.index) & set(val.index))
+        out[mid] = paired(val.loc[seeds].to_numpy(float), ref.loc[seeds].to_numpy(float), higher_is_better=higher)
+    return out

@@ -14,16 +14,11 @@ STRINGS: dict[str, str] = {
                                    "is 100× larger). With equal weights the shared layers follow task2's much larger "
                                    "gradient, and task1, the small-scale task, ends well behind what a model of its "
                                    "own reaches.",
-    "bal.problem.loss_scale.look": "**What to look for.** The claim table: which strategies bring task1 back without hurting task2. "
-                                  "The seesaw map: EW sits left of zero (task1 loses to its single-task model). The trade-off curve: "
-                                  "fixed weights near 100:1 are what a balancing strategy should find by itself. **In our runs** (seeds "
-                                  "10–14, not the seeds the scenario was chosen on): with EW task1's test loss is 0.075 ± 0.043, three "
-                                  "times its single-task model's 0.025. UW brings it to 0.035 (better than EW on every seed, still "
-                                  "behind); GradNorm hardly helps task1 (0.067) and starves task2 (13.8 against 2.6 with EW); DWA "
-                                  "changes nothing (0.074): it reacts to how fast losses fall, not to their scale. IMTL (0.022), Aligned-MTL "
-                                  "(0.023), Nash-MTL and CAGrad (0.025) and FAMO (0.028) bring task1 to its single-task level; MGDA "
-                                  "does too (0.027) but wrecks task2 (40.7). UW and GradNorm learn their weights with the model's "
-                                  "optimiser, about one learning-rate step per step: try ×100 and watch them run out of steps.",
+    "bal.problem.loss_scale.look": "**What to look for.** The claim table: which strategies bring task1 back without hurting task2. The "
+                                   "seesaw map: EW sits left of zero (task1 loses to its single-task model). The trade-off curve: fixed "
+                                   "weights near 100:1 are what a balancing strategy should find by itself. DWA reacts to how fast "
+                                   "losses fall, not to their scale. UW and GradNorm learn their weights with the model's optimiser, "
+                                   "about one learning-rate step per step: try ×100 and watch them run out of steps.",
     "bal.problem.conflict.title": "Problem: conflicting gradients",
     "bal.problem.conflict.what": "The two tasks are anti-correlated (ρ = −0.9) and task2 is 3× larger, on a small "
                                  "shared bottom. The gradient cosine between the tasks on the shared layers is "
@@ -31,37 +26,25 @@ STRINGS: dict[str, str] = {
                                  "cosine between the step actually taken and each task's own gradient. After < 0 "
                                  "means the step makes that task worse (to first order).",
     "bal.problem.conflict.look": "**What to look for.** The conflict timeline: with EW about half the steps have conflicting task "
-                                "gradients and on some of them the step goes uphill for a task. PCGrad and GradVac remove the uphill "
-                                "steps by construction — does that make the final losses better? **In our runs** (seeds 10–14): "
-                                "with EW 57% of steps conflict and 12% go uphill. PCGrad and GradVac bring that to 0% and 1.5% and "
-                                "still end no better than EW on task1 (0.137 and 0.140 against 0.135), a little better on task2 "
-                                "(1.13 and 1.15 against 1.35). Nash-MTL and DB-MTL help both tasks (task1 0.053 and 0.043, task2 "
-                                "0.78 and 0.62). MGDA-UB still goes uphill on 11% of steps and wrecks task2 (11.7). Removing conflict "
-                                "is not the same as learning both tasks well.",
+                                 "gradients and on some of them the step goes uphill for a task. PCGrad and GradVac remove the uphill "
+                                 "steps by construction — does that make the final losses better? Removing conflict is not the same as"
+                                 " learning both tasks well: compare the timeline with the table.",
     "bal.problem.speed.title": "Problem: tasks learning at different speeds",
     "bal.problem.speed.what": "task1 is linear and easy (m = 0); task2 has ten sine terms (m_b = 10) and keeps "
                               "improving slowly. The loss ratio L(t)/L(0) of task1 drops within two epochs while "
                               "task2's lags behind.",
-    "bal.problem.speed.look": "**What to look for.** Switch the trajectories to *loss ratio*, then to *weight*. GradNorm raises "
-                             "the weight of the task whose loss ratio lags (task2); FAMO equalises how fast each log-loss is "
-                             "falling right now, so once task1 has plateaued it is task1 that FAMO raises; DWA reacts to the "
-                             "last two epochs. Does the extra weight buy anything, and what does the other task pay? **In our "
-                             "runs** (seeds 10–14): GradNorm raises task2's weight (towards 2 by the end); task2 improves a little "
-                             "(1.51 against 1.62 with EW) and task1 pays (0.066 against 0.029). FAMO raises task1's weight: task1 "
-                             "gains (0.023) and task2 pays (1.84). DWA changes nothing. DB-MTL is the only strategy that clearly "
-                             "improves the hard task (1.21), and task1 does not pay for it (0.025).",
+    "bal.problem.speed.look": "**What to look for.** Switch the trajectories to *loss ratio*, then to *weight*. GradNorm raises the"
+                              " weight of the task whose loss ratio lags (task2); FAMO equalises how fast each log-loss is falling "
+                              "right now, so once task1 has plateaued it is task1 that FAMO raises; DWA reacts to the last two "
+                              "epochs. Does the extra weight buy anything, and what does the other task pay?",
     "bal.problem.seesaw.title": "Problem: the seesaw",
     "bal.problem.seesaw.what": "Two related tasks (ρ = 0.5; task1 non-linear, task2 linear) with only 2,000 samples. "
                                "Every architecture × strategy is compared with single-task models trained on the same "
                                "data with the same budget: the MTL gain (higher is better; for MSE, single − MTL, here "
                                "in % of the single-task loss).",
-    "bal.problem.seesaw.look": "**What to look for.** The seesaw map (PLE paper): the lower-left quadrant is negative transfer "
-                              "(MTL loses on both tasks), the two off-diagonal quadrants are the seesaw (one task gains, the other "
-                              "loses), the upper right is where both win. Does the architecture or the weighting move points more? "
-                              "**In our runs** (seeds 10–14): Shared-Bottom loses on both tasks (−16% and −72% with EW); MMoE "
-                              "is a seesaw (+32% on task1, −20% on task2); CGC comes closest to both winning (+21%, −3%; with "
-                              "UW +25%, −3%). Changing the weighting moves a point by a few points (UW slightly better everywhere) "
-                              "to 10–25 points (GradNorm, worse on task1); changing the architecture moves it by tens.",
+    "bal.problem.seesaw.look": "**What to look for.** The seesaw map (PLE paper): the lower-left quadrant is negative transfer (MTL "
+                               "loses on both tasks), the two off-diagonal quadrants are the seesaw (one task gains, the other "
+                               "loses), the upper right is where both win. Does the architecture or the weighting move points more?",
     "bal.problem.custom.title": "Your own study",
     "bal.problem.custom.what": "",
     "bal.problem.custom.look": "",
@@ -107,16 +90,13 @@ STRINGS: dict[str, str] = {
     "bal.measured_caption": "Every registered strategy against EW on the same {seeds} seeds, paired seed by seed. "
                             "Command: `{command}`",
     "bal.no_reference": "Include EW among the strategies to judge the others against it.",
-    "bal.claim_line": "**{task}** — helped: {helps}. Hurt: {hurts}. Not significant: {unclear}.",
+    "bal.claim_line": "**{task}** — better than EW: {helps}. Worse: {hurts}. Too few seeds to tell: {unclear}.",
     # results
     "bal.results_title": "Results of your study",
     "bal.results_of": "{runs} finished runs in {s:.0f} s ({status}). Stopped studies keep the runs that finished.",
     "bal.nothing_finished": "No run finished before the study was stopped.",
     "bal.claims_title": "The claims, checked against EW",
-    "bal.claims_caption": "Each strategy against equal weights on the same seeds: ✔ helps / ✘ hurts when the "
-                          "per-seed differences pass a paired t-test at 5% and exceed 2% of EW's value; ≈ otherwise "
-                          "(with 3 seeds only large, consistent effects count). The numbers are the test loss with "
-                          "EW → with the strategy, and the change in % (positive = better).",
+    "bal.claims_caption": "Each strategy against equal weights on the same seeds, paired seed by seed (the one rule behind every verdict in the app): the effect is the mean improvement in % of EW's test loss (positive = better), its 95 % interval (a bootstrap over seeds below 20 seeds, Student's t from 20) and the number of seeds on which the strategy beat EW. ✔ better / ✘ worse only when the interval excludes 0, ≈ too few seeds to tell otherwise (below 3 seeds there is no interval). The numbers after the colon are EW's test loss → the strategy's.",
     "bal.seesaw_title": "Seesaw map",
     "bal.seesaw_caption": "Each point is one architecture with one strategy: its MTL gain on task1 (x) and task2 (y) "
                           "in % of the single-task model's test loss, mean over seeds, bars ±1 sd. Up and right is "
@@ -201,10 +181,15 @@ STRINGS: dict[str, str] = {
     "bal.col.time": "Time / step vs EW",
     "bal.col.seeds": "Seeds",
     "bal.effect.reference": "reference",
-    "bal.effect.helps": "✔ helps ({pct:+.0f}%)",
-    "bal.effect.hurts": "✘ hurts ({pct:+.0f}%)",
-    "bal.effect.unclear": "≈ not significant ({pct:+.0f}%)",
-    "bal.word.helps": "helps",
-    "bal.word.hurts": "hurts",
-    "bal.word.unclear": "not significant",
+    "bal.effect.helps": "✔ {text}",
+    "bal.effect.hurts": "✘ {text}",
+    "bal.effect.unclear": "≈ {text}",
+    "bal.found.intro": "**In our runs** (seeds {seeds}: {n} seeds the scenario was not chosen on; {strategies} strategies, each against EW paired seed by seed, the effect in % of EW's test loss with its 95 % interval).",
+    "bal.found.ew": "With EW: {items}.",
+    "bal.found.ew_task": "{task} {mean:.3g} ± {sd:.2g} (its single-task model {single:.3g})",
+    "bal.found.conflict": "With EW {before:.0f} % of steps have conflicting task gradients and {after:.1f} % of steps go uphill for a task; steps uphill with {items}.",
+    "bal.found.strategy": "**{name}**: {items}.",
+    "bal.found.count": "On {task}, {better} of {n} strategies are better than EW (most: {top}) and {worse} worse.",
+    "bal.found.seesaw": "MTL gain over the single-task models with EW, in % of their test loss: {items}.",
+    "bal.found.seesaw_arch": "{arch} task1 {a:+.0f} %, task2 {b:+.0f} %",
 }

@@ -83,7 +83,8 @@ STRINGS: dict[str, str] = {
     # 5. regime map
     "fx.regime": "5 · Where ESMM helps, and where it does not",
     "fx.regime_caption": "Measured offline (`python -m mtl_core funnel --regime --seeds 2`, the esmm_story settings): "
-                         "ESMM's entire-space CVR AUC minus the naive model's, mean ± sd over 2 seeds, 300k "
+                         "ESMM's entire-space CVR AUC minus the naive model's, mean ± sd over 2 seeds (too few for an interval by the "
+                         "app's one rule, which needs at least 3; the two seeds' gaps have the same sign at every point), 300k "
                          "impressions, as the IDs get sparser (more users and items) and clicks more selective. "
                          "ESMM's edge grows with both (+0.16 at 4,000 × 4,000 with strong selection) and vanishes "
                          "when IDs are dense (250 × 250: every ID has enough clicks for the naive model). With "
@@ -130,4 +131,5 @@ STRINGS: dict[str, str] = {
     "fx.col.pcvr_ece_entire": "pCVR calibration error",
     "fx.col.seeds": "seeds",
     "fx.col.paper": "Ali-CCP, real data (paper): CVR / CTCVR AUC %",
+    "fx.vs_naive": "**Against the naive model**, entire-space CVR AUC paired by seed (difference in AUC points, 95 % interval; the same rule as every verdict in the app): {items}.",
 }

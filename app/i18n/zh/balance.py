@@ -10,33 +10,28 @@ STRINGS: dict[str, str] = {
     "bal.problem.loss_scale.title": "问题：损失尺度不同",
     "bal.problem.loss_scale.what": "task2 的标签乘以一个系数（默认 ×10，因此它的平方误差大 100 倍）。等权重时共享层"
                                    "跟随 task2 大得多的梯度，小尺度的 task1 最终明显落后于单独训练的模型。",
-    "bal.problem.loss_scale.look": "**看什么。** 结论表：哪些策略能把 task1 拉回来而不损害 task2。跷跷板图：EW 位于零的左侧（task1 不如其单任务模型）。权衡曲线：接近 100:1 的固定权重正是平衡策略应当自己找到的位置。**我们的运行**（种子 "
-                                  "10–14，不是挑选场景时用的种子）：EW 下 task1 的测试损失为 0.075 ± 0.043，是其单任务模型 0.025 的三倍。UW 把它降到 0.035（每个种子上都比 EW 好，但仍落后）；GradNorm "
-                                  "对 task1 几乎没有帮助（0.067），还让 task2 得不到训练（13.8，EW 下为 2.6）；DWA 没有任何改变（0.074）：它响应的是损失下降的快慢，而不是损失的尺度。IMTL（0.022）、Aligned-MTL（0.023）、Nash-MTL "
-                                  "与 CAGrad（0.025）以及 FAMO（0.028）把 task1 带回到单任务水平；MGDA 也能做到（0.027），但毁掉了 task2（40.7）。UW 与 GradNorm 用模型的优化器学习权重，每一步大约只挪动一个学习率：试试 "
-                                  "×100，看它们如何来不及调整。",
+    "bal.problem.loss_scale.look": "**看什么。** 结论表：哪些策略能把 task1 拉回来而不损害 task2。跷跷板图：EW 位于零的左侧（task1"
+                                   " 不如其单任务模型）。权衡曲线：接近 100:1 的固定权重正是平衡策略应当自己找到的位置。DWA 响应的是损失下降的快"
+                                   "慢，而不是损失的尺度。UW 与 GradNorm 用模型的优化器学习权重，每一步大约只挪动一个学习率：试试 ×100，看"
+                                   "它们如何来不及调整。",
     "bal.problem.conflict.title": "问题：梯度冲突",
     "bal.problem.conflict.what": "两个任务负相关（ρ = −0.9），task2 大 3 倍，共享底层很小。每一步都记录共享层上两个"
                                  "任务梯度的余弦：策略组合梯度之前；以及之后——实际更新方向与每个任务自身梯度的余弦。"
                                  "之后 < 0 表示这一步（一阶近似下）让该任务变差。",
-    "bal.problem.conflict.look": "**看什么。** 冲突时间线：EW 下大约一半的步骤任务梯度相互冲突，其中一部分步骤让某个任务上坡。PCGrad 与 GradVac 在构造上消除了上坡步——这是否让最终损失变好？**我们的运行**（种子 "
-                                "10–14）：EW 下 57% 的步骤冲突，12% 的步骤上坡。PCGrad 与 GradVac 把它降到 0% 与 1.5%，task1 的最终损失却不比 EW 好（0.137 与 0.140，EW "
-                                "为 0.135），task2 略好（1.13 与 1.15，EW 为 1.35）。Nash-MTL 与 DB-MTL 对两个任务都有帮助（task1 为 0.053 与 0.043，task2 "
-                                "为 0.78 与 0.62）。MGDA-UB 仍有 11% 的步骤上坡，并毁掉了 task2（11.7）。消除冲突并不等于把两个任务都学好。",
+    "bal.problem.conflict.look": "**看什么。** 冲突时间线：EW 下大约一半的步骤任务梯度相互冲突，其中一部分步骤让某个任务上坡。PCGrad 与 G"
+                                 "radVac 在构造上消除了上坡步——这是否让最终损失变好？消除冲突并不等于把两个任务都学好：把时间线与表格对照着看。",
     "bal.problem.speed.title": "问题：任务学习速度不同",
     "bal.problem.speed.what": "task1 是线性的、容易（m = 0）；task2 有十个正弦项（m_b = 10），一直缓慢改进。task1 的"
                               "损失比 L(t)/L(0) 两轮内就降下来，task2 的则落在后面。",
-    "bal.problem.speed.look": "**看什么。** 先把轨迹切换到“损失比”，再切到“权重”。GradNorm 提高损失比落后的任务（task2）的权重；FAMO 让各任务对数损失当前下降的速度相等，所以 task1 进入平台期后，FAMO "
-                             "提高的是 task1；DWA 只看最近两轮。额外的权重带来了什么，另一个任务又付出了什么？**我们的运行**（种子 10–14）：GradNorm 提高 task2 的权重（训练结束时接近 "
-                             "2）；task2 略有改善（1.51，EW 为 1.62），task1 付出代价（0.066，EW 为 0.029）。FAMO 提高 task1 的权重：task1 改善（0.023），task2 "
-                             "付出代价（1.84）。DWA 没有任何改变。DB-MTL 是唯一明显改善困难任务（1.21）的策略，而且 task1 没有为此付出代价（0.025）。",
+    "bal.problem.speed.look": "**看什么。** 先把轨迹切换到“损失比”，再切到“权重”。GradNorm 提高损失比落后的任务（task2）的权重；"
+                              "FAMO 让各任务对数损失当前下降的速度相等，所以 task1 进入平台期后，FAMO 提高的是 task1；DWA 只"
+                              "看最近两轮。额外的权重带来了什么，另一个任务又付出了什么？",
     "bal.problem.seesaw.title": "问题：跷跷板",
     "bal.problem.seesaw.what": "两个相关任务（ρ = 0.5；task1 非线性，task2 线性），只有 2,000 个样本。每种结构 × 策略"
                                "都与在同样数据、同样预算下训练的单任务模型比较：MTL 增益（越高越好；MSE 的增益为单任务 − "
                                "MTL，这里以单任务损失的百分比表示）。",
-    "bal.problem.seesaw.look": "**看什么。** 跷跷板图（PLE 论文）：左下象限是负迁移（MTL 在两个任务上都更差），两个非对角象限是跷跷板（一个任务提升、另一个下降），右上是双赢。是结构还是加权策略更能移动这些点？**我们的运行**（种子 "
-                              "10–14）：Shared-Bottom 在两个任务上都更差（EW 下为 −16% 与 −72%）；MMoE 是跷跷板（task1 +32%，task2 −20%）；CGC 最接近双赢（+21%、−3%；配合 "
-                              "UW 为 +25%、−3%）。改变加权策略让点移动几个百分点（UW 处处略好）到 10–25 个百分点（GradNorm，在 task1 上更差）；改变结构则移动几十个百分点。",
+    "bal.problem.seesaw.look": "**看什么。** 跷跷板图（PLE 论文）：左下象限是负迁移（MTL 在两个任务上都更差），两个非对角象限是跷跷板（一个"
+                               "任务提升、另一个下降），右上是双赢。是结构还是加权策略更能移动这些点？",
     "bal.problem.custom.title": "你自己的研究",
     "bal.problem.custom.what": "",
     "bal.problem.custom.look": "",
@@ -75,15 +70,13 @@ STRINGS: dict[str, str] = {
     "bal.measured_title": "我们的运行在这个场景中显示了什么",
     "bal.measured_caption": "所有已注册策略与 EW 在相同的 {seeds} 个种子上按种子配对比较。命令：`{command}`",
     "bal.no_reference": "请在策略中包含 EW，才能以它为参照评判其他策略。",
-    "bal.claim_line": "**{task}** — 有帮助：{helps}。有损害：{hurts}。不显著：{unclear}。",
+    "bal.claim_line": "**{task}** — 比 EW 更好：{helps}。更差：{hurts}。种子太少，无法判断：{unclear}。",
     # results
     "bal.results_title": "你的研究结果",
     "bal.results_of": "{runs} 次训练在 {s:.0f} 秒内完成（{status}）。停止的研究会保留已完成的训练。",
     "bal.nothing_finished": "研究被停止前没有任何训练完成。",
     "bal.claims_title": "以 EW 为参照检验结论",
-    "bal.claims_caption": "每种策略与等权重在相同种子上比较：当逐种子差异通过 5% 水平的配对 t 检验且超过 EW 数值的 2% 时，"
-                          "记为 ✔ 有帮助 / ✘ 有损害；否则记为 ≈（只有 3 个种子时，只有大而一致的效果才算数）。数字为 EW "
-                          "的测试损失 → 该策略的测试损失，以及变化百分比（正数 = 更好）。",
+    "bal.claims_caption": "每种策略与等权重在相同种子上按种子配对比较（应用中所有判定都用这同一条规则）：效果是相对 EW 测试损失的平均改进百分比（正数 = 更好）、它的 95% 置信区间（少于 20 个种子时对种子做 bootstrap，20 个起用 Student t），以及该策略胜过 EW 的种子数。只有区间不含 0 时才记为 ✔ 更好 / ✘ 更差，否则记为 ≈ 种子太少，无法判断（少于 3 个种子时没有区间）。冒号后的数字为 EW 的测试损失 → 该策略的测试损失。",
     "bal.seesaw_title": "跷跷板图",
     "bal.seesaw_caption": "每个点是一种结构配合一种策略：它在 task1（x）与 task2（y）上的 MTL 增益，以单任务模型测试损失"
                           "的百分比表示，种子平均，误差线为 ±1 标准差。越靠右上，两个任务都越好。留意只改变策略时就跨越"
@@ -157,10 +150,15 @@ STRINGS: dict[str, str] = {
     "bal.col.time": "每步耗时 / EW",
     "bal.col.seeds": "种子数",
     "bal.effect.reference": "参照",
-    "bal.effect.helps": "✔ 有帮助（{pct:+.0f}%）",
-    "bal.effect.hurts": "✘ 有损害（{pct:+.0f}%）",
-    "bal.effect.unclear": "≈ 不显著（{pct:+.0f}%）",
-    "bal.word.helps": "有帮助",
-    "bal.word.hurts": "有损害",
-    "bal.word.unclear": "不显著",
+    "bal.effect.helps": "✔ {text}",
+    "bal.effect.hurts": "✘ {text}",
+    "bal.effect.unclear": "≈ {text}",
+    "bal.found.intro": "**我们的运行**（种子 {seeds}：挑选场景时未使用的 {n} 个种子；{strategies} 种策略，每种都与 EW 按种子配对比较，效果以 EW 测试损失的百分比表示，附 95% 置信区间）。",
+    "bal.found.ew": "EW 下：{items}。",
+    "bal.found.ew_task": "{task} {mean:.3g} ± {sd:.2g}（其单任务模型 {single:.3g}）",
+    "bal.found.conflict": "EW 下 {before:.0f}% 的步骤任务梯度冲突，{after:.1f}% 的步骤让某个任务上坡；上坡步骤比例：{items}。",
+    "bal.found.strategy": "**{name}**：{items}。",
+    "bal.found.count": "在 {task} 上，{n} 种策略中有 {better} 种比 EW 更好（改进最多：{top}），{worse} 种更差。",
+    "bal.found.seesaw": "EW 下相对单任务模型的 MTL 增益（占其测试损失的百分比）：{items}。",
+    "bal.found.seesaw_arch": "{arch} task1 {a:+.0f}%，task2 {b:+.0f}%",
 }

@@ -75,7 +75,7 @@ STRINGS: dict[str, str] = {
     # 5. regime map
     "fx.regime": "5 · ESMM 在哪里有帮助，在哪里没有",
     "fx.regime_caption": "离线测得（`python -m mtl_core funnel --regime --seeds 2`，使用 esmm_story 的设置）：ESMM "
-                         "的全空间 CVR AUC 减去朴素模型的，2 个种子的均值 ± 标准差，30 万次曝光，随 ID 变得更稀疏（更多用户"
+                         "的全空间 CVR AUC 减去朴素模型的，2 个种子的均值 ± 标准差（按应用的统一规则，种子太少，无法给出区间：至少需要 3 个；两个种子的差值在每个点上符号都相同），30 万次曝光，随 ID 变得更稀疏（更多用户"
                          "和物品）以及点击更有选择性而变化。ESMM 的优势随两者一起增大（4,000 × 4,000、强选择时为 +0.16），"
                          "而在 ID 稠密时消失（250 × 250：每个 ID 都有足够的点击，朴素模型也能学好）。点击完全随机时（选择"
                          "强度 0），ESMM 反而落后约 0.08：每次曝光的 pCTR 都一样，共享嵌入从点击中学不到东西，也没有需要"
@@ -120,4 +120,5 @@ STRINGS: dict[str, str] = {
     "fx.col.pcvr_ece_entire": "pCVR 校准误差",
     "fx.col.seeds": "种子数",
     "fx.col.paper": "Ali-CCP 真实数据（论文）：CVR / CTCVR AUC %",
+    "fx.vs_naive": "**与朴素模型对比**，全空间 CVR AUC 按种子配对（AUC 差值，95% 置信区间；与应用中所有判定同一条规则）：{items}。",
 }

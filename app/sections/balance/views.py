@@ -13,6 +13,7 @@ from mtl_core.grid import plan_grid
 
 from ...figures.balance import (comparison_frame, conflict_figure, seesaw_figure, tradeoff_figure,
                                 trajectories_figure, verdict_table)
+from ...figures.rule import effect_text
 from ...i18n import current_lang, t, translator
 from ...ui.charts import chart
 from ...ui.export import csv_text
@@ -22,7 +23,7 @@ from ...ui.section import keyer
 from ...ui.state import section_state
 from . import SECTION
 from .controls import Knobs, short_names, strategy_names
-from .measured import measured_results
+from .measured import found_text, measured_results
 
 JOB_KEY = "balance-job"
 SNAPSHOTS_PER_EPOCH = 2
@@ -117,6 +118,7 @@ def measured_panel(scenario: str) -> None:
     tr = translator(current_lang())
     with st.expander(t("bal.measured_title"), expanded=section_state(SECTION).get("record") is None,
                      icon=":material/fact_check:"):
+        st.markdown(found_text(scenario, df, tr, short_names()))
         _claims(df, tr, measured=True)
         st.caption(t("bal.measured_caption", seeds=df.seed.nunique(), command=command))
 
@@ -131,12 +133,17 @@ def _claims(df: pd.DataFrame, tr, measured: bool = False) -> None:
     for arch, v in verdicts.groupby("arch", sort=False):
         prefix = f"**{names.get(arch, arch)}** · " if verdicts.arch.nunique() > 1 else ""
         for task, vt in v.groupby("task", sort=False):
-            helps = [names.get(w, w) for w in vt[vt.effect == "helps"].weighting]
-            hurts = [names.get(w, w) for w in vt[vt.effect == "hurts"].weighting]
-            unclear = [names.get(w, w) for w in vt[vt.effect == "unclear"].weighting]
+            vt = vt.sort_values("change_pct", ascending=False)
+            helps, hurts, unclear = (_listed(vt[vt.effect == e], names) for e in ("helps", "hurts", "unclear"))
             st.markdown(prefix + t("bal.claim_line", task=task, helps=", ".join(helps) or "—",
                                    hurts=", ".join(hurts) or "—", unclear=", ".join(unclear) or "—"))
     _table(verdict_table(verdicts, names=names, tr=tr))
+
+
+def _listed(v: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """"UW +53 % [+31, +70] (10/10)": each strategy with its effect, interval and agreeing seeds."""
+    return [f"{names.get(r.weighting, r.weighting)} {effect_text(r.change_pct / 100, r.low_pct / 100, r.high_pct / 100)}"
+            f" ({r.agree}/{r.n})" for r in v.itertuples()]
 
 
 # ---- the views of a study ----------------------------------------------------------------------------------

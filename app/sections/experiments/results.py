@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mtl_core.data import DATASETS
-from mtl_core.experiments.claims import FAILED_FACTOR
+from mtl_core.experiments.claims import ARCHS, FAILED_FACTOR, claim_b, per_seed
 from mtl_core.experiments.gates import gate_distance
 from mtl_core.grid import Batch, GridProgress, iter_grid, plan_grid
 from mtl_core.models import build_model
@@ -176,9 +176,19 @@ def run_frame(results: pd.DataFrame, loss: str = "test_loss") -> pd.DataFrame:
     return runs
 
 
-def degradation(runs: pd.DataFrame, knob: str, rho_high: float = 1.0, rho_low: float = 0.5) -> pd.DataFrame:
+def degradation(runs: pd.DataFrame, knob: str, rho_high: float = 1.0, rho_low: float = 0.5,
+                ratio: float = 2.0) -> pd.DataFrame:
     """Per (knob value, arch): mean loss at rho_low and rho_high, their difference (the degradation) and its
-    standard error, and the number of runs; `knob` is an axis column ("data.ab_seed")."""
+    standard error, the number of runs, and claim (b)'s outcome at that value (holds / fails / unclear, the
+    rule of `claims.claim_b`); `knob` is an axis column ("data.ab_seed")."""
+    outcome = {}  # claim (b) per knob value, by the one rule (claims.claim_b: paired by seed)
+    for value, g in runs.groupby(knob, sort=False):
+        archs = set(g["arch"])
+        try:
+            outcome[value] = claim_b(per_seed(g), [a for a in ARCHS if a in archs], rho_high, rho_low, ratio)[0] \
+                if set(ARCHS) <= archs else "unclear"
+        except KeyError:  # a model lacks one of the two ρ
+            outcome[value] = "unclear"
     rows = []
     for (value, arch), g in runs.groupby([knob, "arch"], sort=False):
         lo = g[np.isclose(g["rho"], rho_low)]["loss"].dropna()
@@ -188,8 +198,9 @@ def degradation(runs: pd.DataFrame, knob: str, rho_high: float = 1.0, rho_low: f
         se = float(np.hypot(lo.std(ddof=1) / np.sqrt(len(lo)) if len(lo) > 1 else 0.0,
                             hi.std(ddof=1) / np.sqrt(len(hi)) if len(hi) > 1 else 0.0))
         rows.append({"value": value, "arch": arch, "low": float(lo.mean()), "high": float(hi.mean()),
-                     "degradation": float(lo.mean() - hi.mean()), "se": se, "runs": int(len(lo) + len(hi))})
-    out = pd.DataFrame(rows, columns=["value", "arch", "low", "high", "degradation", "se", "runs"])
+                     "degradation": float(lo.mean() - hi.mean()), "se": se, "runs": int(len(lo) + len(hi)),
+                     "claim_b": outcome[value]})
+    out = pd.DataFrame(rows, columns=["value", "arch", "low", "high", "degradation", "se", "runs", "claim_b"])
     try:
         out["_order"] = pd.to_numeric(out["value"])
         out = out.sort_values(["_order"], kind="stable").drop(columns="_order")
@@ -321,6 +332,17 @@ def robustness_counts(df: pd.DataFrame) -> dict:
     def count(part: pd.DataFrame) -> dict:
         return {c: (int(part[f"claim_{c}"].astype(bool).sum()), len(part)) for c in "abcd"}
     small = df[df.n_seeds < 100]
-    return {"small": count(small[small.failed_runs == "kept"]),
-            "small_left_out": count(small[small.failed_runs == "left_out"]),
-            "large": df[df.n_seeds >= 100].to_dict("records")}
+    out = {"small": count(small[small.failed_runs == "kept"]),
+           "small_left_out": count(small[small.failed_runs == "left_out"]),
+           "large": df[df.n_seeds >= 100].to_dict("records")}
+    if has_outcomes(df):  # judged by the one rule: holds / fails / too few seeds to tell, per claim
+        kept = small[small.failed_runs == "kept"]
+        out["outcomes"] = {c: {o: int((kept[f"outcome_{c}"] == o).sum()) for o in ("holds", "fails", "unclear")}
+                           for c in "abcd"}
+    return out
+
+
+def has_outcomes(df: pd.DataFrame) -> bool:
+    """Whether a saved claims table was judged by the one rule (`outcome_a`..) or holds only the earlier point
+    verdicts (`claim_a`.. alone, without the per-seed losses that would let it be re-judged)."""
+    return all(f"outcome_{c}" in df.columns for c in "abcd")

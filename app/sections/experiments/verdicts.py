@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mtl_core.experiments.claims import verdicts
+from mtl_core.experiments.claims import SPREADS, verdicts
 
 from ...figures.claims import verdict_notes, verdict_table
 from ...i18n import current_lang, t, translator
@@ -15,7 +15,7 @@ from ...ui.text import escape_md
 from ...ui.widgets import param_label
 from . import SECTION
 from .controls import arch_names
-from .results import regime_screen_table, robustness_counts, robustness_table
+from .results import has_outcomes, regime_screen_table, robustness_counts, robustness_table
 
 
 _k = keyer(SECTION)
@@ -29,7 +29,7 @@ def verdict_view(results: pd.DataFrame, key: str) -> None:
     """The four claims on a finished study: the numbers behind each and holds / does not hold."""
     st.subheader(t("exp.v.title"), divider="gray")
     c1, c2 = st.columns([1, 1])
-    measures = {s: t(f"exp.v.{s}") for s in ("sd", "iqr")}
+    measures = {s: t(f"exp.v.{s}") for s in SPREADS}
     spread = c1.radio(t("exp.v.spread"), list(measures), horizontal=True, key=_k(f"{key}_spread"),
                       format_func=measures.get, help=t("exp.v.spread_help"))
     exclude = c2.toggle(t("exp.v.exclude"), key=_k(f"{key}_exclude"), help=t("exp.v.exclude_help"))
@@ -41,10 +41,12 @@ def verdict_view(results: pd.DataFrame, key: str) -> None:
         return
     table = verdict_table(vs, arch_names(), tr=_tr())
     st.table(verdict_style(table.set_index(table.columns[0]), t("exp.col.verdict")), border="horizontal")
-    failing = [v.claim for v in vs if not v.holds]
+    failing = [v.claim for v in vs if v.outcome == "fails"]
+    open_ = [v.claim for v in vs if v.outcome == "unclear"]
     notes = verdict_notes(vs, arch_names(), tr=_tr())
-    st.caption((notes + "  \n" if notes else "")
-               + (t("exp.v.all_hold") if not failing else t("exp.v.some_fail", claims=", ".join(failing))))
+    said = [t("exp.v.some_fail", claims=", ".join(failing))] if failing else []
+    said += [t("exp.v.some_unclear", claims=", ".join(open_))] if open_ else []
+    st.caption((notes + "  \n" if notes else "") + (" ".join(said) or t("exp.v.all_hold")))
     robustness_view()
 
 
@@ -61,15 +63,22 @@ def _robustness() -> pd.DataFrame | None:
 
 
 def robustness_view() -> None:
-    """How often the quick preset's verdicts held on seeds its regime was not chosen on (a saved table)."""
+    """How often the quick preset's verdicts held on seeds its regime was not chosen on (a saved table): each
+    claim's outcome by the one rule, with claim (c)'s interval, or, for a table saved before that rule, its
+    point verdicts, said to be such."""
     df = _robustness()
     if df is None:
         return
     counts = robustness_counts(df)
+    mark = {True: "✓", False: "✗", "holds": "✓", "fails": "✗", "unclear": "?"}
+    ruled = has_outcomes(df)
+    col = "outcome_{}" if ruled else "claim_{}"
+
     def line(c: dict) -> str:
         return ", ".join(f"({k}) {h}/{n}" for k, (h, n) in c.items())
+
     def marks(row: dict) -> str:
-        return " ".join(f"({k}) {'✓' if row[f'claim_{k}'] else '✗'}" for k in "abcd")
+        return " ".join(f"({k}) {mark[row[col.format(k)]]}" for k in "abcd")
     large = []
     for seeds in dict.fromkeys(r["seeds"] for r in counts["large"]):
         rows = {r["failed_runs"]: r for r in counts["large"] if r["seeds"] == seeds}
@@ -80,18 +89,26 @@ def robustness_view() -> None:
         large += [t("exp.rob.large", seeds=seeds, n=r["n_seeds"], marks=marks(r),
                     how=t("exp.v.left_out" if how == "left_out" else "exp.v.kept")) for how, r in rows.items()]
     with st.expander(t("exp.rob.title"), icon=":material/fact_check:"):
-        st.markdown(t("exp.rob.intro", sets=counts["small"]["a"][1], kept=line(counts["small"]),
-                      left=line(counts["small_left_out"])) + " " + " ".join(large))
-        st.markdown(t("exp.rob.why"))
+        if ruled:
+            tally = "; ".join(t("exp.rob.tally", claim=c, **o) for c, o in counts["outcomes"].items())
+            st.markdown(t("exp.rob.intro_rule", sets=counts["small"]["a"][1], tally=tally) + " " + " ".join(large))
+        else:
+            st.markdown(t("exp.rob.intro", sets=counts["small"]["a"][1], kept=line(counts["small"]),
+                          left=line(counts["small_left_out"])) + " " + " ".join(large))
+            st.warning(t("exp.rob.legacy"), icon=":material/history:")
+            st.markdown(t("exp.rob.why"))
         kept, left = df[df.failed_runs == "kept"], df[df.failed_runs == "left_out"]
-        mark = {True: "✓", False: "✗"}
-        table = pd.DataFrame({
-            t("exp.rob.col.seeds"): kept["seeds"].to_numpy(),
-            **{f"({c})": kept[f"claim_{c}"].map(mark).to_numpy() for c in "abcd"},
-            t("exp.rob.col.d_left_out"): left["claim_d"].map(mark).to_numpy(),
-            **{t("exp.rob.col.rise", name=arch_names().get(a, a)): kept[f"rise_{a}"].to_numpy()
-               for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept},
-            t("exp.rob.col.failed"): [_named(str(x)) for x in kept["failed_seeds"].fillna("")]})
+        columns = {t("exp.rob.col.seeds"): kept["seeds"].to_numpy(),
+                   **{f"({c})": kept[col.format(c)].map(mark).to_numpy() for c in "abcd"}}
+        if ruled:
+            columns[t("exp.rob.col.c_diff")] = [
+                f"{r.c_diff_pct:+.0f} % [{r.c_low_pct:+.0f}, {r.c_high_pct:+.0f}] ({r.c_agree}/{r.c_n})"
+                for r in kept.itertuples()]
+        columns[t("exp.rob.col.d_left_out")] = left[col.format("d")].map(mark).to_numpy()
+        columns.update({t("exp.rob.col.rise", name=arch_names().get(a, a)): kept[f"rise_{a}"].to_numpy()
+                        for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept})
+        columns[t("exp.rob.col.failed")] = [_named(str(x)) for x in kept["failed_seeds"].fillna("")]
+        table = pd.DataFrame(columns)
         st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)  # every row shown
 
 
@@ -136,10 +153,11 @@ def regime_screen_view() -> None:
                      column_config={c: st.column_config.TextColumn(c, help=h) for c, h in helps.items()})
         held = {c: int(df[f"claim_{c}"].astype(bool).sum()) for c in "abcd"}
         st.markdown(t("exp.screen.found", n=len(df), **held))
+        if not has_outcomes(df):
+            st.caption(t("exp.screen.legacy"))
 
 
 def verdict_style(table: pd.DataFrame, column: str):
-    """Green for holds, red for does not hold (the mark alone is not the only signal)."""
-    holds = t("exp.v.holds")
-    return table.style.map(lambda v: f"color: {'#1a7f37' if v == holds else '#cf222e'}; font-weight: 600",
-                           subset=[column])
+    """Green for holds, red for does not hold, grey for too few seeds to tell (the mark is not the only signal)."""
+    colour = {t("exp.v.holds"): "#1a7f37", t("exp.v.fails"): "#cf222e"}
+    return table.style.map(lambda v: f"color: {colour.get(v, '#57606a')}; font-weight: 600", subset=[column])

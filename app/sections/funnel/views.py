@@ -14,6 +14,7 @@ from mtl_core.experiments import funnel as fx
 
 from ...figures.funnel import (bias_figure, calibration_figure, curves_figure, decomposition_figure, funnel_figure,
                                gap_figure, metrics_table)
+from ...figures.rule import paired_text
 from ...i18n import current_lang, t, translator
 from mtl_core.params import ConfigError
 
@@ -197,6 +198,7 @@ def results() -> None:
     shown = metrics_table(table, names, fx.PAPER_ALI_CCP, tr=tr)
     st.table(shown.set_index(shown.columns[0]), border="horizontal")
     st.caption(t("fx.table_caption") + " " + seeds_note + _calibrator_note(table))
+    st.markdown(_against_naive(result, names, tr))
     oracle = result.summary()["oracle"]
     st.caption(t("fx.oracle", auc=oracle["cvr_auc_entire"], ctcvr=oracle["ctcvr_auc"]))
     a, b = st.columns(2)
@@ -204,6 +206,16 @@ def results() -> None:
                       mime="application/json", on_click="ignore", icon=":material/download:", key=_k("dl_summary"))
     b.download_button(t("fx.download_results"), csv_text(result.frame()), file_name="results.csv",
                       mime="text/csv", on_click="ignore", icon=":material/download:", key=_k("dl_results"))
+
+
+def _against_naive(result: fx.FunnelResult, names: dict[str, str], tr) -> str:
+    """Each model against the naive one on the entire-space CVR AUC, paired by seed, by the one rule: the
+    word, the difference in AUC points with its 95 % interval and the seeds that agree."""
+    tests = fx.comparisons(result.frame(), "naive", "cvr_auc_entire")
+    if not tests:
+        return ""
+    return t("fx.vs_naive", items="; ".join(f"{names.get(m, m)}: {paired_text(p, tr, pct=False)}"
+                                            for m, p in tests.items()))
 
 
 def _calibrator_note(table: pd.DataFrame) -> str:

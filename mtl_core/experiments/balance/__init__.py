@@ -28,8 +28,8 @@ turns it into the tables the page draws and the CLI prints:
                       and every strategy's point
     conflict_table    share of steps in conflict before / after, mean cosines
     comparison_table  final metrics, gains, time per step relative to EW
-    verdicts          each strategy against EW, paired by seed (a t-test at 5%): helps, hurts or no clear
-                      difference, per task, with the numbers
+    verdicts          each strategy against EW, paired by seed (`mtl_core.stats`): better, worse or too few
+                      seeds to tell, per task, with the effect, its 95 % interval and the seeds that agree
 
 The code: `study` (scenarios, parts, training, StudyRecord), `tables` (the gain and the tables) and
 `verdict` (each strategy against EW).
@@ -39,10 +39,10 @@ from .study import (SCENARIOS, SECTION, Part, Scenario, StudyProgress, StudyReco
                     study_size, with_role)
 from .tables import (ROLE_MTL, ROLE_SINGLE, ROLE_STATIC, add_mtl_gain, comparison_table, conflict_table,
                      gain_metric, mtl_gain, seesaw_frame, step_times, tasks_of, tradeoff_frame)
-from .verdict import REFERENCE, REL_THRESHOLD, Verdict, summary_line, verdict_frame, verdicts
+from .verdict import REFERENCE, Verdict, summary_line, verdict_frame, verdicts
 
 __all__ = ["SCENARIOS", "Scenario", "Part", "plan_study", "scenario_parts", "iter_study", "run_study",
            "StudyRecord", "StudyProgress", "study_size", "with_role", "mtl_gain", "gain_metric", "add_mtl_gain",
            "seesaw_frame", "tradeoff_frame", "conflict_table", "step_times", "comparison_table", "verdicts",
            "verdict_frame", "Verdict", "available", "static_grid", "summary_line", "data_axes", "ROLE_MTL",
-           "ROLE_STATIC", "ROLE_SINGLE", "REFERENCE", "REL_THRESHOLD", "SECTION", "describe", "scenario_of", "tasks_of"]
+           "ROLE_STATIC", "ROLE_SINGLE", "REFERENCE", "SECTION", "describe", "scenario_of", "tasks_of"]
