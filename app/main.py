@@ -14,13 +14,14 @@ import streamlit as st
 from app import server
 from app.i18n import LANG_NAMES, t
 from app.sections import GROUPS, SECTIONS
-from app.ui import url
+from app.ui import theme, url
 
 # A local image: a ":material/..." page icon makes every browser fetch it from a font server (fails offline).
 st.set_page_config(page_title="MTL Explorer", page_icon=str(Path(__file__).resolve().parents[1] / "assets" / "favicon.png"),
                    layout="wide")
 server.start_janitor()  # frees a closed tab's runs, models and data within seconds (once per process)
 url.init_frame()
+theme.inject()  # sidebar CSS and the charts' SVG download (app/ui/theme.py)
 
 
 def _keep_choices_across_languages() -> None:

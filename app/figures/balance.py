@@ -15,7 +15,8 @@ from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
 from .rule import rule_text
-from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, message_figure, rgba, task_color
+from .style import (FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, log_axis, message_figure,
+                    place_labels, rgba, task_color, text_width)
 
 # One colour per strategy, stable across charts, given in the registry's order (EW black: the reference
 # everything is compared with); strategies past the palette take plotly's Dark24 colours (`distinct_colors`).
@@ -26,6 +27,7 @@ ARCH_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "triangle-down", "cross",
            "pentagon", "hourglass", "bowtie", "circle-open", "square-open", "diamond-open", "star-open")
 STATIC_COLOR = "#8A8F98"
+SEESAW_PLOT_PX, TRADEOFF_PLOT_PX = 400, 380  # plot areas' heights: the legends below add to the figures' heights
 WIN_FILL, LOSE_FILL, SEESAW_FILL = "rgba(0, 158, 115, 0.08)", "rgba(213, 94, 0, 0.08)", "rgba(230, 159, 0, 0.06)"
 
 
@@ -57,10 +59,12 @@ def _axis_limit(values: np.ndarray, spread: np.ndarray, cap: float) -> float:
 def seesaw_figure(seesaw: pd.DataFrame | None, *, names: Mapping[str, str] | None = None, cap: float = 100.0,
                   tr: Translator = EN) -> go.Figure:
     """MTL gain on task A (x) against task B (y), in % of the single-task baseline, one point per
-    (architecture, strategy) with ±1 sd bars over seeds; one trace per architecture (colour), the strategy
-    as marker symbol and label. Quadrants: both win (up right), negative transfer (down left), seesaw.
-    Each axis spans the data up to ±`cap` %; a point beyond it sits on the border, drawn hollow, its label
-    giving the value."""
+    (architecture, strategy) with ±1 sd bars over seeds; one trace per strategy in its colour (`strategy_color`)
+    with a legend entry; the marker symbol tells the architecture when there are several, else the strategy.
+    A point is labelled only where its name fits without covering another label or point (`place_labels`);
+    hover names every point. Quadrants: both win (up right), negative transfer (down left), seesaw. Each axis
+    spans the data up to ±`cap` %; a point beyond it sits on the border, drawn hollow, its label giving the
+    value."""
     title = tr("bal.fig.seesaw_title")
     if seesaw is None or seesaw.empty:
         return message_figure(title, tr("bal.fig.no_baselines"))
@@ -81,35 +85,67 @@ def seesaw_figure(seesaw: pd.DataFrame | None, *, names: Mapping[str, str] | Non
     fig.add_hline(y=0, line=dict(color="#333333", width=1.5))
     fig.add_vline(x=0, line=dict(color="#333333", width=1.5))
     weightings = list(dict.fromkeys(seesaw["weighting"]))
-    for i, (arch, grp) in enumerate(seesaw.groupby("arch", sort=False)):
-        color = ARCH_COLORS[i % len(ARCH_COLORS)]
-        a, b = grp.gain_a.to_numpy(float), grp.gain_b.to_numpy(float)
-        out = (np.abs(a) > lx) | (np.abs(b) > ly)
-        symbols = [SYMBOLS[weightings.index(w) % len(SYMBOLS)] + ("-open" if o and "open" not in
-                                                                    SYMBOLS[weightings.index(w) % len(SYMBOLS)] else "")
-                   for w, o in zip(grp.weighting, out)]
-        labels = [_name(names, w) + (f" ({x:+.0f}%, {y:+.0f}%)" if o else "") for w, x, y, o in zip(grp.weighting, a, b, out)]
-        custom = np.stack([[_name(names, arch)] * len(grp), [_name(names, w) for w in grp.weighting], grp.sd_a,
-                           grp.sd_b, grp.n, [tr(f"bal.quadrant.{q}") for q in grp.quadrant], a, b], -1)
+    archs = list(dict.fromkeys(seesaw["arch"]))
+    several = len(archs) > 1  # then the symbol tells the architecture, else the strategy (with its colour)
+    a_all, b_all = seesaw.gain_a.to_numpy(float), seesaw.gain_b.to_numpy(float)
+    out_all = (np.abs(a_all) > lx) | (np.abs(b_all) > ly)
+    x_all, y_all = np.clip(a_all, -0.97 * lx, 0.97 * lx), np.clip(b_all, -0.97 * ly, 0.97 * ly)
+    label_all = [_name(names, w) + (f" ({x:+.0f}%, {y:+.0f}%)" if o else "")
+                 for w, x, y, o in zip(seesaw.weighting, a_all, b_all, out_all)]
+    spots = place_labels(x_all, y_all, label_all, (-lx, lx), (-ly, ly), size=(800, SEESAW_PLOT_PX),
+                         font=FONT_SIZE - 3, marker=13)
+    for w in weightings:
+        at = np.flatnonzero((seesaw["weighting"] == w).to_numpy())
+        grp = seesaw.iloc[at]
+        color = strategy_color(w)
+        shapes = [SYMBOLS[(archs.index(r) if several else weightings.index(w)) % len(SYMBOLS)] for r in grp.arch]
+        symbols = [s + ("-open" if out_all[k] and "open" not in s else "") for s, k in zip(shapes, at)]
+        custom = np.stack([[_name(names, r) for r in grp.arch], [_name(names, w)] * len(grp), grp.sd_a, grp.sd_b,
+                           grp.n, [tr(f"bal.quadrant.{q}") for q in grp.quadrant], a_all[at], b_all[at]], -1)
         fig.add_trace(go.Scatter(
-            x=np.clip(a, -0.97 * lx, 0.97 * lx), y=np.clip(b, -0.97 * ly, 0.97 * ly), mode="markers+text",
-            name=_name(names, arch), text=labels,
-            textposition=["top right" if v < -0.6 * lx else "top left" if v > 0.6 * lx else "top center" for v in a],
+            x=x_all[at], y=y_all[at], mode="markers+text", name=_name(names, w), legendgroup=w,
+            text=[label_all[k] if spots[k] else "" for k in at],
+            textposition=[spots[k] or "top center" for k in at],
             textfont=dict(size=FONT_SIZE - 3, color=color),
             marker=dict(color=color, size=13, symbol=symbols, line=dict(color=color, width=1.5)),
-            error_x=dict(type="data", array=np.where(out, 0.0, grp.sd_a), color=rgba(color, 0.5), thickness=1.5,
-                         width=3),
-            error_y=dict(type="data", array=np.where(out, 0.0, grp.sd_b), color=rgba(color, 0.5), thickness=1.5,
-                         width=3),
+            error_x=dict(type="data", array=np.where(out_all[at], 0.0, grp.sd_a), color=rgba(color, 0.5),
+                         thickness=1.5, width=3),
+            error_y=dict(type="data", array=np.where(out_all[at], 0.0, grp.sd_b), color=rgba(color, 0.5),
+                         thickness=1.5, width=3),
             customdata=custom,
             hovertemplate=(f"<b>%{{customdata[0]}} · %{{customdata[1]}}</b><br>{a_task}: %{{customdata[6]:+.1f}}% ± "
                            f"%{{customdata[2]:.1f}}<br>{b_task}: %{{customdata[7]:+.1f}}% ± %{{customdata[3]:.1f}}<br>"
                            f"%{{customdata[5]}} · {tr('bal.fig.seeds')} %{{customdata[4]}}<extra></extra>")))
+    if several:  # the symbols' key, in a neutral colour
+        for i, arch in enumerate(archs):
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_name(names, arch),
+                                     legendgroup=f"arch:{arch}",
+                                     marker=dict(color=MUTED_COLOR, size=11, symbol=SYMBOLS[i % len(SYMBOLS)])))
     fig.update_xaxes(title_text=tr("bal.fig.gain_axis", task=a_task), range=[-lx, lx], zeroline=False,
                      ticksuffix="%")
     fig.update_yaxes(title_text=tr("bal.fig.gain_axis", task=b_task), range=[-ly, ly], zeroline=False,
                      ticksuffix="%")
-    return finish(fig, title, height=560)
+    legend = [_name(names, w) for w in weightings] + ([_name(names, a) for a in archs] if several else [])
+    return _legend_below(finish(fig, title), legend, SEESAW_PLOT_PX)
+
+
+LEGEND_ROW_PX = 21
+
+
+def _legend_below(fig: go.Figure, labels: Sequence[str], plot_px: int) -> go.Figure:
+    """The legend under the plot in aligned columns, as many as the longest entry allows on a plot 900 px
+    wide (a wide page at 1440 px; one entry per strategy: up to 30 of them), and the figure just tall enough
+    that the plot area keeps `plot_px` px however many rows the legend takes."""
+    widest = 0.9 * max((text_width(str(t), FONT_SIZE - 2) for t in labels), default=0.0) + 45  # + the symbol
+    per_row = int(max(1, min(6, 900 // widest)))
+    rows = -(-len(labels) // per_row)
+    top = fig.layout.template.layout.margin.t if fig.layout.margin.t is None else fig.layout.margin.t
+    bottom = 75 + LEGEND_ROW_PX * rows
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0.005, yanchor="bottom",
+                                  entrywidth=1 / per_row, entrywidthmode="fraction", traceorder="normal",
+                                  font=dict(size=FONT_SIZE - 2)),
+                      height=int(top + plot_px + bottom), margin=dict(b=bottom))
+    return fig
 
 
 # ---- 2. the trade-off curve ------------------------------------------------------------------------------
@@ -137,11 +173,14 @@ def tradeoff_figure(frame: pd.DataFrame | None, *, names: Mapping[str, str] | No
             hovertemplate=(f"{tr('bal.fig.static_point')} %{{customdata[0]}}<br>{tasks[0]}: %{{x:.4g}} ± "
                            f"%{{customdata[1]:.2g}}<br>{tasks[1]}: %{{y:.4g}} ± %{{customdata[2]:.2g}}<br>"
                            f"{tr('bal.fig.seeds')} %{{customdata[3]}}<extra></extra>")))
-    for _, row in frame[frame.kind == "strategy"].iterrows():
+    strat = frame[frame.kind == "strategy"]
+    spots = _tradeoff_spots(st, strat, names, log)
+    for (_, row), spot in zip(strat.iterrows(), spots):
         color = strategy_color(row.weighting)
         label = _name(names, row.weighting)
         fig.add_trace(go.Scatter(
-            x=[row.a], y=[row.b], mode="markers+text", name=label, text=[label], textposition="top right",
+            x=[row.a], y=[row.b], mode="markers+text", name=label, text=[label if spot else ""],
+            textposition=spot or "top right",
             textfont=dict(size=FONT_SIZE - 3, color=color),
             marker=dict(size=14, color=color, symbol="diamond" if row.weighting == "ew" else "circle",
                         line=dict(color="#FFFFFF", width=1)),
@@ -150,15 +189,23 @@ def tradeoff_figure(frame: pd.DataFrame | None, *, names: Mapping[str, str] | No
             hovertemplate=(f"<b>{label}</b> ({row.arch})<br>{tasks[0]}: %{{x:.4g}} ± {row.sd_a:.2g}<br>"
                            f"{tasks[1]}: %{{y:.4g}} ± {row.sd_b:.2g}<br>{tr('bal.fig.seeds')} {row.n}"
                            "<extra></extra>")))
-    kind = dict(type="log", dtick="D2", tickformat=".2~g") if log else dict(type="linear")
-    fig.update_xaxes(title_text=f"{tasks[0]} · {metric_label}", **kind)
-    fig.update_yaxes(title_text=f"{tasks[1]} · {metric_label}", **kind)
+    fig.update_xaxes(title_text=f"{tasks[0]} · {metric_label}", **(log_axis(frame.a) if log else {"type": "linear"}))
+    fig.update_yaxes(title_text=f"{tasks[1]} · {metric_label}", **(log_axis(frame.b) if log else {"type": "linear"}))
     fig.add_annotation(text=tr("bal.fig.better"), x=0.01, y=0.02, xref="paper", yref="paper", showarrow=False,
                        xanchor="left", yanchor="bottom", font=dict(size=FONT_SIZE - 2, color=MUTED_COLOR))
-    fig = finish(fig, title, height=540)
-    fig.update_layout(legend=dict(orientation="h", y=-0.18, yanchor="top", x=0, xanchor="left"),
-                      margin=dict(b=110))
-    return fig
+    legend = [_name(names, w) for w in strat.weighting] + ([tr("bal.fig.static")] if len(st) else [])
+    return _legend_below(finish(fig, title), legend, TRADEOFF_PLOT_PX)
+
+
+def _tradeoff_spots(static: pd.DataFrame, strat: pd.DataFrame, names, log: bool) -> list[str | None]:
+    """Label spots of the strategies' points, the static grid's points as obstacles, on the axes' scale."""
+    a = np.r_[static.a.to_numpy(float), strat.a.to_numpy(float)]
+    b = np.r_[static.b.to_numpy(float), strat.b.to_numpy(float)]
+    if log:
+        a, b = np.log10(np.clip(a, 1e-12, None)), np.log10(np.clip(b, 1e-12, None))
+    pad = lambda v: (v.min() - 0.06 * (np.ptp(v) or 1.0), v.max() + 0.06 * (np.ptp(v) or 1.0))  # noqa: E731
+    texts = [""] * len(static) + [_name(names, w) for w in strat.weighting]
+    return place_labels(a, b, texts, pad(a), pad(b), size=(800, TRADEOFF_PLOT_PX), font=FONT_SIZE - 3)[len(static):]
 
 
 # ---- 3. trajectories side by side ----------------------------------------------------------------------
@@ -207,7 +254,7 @@ def trajectories_figure(traj: pd.DataFrame | None, weightings: Sequence[str], *,
     ylabel = tr("fig.weight") if value == "weight" else tr("bal.fig.loss_ratio")
     fig.update_yaxes(title_text=ylabel, col=1)
     if value == "loss_ratio":
-        fig.update_yaxes(type="log", dtick="D2", tickformat=".2~g")
+        fig.update_yaxes(**log_axis(d[value]))
     fig = finish(fig, title, height=330 + 230 * rows)
     fig.update_layout(legend=dict(orientation="h", y=-0.2 / rows, yanchor="top", x=0, xanchor="left"),
                       margin=dict(b=90))

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 
 from ..i18n import EN, Translator
 from .series import SPLITS, Series, metric_frame
-from .style import (CONFLICT_FILL, RUN_DASHES, axis_suffix, finish, grid, make_figure, message_figure, rgba,
-                    task_color, update_axes)
+from .style import (CONFLICT_FILL, RUN_DASHES, axis_suffix, finish, grid, log_axis, make_figure, message_figure,
+                    rgba, task_color, update_axes)
 
 SPLIT_DASH = {"validation": "solid", "train": "dot", "single-task": "dash"}
 SPLIT_WIDTH = {"validation": 3.0, "train": 1.8, "single-task": 2.2}
@@ -81,8 +81,9 @@ def loss_figure(s: Series | None, *, log: bool = False, tr: Translator = EN, tit
                           hovertemplate=f"{task} · AUC<br>{tr('fig.epoch')} %{{x:.2f}}: %{{y:.3f}}<extra></extra>"))
     if rows == 2:
         update_axes(layout, "yaxis", [2], title={"text": tr("fig.auc")})
-    update_axes(layout, "yaxis", [1], title={"text": tr("fig.loss")}, type="log" if log else "linear",
-                **(dict(dtick="D2", tickformat=".2~g") if log else {}))
+    losses = [v for v in (s.val_loss, s.train_loss, s.baseline_val_loss) if v is not None]
+    update_axes(layout, "yaxis", [1], title={"text": tr("fig.loss")},
+                **(log_axis(np.concatenate([v.ravel() for v in losses])) if log else {"type": "linear"}))
     _epoch_axis(layout, s, tr, row=rows)
     _fixed_margins(layout)
     return make_figure(data, layout, title, height=420 if rows == 1 else 520)
@@ -163,7 +164,7 @@ def compare_figure(runs: Sequence[tuple[str, Series]], *, metric: str = "val_los
                                                        width=3 - 0.3 * (i % 4), dash=RUN_DASHES[i % len(RUN_DASHES)]),
                      hovertemplate=f"{trace.name} · {tasks[j]}<br>{tr('fig.epoch')} %{{x:.2f}}: %{{y:.4g}}<extra></extra>")
     use_log = log and metric != "val_auc"
-    fig.update_yaxes(type="log" if use_log else "linear", **(dict(dtick="D2", tickformat=".2~g") if use_log else {}))
+    fig.update_yaxes(**(log_axis(long["value"]) if use_log else {"type": "linear"}))
     fig.update_yaxes(title_text=None)
     fig.update_yaxes(title_text=metric_name, col=1)
     fig.update_xaxes(title_text=tr("fig.epoch"))

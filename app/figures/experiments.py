@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
-from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, message_figure, rgba
+from .style import (FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, distinct_colors, finish, log_axis, message_figure, rgba,
+                    series_style)
 
 # One colour per architecture, stable across the section's charts: hand-picked (Okabe-Ito first) for those the
 # paper's charts show; every other registered architecture gets a distinct one (`distinct_colors`).
@@ -45,6 +46,13 @@ def _band(x, lo, hi, color: str, group: str, alpha: float = 0.18) -> go.Scatter:
     x, lo, hi = list(x), list(lo), list(hi)
     return go.Scatter(x=x + x[::-1], y=hi + lo[::-1], mode="lines", fill="toself", fillcolor=rgba(color, alpha),
                       line=dict(width=0), hoverinfo="skip", showlegend=False, legendgroup=group)
+
+
+def _rho_axis(rhos) -> dict:
+    """The ρ axis spans [0, 1] (with a margin) while every ρ lies there, so a study's first results, one ρ,
+    do not draw on an axis of ±1 around it."""
+    r = pd.to_numeric(pd.Series(rhos), errors="coerce").dropna()
+    return {"range": [-0.05, 1.05]} if len(r) and r.min() >= 0 and r.max() <= 1 else {}
 
 
 def _quantiles(df: pd.DataFrame, by: list[str], col: str) -> pd.DataFrame:
@@ -98,21 +106,24 @@ def loss_curves_figure(curves: pd.DataFrame, names: Mapping[str, str], tr: Trans
     fig = make_subplots(rows=1, cols=len(rhos), shared_yaxes=True, horizontal_spacing=0.03,
                         subplot_titles=[f"ρ = {r:g}" for r in rhos])
     for j, rho in enumerate(rhos, start=1):
-        for arch in archs:
+        for k, arch in enumerate(archs):
             s = q[(q.arch == arch) & (q.rho == rho)].sort_values("step")
             if s.empty:
                 continue
             color, name = arch_color(arch), _name(names, arch)
             fig.add_trace(_band(s["step"], s["q1"], s["q3"], color, arch), row=1, col=j)
-            fig.add_trace(go.Scatter(x=s["step"], y=s["median"], mode="lines", line=dict(color=color, width=2.5),
+            dash = series_style(k, len(archs))["dash"]
+            fig.add_trace(go.Scatter(x=s["step"], y=s["median"], mode="lines+markers" if len(s) == 1 else "lines",
+                                     line=dict(color=color, width=2.5, dash=dash),
                                      name=name, legendgroup=arch, showlegend=j == 1,
                                      customdata=np.stack([s["q1"], s["q3"], s["n"]], -1),
                                      hovertemplate=f"{name} · ρ = {rho:g}<br>{tr('exp.fig.step')} %{{x}}: "
                                                    f"%{{y:.4f}} (IQR %{{customdata[0]:.4f}} … %{{customdata[1]:.4f}}, "
                                                    f"n = %{{customdata[2]}})<extra></extra>"),
                           row=1, col=j)
-    fig.update_xaxes(title_text=tr("exp.fig.step"))
-    fig.update_yaxes(type="log", dtick="D2", tickformat=".2~g")  # 0.05, 0.1, 0.2: not a bare "2" for 0.2
+    # from step 0, so the first snapshot (one step, one loss per model) draws on sensible axes, not 39-41
+    fig.update_xaxes(title_text=tr("exp.fig.step"), rangemode="tozero")
+    fig.update_yaxes(**log_axis(q[["q1", "q3", "median"]].to_numpy().ravel()))  # 0.05, 0.1, 0.2: not a bare "2"
     fig.update_yaxes(title_text=tr("exp.fig.val_loss_axis"), row=1, col=1)
     fig.update_layout(legend=dict(y=1.12), margin=dict(t=110))
     return finish(fig, title, height=400)
@@ -147,7 +158,7 @@ def final_loss_figure(runs: pd.DataFrame, names: Mapping[str, str], tr: Translat
                                  name=tr("exp.fig.mean_of", name=name), legendgroup=arch,
                                  hovertemplate=f"{name} · ρ = %{{x:g}}<br>{tr('exp.fig.mean')} %{{y:.4f}}"
                                                "<extra></extra>"))
-    fig.update_xaxes(title_text=tr("exp.fig.rho_short"))
+    fig.update_xaxes(title_text=tr("exp.fig.rho_short"), **_rho_axis(runs["rho"]))
     fig.update_yaxes(title_text=loss_label or tr("exp.fig.test_loss_axis"))
     fig.update_layout(legend=dict(y=1.14), margin=dict(t=120))
     return finish(fig, title, height=440)
@@ -205,7 +216,7 @@ def trainability_figure(runs: pd.DataFrame, rho: float, names: Mapping[str, str]
                 hovertemplate=f"{name} · {tr('fig.seed')} %{{customdata[0]}}: %{{customdata[1]:.4f}}"
                               + (f" · {tr('exp.fig.collapsed')}" if collapsed else "") + "<extra></extra>"))
     fig.update_xaxes(tickvals=list(range(len(labels))), ticktext=labels, range=[-0.6, len(labels) - 0.4])
-    fig.update_yaxes(type="log", dtick="D2", tickformat=".2~g", title_text=loss_label or tr("exp.fig.test_loss_axis"))
+    fig.update_yaxes(**log_axis(d["loss"], title_text=loss_label or tr("exp.fig.test_loss_axis")))
     fig.add_annotation(text=tr("exp.fig.trn_legend"), x=1.0, y=1.0, xref="paper", yref="paper", xanchor="right",
                        yanchor="bottom", showarrow=False, font=dict(size=FONT_SIZE - 2, color=MUTED_COLOR))
     fig.update_layout(margin=dict(b=80))
@@ -239,13 +250,15 @@ def gate_distance_figure(gates: pd.DataFrame, names: Mapping[str, str], tr: Tran
                                      customdata=np.stack([runs["seed"], runs["rho"]], -1),
                                      hovertemplate=f"{name} · ρ = %{{customdata[1]:g}} · {tr('fig.seed')} "
                                                    f"%{{customdata[0]}}: %{{y:.3f}}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=s["rho"], y=s["median"], mode="lines+markers", line=dict(color=color, width=3),
-                                 marker=dict(size=9), name=name, legendgroup=arch,
+        style = series_style(k, len(archs))
+        fig.add_trace(go.Scatter(x=s["rho"], y=s["median"], mode="lines+markers",
+                                 line=dict(color=color, width=3, dash=style["dash"]),
+                                 marker=dict(size=9, symbol=style["symbol"]), name=name, legendgroup=arch,
                                  customdata=np.stack([s["q1"], s["q3"], s["n"]], -1),
                                  hovertemplate=f"{name} · ρ = %{{x:g}}<br>{tr('exp.fig.median')} %{{y:.3f}} (IQR "
                                                f"%{{customdata[0]:.3f}} … %{{customdata[1]:.3f}}, n = "
                                                f"%{{customdata[2]}})<extra></extra>"))
-    fig.update_xaxes(title_text=tr("exp.fig.rho_short"))
+    fig.update_xaxes(title_text=tr("exp.fig.rho_short"), **_rho_axis(rhos))
     fig.update_yaxes(title_text=tr("exp.fig.js_axis"), rangemode="tozero")
     return finish(fig, title, height=420)
 

@@ -16,15 +16,29 @@ from plotly.subplots import make_subplots
 from ..i18n import EN, Translator
 from .style import FONT_SIZE, MUTED_COLOR, NEUTRAL_COLOR, finish, message_figure, rgba
 
-# One colour per compared model (Okabe-Ito first, then darker extras), stable across charts.
-MODEL_COLORS = {"naive": "#D55E00", "naive_shared": "#CC79A7", "esmm": "#0072B2", "esmm_ns": "#56B4E9",
-                "esmm_mmoe": "#1B3F8B", "esmm_ple": "#4B6FA8", "aitm": "#009E73", "aitm_nocal": "#7CC8A8",
-                "ipw": "#E69F00", "escm2_ipw": "#8C6D1F"}
+# One colour, dash and marker per compared model, stable across charts: ten colour-blind-safe colours (Okabe-Ito,
+# then Paul Tol's), and since no ten colours stay apart for every eye, a variant (ESMM-NS, AITM without its
+# calibrator, ...) also differs from its base model by dash and marker.
+MODEL_STYLES = {
+    "naive": ("#D55E00", "solid", "circle"), "naive_shared": ("#882255", "dash", "circle-open"),
+    "esmm": ("#0072B2", "solid", "square"), "esmm_ns": ("#56B4E9", "dash", "square-open"),
+    "esmm_mmoe": ("#332288", "dot", "triangle-up"), "esmm_ple": ("#999933", "dashdot", "triangle-down"),
+    "aitm": ("#009E73", "solid", "diamond"), "aitm_nocal": ("#CC79A7", "dot", "diamond-open"),
+    "ipw": ("#E69F00", "dashdot", "x"), "escm2_ipw": ("#000000", "dash", "star"),
+}
+MODEL_COLORS = {mid: style[0] for mid, style in MODEL_STYLES.items()}
 TRUTH_COLOR = "#1F2328"
 
 
 def model_color(mid: str) -> str:
     return MODEL_COLORS.get(mid, NEUTRAL_COLOR)
+
+
+def model_line(mid: str, width: float = 2.5) -> dict:
+    """Scatter properties that tell model `mid` apart: its colour, dash and marker symbol."""
+    color, dash, symbol = MODEL_STYLES.get(mid, (NEUTRAL_COLOR, "solid", "circle"))
+    return dict(line=dict(color=color, width=width, dash=dash), marker=dict(color=color, size=8, symbol=symbol,
+                                                                         line=dict(color=color, width=1.5)))
 
 
 # ---- 1. the funnel of the data -----------------------------------------------------------------------------
@@ -110,7 +124,7 @@ def calibration_figure(curves: pd.DataFrame, names: Mapping[str, str], tr: Trans
             c = part[part.model == mid]
             fig.add_trace(go.Scatter(
                 x=c.predicted, y=c.true, mode="lines+markers", name=names.get(mid, mid), legendgroup=mid,
-                showlegend=col == 1, line=dict(color=model_color(mid), width=2.5), marker=dict(size=7),
+                showlegend=col == 1, opacity=0.9, **model_line(mid),
                 hovertemplate=f"{names.get(mid, mid)}<br>{tr('fx.fig.pred_pcvr')} %{{x:.4f}}<br>"
                               f"{tr('fx.fig.true_pcvr')} %{{y:.4f}}<extra></extra>"), row=1, col=col)
     fig.update_xaxes(type="log", range=[np.log10(lo), np.log10(hi)], title_text=tr("fx.fig.pred_pcvr"),
@@ -150,20 +164,27 @@ def bias_figure(table: pd.DataFrame, names: Mapping[str, str], tr: Translator = 
 def curves_figure(history: pd.DataFrame, names: Mapping[str, str], epochs: int | None = None,
                   tr: Translator = EN) -> go.Figure:
     """Validation entire-space CVR AUC (against the counterfactual labels) per model over epochs, mean over
-    seeds. `history` columns: model (id), epoch, val_cvr_auc_entire."""
+    seeds. `history` columns: model (id), epoch, val_cvr_auc_entire. Models whose curves coincide (ESMM and
+    ESCM²-IPS; AITM with and without its calibrator) stay visible: each has its own dash and marker, the
+    lines are slightly transparent and the later-drawn ones thinner, so a line on top of another leaves it
+    showing at its edges and through its gaps."""
     title = tr("fx.fig.curves_title")
     if history is None or history.empty:
         return message_figure(title, tr("fig.no_data"))
     fig = go.Figure()
-    for mid in dict.fromkeys(history.model):
+    models = list(dict.fromkeys(history.model))
+    for k, mid in enumerate(models):
         h = history[(history.model == mid) & (history.epoch > 0)]
+        width = 4.0 - 2.0 * k / max(len(models) - 1, 1)  # 4 px for the first drawn, 2 px for the last
         fig.add_trace(go.Scatter(x=h.epoch, y=h.val_cvr_auc_entire, mode="lines+markers", name=names.get(mid, mid),
-                                 line=dict(color=model_color(mid), width=2.5),
+                                 opacity=0.85, **model_line(mid, width),
                                  hovertemplate=f"{names.get(mid, mid)}<br>{tr('fig.epoch')} %{{x:.2f}}: "
                                                f"%{{y:.3f}}<extra></extra>"))
+    fig.add_hline(y=0.5, line=dict(color=NEUTRAL_COLOR, width=1.5, dash="dot"), annotation_text=tr("fx.fig.chance"),
+                  annotation_position="bottom right", annotation_font=dict(size=FONT_SIZE - 2, color=MUTED_COLOR))
     fig.update_xaxes(title_text=tr("fig.epoch"), range=[0, epochs] if epochs else None)
     fig.update_yaxes(title_text=tr("fx.fig.auc_entire"))
-    return finish(fig, title, height=360)
+    return finish(fig, title, height=380)
 
 
 # ---- 4. the table -----------------------------------------------------------------------------------------------
@@ -211,5 +232,5 @@ def gap_figure(regime: pd.DataFrame, tr: Translator = EN) -> go.Figure:
     return finish(fig, title, height=380)
 
 
-__all__ = ["MODEL_COLORS", "model_color", "funnel_figure", "decomposition_figure", "calibration_figure",
+__all__ = ["MODEL_COLORS", "MODEL_STYLES", "model_color", "model_line", "funnel_figure", "decomposition_figure", "calibration_figure",
            "bias_figure", "curves_figure", "metrics_table", "gap_figure", "TABLE_METRICS"]

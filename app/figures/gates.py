@@ -144,16 +144,19 @@ def gate_heatmap_figure(gate_defs: Sequence[Gate], gates: Mapping[str, np.ndarra
     if not gates:
         return message_figure(title, tr("fig.no_data"))
     n = len(blocks)
-    titles = [tr("fig.level", level=b.level[1:]) for b in blocks] if n > 1 else None
     extra = 0.09 if any(b.groups for b in blocks) else 0.0
-    layout = grid(n, 1, row_heights=[len(b.rows) + 1.2 for b in blocks], subplot_titles=titles,
-                  vertical_spacing=0.12 + extra if n > 1 else 0.0)
+    layout = grid(n, 1, row_heights=[len(b.rows) + 1.2 for b in blocks], vertical_spacing=0.12 + extra if n > 1 else 0.0)
     data: list[dict] = []
     for i, b in enumerate(blocks):
         _add_block(data, layout, b, tasks, i + 1, text=len(b.experts) <= 16)
+        if n > 1:  # the level names its block from the left, where the expert groups' names above it are not
+            update_axes(layout, "yaxis", [i + 1], title={"text": f"<b>{tr('fig.level', level=b.level[1:])}</b>",
+                                                         "standoff": 8})
         if i == n - 1:
             update_axes(layout, "xaxis", [i + 1], title={"text": tr("fig.expert")})
-    layout["coloraxis"] = _colour_axis(tr, zmax or nice_zmax([b.z for b in blocks]), thickness=16, len=0.9)
+    # the colour bar below the top edge, so its title does not sit on its top tick label
+    layout["coloraxis"] = _colour_axis(tr, zmax or nice_zmax([b.z for b in blocks]), thickness=16, len=0.8, y=0.45,
+                                       yanchor="middle")
     layout["margin"] = dict(t=90 if any(b.groups for b in blocks) else 60)
     height = 150 + sum(48 * len(b.rows) + (95 if n > 1 else 40) for b in blocks)
     return make_figure(data, layout, title, height=max(300, height))

@@ -8,14 +8,13 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
-import plotly.colors as pc
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import EN, Translator
-from .style import FONT_SIZE, finish, message_figure, rgba, task_color
+from .style import FONT_SIZE, SAFE_COLORS, finish, message_figure, rgba, series_style, task_color
 
-VARIANT_COLORS = tuple("#%02X%02X%02X" % tuple(int(c) for c in pc.unlabel_rgb(rgb)) for rgb in pc.qualitative.Dark2)
+VARIANT_COLORS = SAFE_COLORS
 # columns that tell runs of one study apart besides the seed (grid axes are flat keys such as "data.rho")
 _VARIANT_BASE = ("data", "arch", "weighting")
 
@@ -113,8 +112,9 @@ def study_figure(df: pd.DataFrame, *, metric: str = "val_loss", tr: Translator =
                     showlegend=False, legendgroup=name), row=1, col=j + 1)
             if len(s):
                 fig.add_trace(go.Scatter(
-                    x=s.x, y=s["mean"], mode="lines+markers", line=dict(color=color, width=3),
-                    marker=dict(size=9), error_y=dict(type="data", array=s["std"], visible=len(xs) == 1),
+                    x=s.x, y=s["mean"], mode="lines+markers",
+                    line=dict(color=color, width=3, dash=series_style(i, len(variants))["dash"]),
+                    marker=dict(size=9, symbol=series_style(i, len(variants))["symbol"]), error_y=dict(type="data", array=s["std"], visible=len(xs) == 1),
                     customdata=np.stack([s["std"], s["count"]], -1),
                     hovertemplate=f"{name}<br>%{{x:.3g}}: %{{y:.4f}} ± %{{customdata[0]:.4f}} "
                                   f"(n = %{{customdata[1]}})<extra></extra>", **legend), row=1, col=j + 1)

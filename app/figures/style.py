@@ -17,6 +17,7 @@ import functools
 import json
 from typing import Any
 
+import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -28,6 +29,13 @@ CONFLICT_FILL = "rgba(213, 94, 0, 0.10)"
 # Sequential scale for gate weights (light = small, dark = large); blank cells stay white.
 GATE_SCALE = [[0.0, "#F2F0F7"], [0.25, "#CBC9E2"], [0.5, "#9E9AC8"], [0.75, "#6A51A3"], [1.0, "#3F007D"]]
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+# Colour-blind-safe categorical colours for series that are not tasks: Okabe & Ito without their yellow (too
+# light on white), then Paul Tol's "muted" scheme.
+SAFE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#332288", "#117733",
+               "#882255", "#999933", "#44AA99", "#AA4499", "#CC6677", "#88CCEE", "#DDCC77")
+SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "triangle-down", "cross",
+                  "pentagon", "hourglass", "bowtie")
+MANY_SERIES = 5  # past this many series in one chart, colour alone no longer tells them apart
 FONT_SIZE = 15
 TEMPLATE = "mtl"
 
@@ -74,6 +82,40 @@ def _register() -> None:
 
 if TEMPLATE not in pio.templates:
     _register()
+
+
+def series_style(index: int, count: int) -> dict[str, str]:
+    """Dash and marker symbol of series `index` of `count`: solid circles while colours suffice, and past
+    MANY_SERIES a dash and a symbol of its own as well, so two series of similar colour still differ (and a
+    line drawn over another leaves it visible through its gaps)."""
+    if count <= MANY_SERIES:
+        return {"dash": "solid", "symbol": "circle"}
+    return {"dash": RUN_DASHES[index % len(RUN_DASHES)], "symbol": SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)]}
+
+
+_LOG_MANTISSAS = ((1, 2, 5), (1, 2, 3, 5), (1, 1.5, 2, 3, 4, 5, 7), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8))
+
+
+def log_axis(values, **props) -> dict[str, Any]:
+    """A log axis's properties for `values`: ticks at 1, 2, 5 × 10^k when they span a decade or more; below a
+    decade, the coarsest round values (1, 2, 5; then 1, 2, 3, 5; ... down to steps of 1.2 × 10^k) of which at
+    least four fall in the span; and where even the finest give fewer than three (the first snapshots of a
+    run), plotly's own linear steps. ("D2" on a narrow span leaves an axis with a single tick or none.)"""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    axis: dict[str, Any] = {"type": "log", "tickformat": ".2~g"}
+    if v.size:
+        lo, hi = float(v.min()), float(v.max())
+        if hi / lo >= 10.0:
+            axis["dtick"] = "D2"
+        else:
+            decades = range(int(np.floor(np.log10(lo))), int(np.floor(np.log10(hi))) + 1)
+            for mantissas in _LOG_MANTISSAS:
+                ticks = [t for k in decades for m in mantissas if lo <= (t := float(f"{m * 10.0 ** k:.6g}")) <= hi]
+                if len(ticks) >= 4 or (mantissas is _LOG_MANTISSAS[-1] and len(ticks) >= 3):
+                    axis["tickvals"] = ticks
+                    break
+    return {**axis, **props}
 
 
 def task_color(index: int) -> str:
@@ -158,3 +200,56 @@ def message_figure(title: str, message: str, height: int = 300) -> go.Figure:
         "annotations": [dict(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                              font=dict(size=FONT_SIZE + 1, color=NEUTRAL_COLOR))],
         "xaxis": {"visible": False}, "yaxis": {"visible": False}}, title, height)
+
+
+def text_width(text: str, font: float) -> float:
+    """Rough rendered width in px: wide (CJK) characters take a full em, others about half of one."""
+    return sum(font if ord(ch) > 0x2E80 else 0.56 * font for ch in text)
+
+
+LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left", "top right", "top left",
+               "bottom right", "bottom left")
+
+
+def label_box(x: float, y: float, position: str, text: str, font: float, gap: float) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1; px, y downwards) that plotly's `textposition` puts `text` in beside a marker
+    at (x, y) whose edge is `gap` px from its centre."""
+    w, h = text_width(text, font), 1.25 * font
+    vertical, horizontal = position.split()
+    x0 = {"center": x - w / 2, "right": x + gap, "left": x - gap - w}[horizontal]
+    y0 = {"top": y - gap - h, "bottom": y + gap, "middle": y - h / 2}[vertical]
+    return x0, y0, x0 + w, y0 + h
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(x, y, texts, x_range, y_range, *, size=(800.0, 420.0), font: float = 12.0, marker: float = 14.0,
+                 order=None) -> list[str | None]:
+    """A `textposition` per point such that no two labels overlap each other or another point's marker, nor
+    leave the plot; None where no spot is free (that point's hover still names it). Points are placed in
+    `order` (default: farthest from the centre first, where the points worth naming tend to be); each tries
+    the spots of LABEL_SPOTS in turn. `size` is the plot area assumed, in px: a narrower chart on the page
+    keeps the labels apart as long as it is no smaller than that."""
+    (xa, xb), (ya, yb) = x_range, y_range
+    w, h = size
+    px = [(float(u - xa) / (xb - xa) * w, (1.0 - float(v - ya) / (yb - ya)) * h) for u, v in zip(x, y)]
+    half = marker / 2 + 1
+    markers = [(u - half, v - half, u + half, v + half) for u, v in px]
+    if order is None:
+        order = sorted(range(len(px)), key=lambda i: -((px[i][0] / w - 0.5) ** 2 + (px[i][1] / h - 0.5) ** 2))
+    placed: list[tuple] = []
+    out: list[str | None] = [None] * len(px)
+    for i in order:
+        if not texts[i]:
+            continue
+        for spot in LABEL_SPOTS:
+            box = label_box(*px[i], spot, texts[i], font, half)
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= w and box[3] <= h
+            if inside and not any(_overlap(box, b) for b in placed) and \
+                    not any(_overlap(box, m) for k, m in enumerate(markers) if k != i):
+                placed.append(box)
+                out[i] = spot
+                break
+    return out

@@ -46,7 +46,17 @@ STRINGS: dict[str, str] = {
     "fx.run": "Run the comparison",
     "fx.plan": "{models} models × {seeds} seeds on the same draws: {names}.",
     "fx.curves_caption": "While training: the validation CVR AUC on the ENTIRE space (against the counterfactual "
-                         "conversion labels of every impression), mean over seeds.",
+                         "conversion labels of every impression), mean over seeds; 0.5 is chance. **Why AITM dips "
+                         "below chance near epoch 1:** AITM does not predict pCVR itself; its pCVR is pCTCVR ÷ pCTR, "
+                         "two heads that rank the impressions by nearly the same score, so while the CTR head is the "
+                         "steeper of the two the ratio falls where both rise and ranks the impressions backwards. "
+                         "Measured on this preset (`python benchmarks/funnel_aitm_dip.py`, seeds 0–4): at epoch 1 "
+                         "the ratio's AUC was 0.27–0.29 on 3 of 5 seeds (0.50 and 0.71 on the other two), the same "
+                         "as ranking by 1 ÷ pCTR alone, while AITM's pCTCVR ranked the conversions at 0.71–0.74; "
+                         "the AUC was below 0.5 exactly where the CTCVR head's spread was the narrower (40 of 40 "
+                         "snapshots), and from epoch 1.5 on it is 0.71–0.75, as ESMM's. AITM with and without its "
+                         "calibrator draw one curve here: the calibrator only penalises pCTCVR > pCTR, which no "
+                         "impression reached.",
     "fx.hint": "Press **Run the comparison**: the default preset trains seven models over three seeds in one to "
                "two minutes on a 2-core CPU. The decomposition, the bias and the table appear here when it ends.",
     "fx.result_of": "{models} models × {seeds} seeds, trained in {s:.0f} s.",
@@ -119,6 +129,7 @@ STRINGS: dict[str, str] = {
     "fx.fig.bias_axis": "bias",
     "fx.fig.curves_title": "Entire-space CVR AUC while training (validation)",
     "fx.fig.auc_entire": "CVR AUC, entire space",
+    "fx.fig.chance": "chance",
     "fx.fig.regime_title": "ESMM − naive, entire-space CVR AUC",
     "fx.fig.strength": "selection strength {s:g}",
     "fx.fig.n_ids": "users = items (sparser →)",
