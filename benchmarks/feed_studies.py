@@ -61,7 +61,7 @@ def sparse(seeds, out: Path) -> None:
 WORD_FILL = {"better": "#009E73", "worse": "#D55E00", "unclear": "#9AA0A6"}
 
 
-def gain_svg(table: pd.DataFrame, width: int = 720, height: int = 330) -> str:
+def gain_svg(table: pd.DataFrame, width: int = 720, height: int = 330, lang: str = "en") -> str:
     """The per-task gain bars with their 95 % intervals as a small SVG, labels that read the same in both
     languages (task names, numbers, AUC / loss), for the lesson (`::: figure`)."""
     left, right, top, bottom = 70, 20, 30, 70
@@ -70,9 +70,11 @@ def gain_svg(table: pd.DataFrame, width: int = 720, height: int = 330) -> str:
     def y(v):
         return top + (hi - v) / (hi - lo) * (height - top - bottom)
     slot = (width - left - right) / len(table)
-    font = "font-family='Noto Sans, DejaVu Sans, sans-serif'"
+    font = ("font-family='Noto Sans CJK SC, Noto Sans, DejaVu Sans, sans-serif'" if lang == "zh"
+            else "font-family='Noto Sans, DejaVu Sans, sans-serif'")
+    words = {"en": ("MTL − single", "loss ↓"), "zh": ("多任务 − 单任务", "损失 ↓")}[lang]
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}'>",
-             f"<rect width='{width}' height='{height}' fill='white'/>"]
+             "<rect width='100%' height='100%' fill='white'/>"]
     step = 0.02 if hi - lo < 0.2 else 0.05
     tick = step * np.ceil(lo / step)
     while tick <= hi + 1e-12:
@@ -82,7 +84,7 @@ def gain_svg(table: pd.DataFrame, width: int = 720, height: int = 330) -> str:
                      f"fill='#555a66'>{'0' if abs(tick) < 1e-12 else f'{tick:+.2f}'}</text>")
         tick += step
     parts.append(f"<text x='16' y='{(top + height - bottom) / 2:.0f}' font-size='13' {font} fill='#1f2328' "
-                 f"transform='rotate(-90 16 {(top + height - bottom) / 2:.0f})' text-anchor='middle'>MTL − single</text>")
+                 f"transform='rotate(-90 16 {(top + height - bottom) / 2:.0f})' text-anchor='middle'>{words[0]}</text>")
     for i, row in enumerate(table.itertuples()):
         cx = left + slot * (i + 0.5)
         w = slot * 0.6
@@ -94,7 +96,7 @@ def gain_svg(table: pd.DataFrame, width: int = 720, height: int = 330) -> str:
         for v in (row.low, row.high):
             parts.append(f"<line x1='{cx - 6:.1f}' x2='{cx + 6:.1f}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='#333' "
                          f"stroke-width='1.5'/>")
-        metric = "AUC" if row.metric == "test_auc" else "loss ↓"
+        metric = "AUC" if row.metric == "test_auc" else words[1]
         parts.append(f"<text x='{cx:.1f}' y='{height - bottom + 22}' text-anchor='middle' font-size='14' {font} "
                      f"fill='#1f2328'>{row.task}</text>")
         parts.append(f"<text x='{cx:.1f}' y='{height - bottom + 40}' text-anchor='middle' font-size='12' {font} "
@@ -106,9 +108,10 @@ def gain_svg(table: pd.DataFrame, width: int = 720, height: int = 330) -> str:
 def figure(out: Path, arch: str = "adatt") -> None:
     """assets/lessons/feed_seesaw_<arch>.svg from <out>/feed_seesaw_verdicts.csv."""
     table = pd.read_csv(out / "feed_seesaw_verdicts.csv")
-    path = Path(__file__).resolve().parents[1] / "assets" / "lessons" / f"feed_seesaw_{arch}.svg"
-    path.write_text(gain_svg(table[table["arch"] == arch]))
-    _say(f"wrote {path}")
+    for lang, suffix in (("en", ""), ("zh", ".zh")):  # the lesson page picks the drawing of its language
+        path = Path(__file__).resolve().parents[1] / "assets" / "lessons" / f"feed_seesaw_{arch}{suffix}.svg"
+        path.write_text(gain_svg(table[table["arch"] == arch], lang=lang))
+        _say(f"wrote {path}")
 
 
 def main(argv=None) -> int:
