@@ -1,24 +1,20 @@
 """The Lessons: every lesson file parses in both languages with the same structure, questions and answers; every
 preset it names exists and validates; every Run-it link opens a registered section with that preset; every
-diagram and every "show the code" object exists; the interactive pieces' maths; claims checked against the
-balancing lab's shipped measurements; and the page itself through AppTest in both languages."""
+diagram and every "show the code" object exists. The interactive pieces' maths and the claims checked against
+the balancing lab's shipped measurements: tests/test_lessons_claims.py; the page itself through AppTest in
+both languages: tests/test_lessons_page.py."""
 from __future__ import annotations
 
 import collections
-import math
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from app.sections import BY_ID, BY_PATH
+from app.sections import BY_PATH
 from app.sections.lessons.content import (ASSETS_DIR, LANGS, Block, LessonError, figure_path, link_terms,
                                           load_glossary, load_lessons, parse_body, parse_lesson, resolve_object)
-from app.sections.lessons.interactive import (CATALOGUE, fit_wce_logit, rank, scores, simulate_impressions,
-                                              wce_odds)
 from app.sections.lessons.links import run_href
 from app.ui.code import source_of
 from mtl_core.presets import PRESETS
@@ -316,207 +312,3 @@ def test_no_note_in_a_diagram_lies_across_an_arrow(name):
     for text, left, top, width, size in free:
         for line in lines:
             assert not _crosses(line, (left, top, width, size)), (name, text, line)
-
-
-# ---- interactive maths -------------------------------------------------------------------------------------
-def _item(id_):
-    return next(it for it in CATALOGUE if it.id == id_)
-
-
-def test_fusion_order_changes_with_the_weights():
-    by_ctr = [it.id for it in rank(CATALOGUE, (1, 0, 0))]
-    assert by_ctr == [it.id for it in sorted(CATALOGUE, key=lambda it: -it.pctr)]
-    with_watch = [it.id for it in rank(CATALOGUE, (1, 0, 1))]
-    assert with_watch != by_ctr
-    assert with_watch == [it.id for it in sorted(CATALOGUE, key=lambda it: -(it.pctr * it.watch))]
-
-
-def test_lesson_9_claims_hold_for_the_ranking():
-    lesson = next(x for x in LESSONS["en"] if x.number == 9)
-    # q "watch": pCTR × watch puts the documentary first (0.06 × 240 = 14.4 beats 0.15 × 70 = 10.5, ...)
-    q = lesson.question("watch")
-    assert "documentary" in q.choices[q.answer].lower()
-    assert rank(CATALOGUE, (1, 0, 1))[0].id == "documentary" and rank(CATALOGUE, (1, 0, 1))[-1].id == "clickbait"
-    # q "sum": in the mean-normalised sum the clickbait clip is second
-    q = lesson.question("sum")
-    assert q.choices[q.answer] == "Second"
-    order = [it.id for it in rank(CATALOGUE, (1, 0, 1), "sum")]
-    assert order.index("clickbait") == 1
-    mean_ctr = np.mean([it.pctr for it in CATALOGUE])
-    mean_watch = np.mean([it.watch for it in CATALOGUE])
-    c = _item("clickbait")
-    assert scores(CATALOGUE, (1, 0, 1), "sum")[CATALOGUE.index(c)] == pytest.approx(
-        c.pctr / mean_ctr + c.watch / mean_watch)
-    assert c.pctr / mean_ctr + c.watch / mean_watch == pytest.approx(1.95, abs=0.01)
-
-
-def test_fusion_product_is_the_weighted_geometric_form_and_rejects_bad_input():
-    s = scores(CATALOGUE, (0.5, 2.0, 1.0))
-    for it, v in zip(CATALOGUE, s):
-        assert v == pytest.approx(it.pctr ** 0.5 * it.plike ** 2 * it.watch)
-    with pytest.raises(ValueError):
-        scores(CATALOGUE, (1, 1), "product")
-    with pytest.raises(ValueError):
-        scores(CATALOGUE, (1, 1, 1), "max")
-
-
-def test_weighted_cross_entropy_closed_form_matches_a_numerical_fit():
-    clicked, watch = simulate_impressions(0.05, 60.0, n=20_000, seed=3)
-    z_closed = fit_wce_logit(clicked, watch)
-    z = 0.0  # gradient descent on the weighted BCE of one constant logit
-    w_pos, n_neg = watch[clicked > 0].sum(), (clicked == 0).sum()
-    for _ in range(5000):
-        p = 1 / (1 + math.exp(-z))
-        grad = (-w_pos * (1 - p) + n_neg * p) / len(clicked)
-        z -= 2.0 * grad
-    assert z == pytest.approx(z_closed, abs=1e-4)
-    assert math.exp(z_closed) == pytest.approx(wce_odds(0.05, 60.0), rel=0.1)
-    assert math.exp(z_closed) == pytest.approx(0.05 * 60.0, rel=0.15)  # ≈ expected watch time per impression
-
-
-def test_lesson_1_numbers_come_from_the_widget():
-    clicked, watch = simulate_impressions(0.05, 60.0)  # the widget's defaults
-    assert f"{math.exp(fit_wce_logit(clicked, watch)):.2f}" == "3.32"
-    assert f"{wce_odds(0.05, 60.0):.2f}" == "3.16" and f"{wce_odds(0.4, 60.0):.0f}" == "40"
-
-
-# ---- claims checked against the balancing lab's shipped measurements -------------------------------------------
-MEASURED = ROOT / "app" / "sections" / "balance" / "measured.csv"
-
-
-def _measured(scenario: str) -> pd.DataFrame:
-    if not MEASURED.is_file():
-        pytest.skip("the balancing lab's measured.csv is not there")
-    df = pd.read_csv(MEASURED)
-    part = df[(df.scenario == scenario) & (df.role == "mtl")]
-    if part.empty:
-        pytest.skip(f"no measured rows for {scenario}")
-    return part
-
-
-def test_lessons_1_and_4_seesaw_claims_hold_in_the_measured_runs():
-    df = _measured("balance_seesaw")
-    gain = df[df.weighting == "ew"].pivot_table(index=["arch", "seed"], columns="task", values="mtl_gain_pct")
-    assert (gain.loc["shared_bottom", "task2"] < 0).all()  # lesson 1: Shared-Bottom loses task2 on every seed
-    # MMoE seesaws: task1 gains by the one rule (on fresh seeds 100-109 on 9 of 10 seeds), task2 loses on every seed
-    from mtl_core.stats import paired
-    assert paired(gain.loc["mmoe", "task1"].to_numpy(), np.zeros(len(gain.loc["mmoe"])), True).word == "better"
-    assert (gain.loc["mmoe", "task2"] < 0).all()
-    # CGC holds task2 near its single-task level, far closer than MMoE (its task1 gain is positive on average)
-    assert gain.loc["cgc", "task1"].mean() > 0 and abs(gain.loc["cgc", "task2"].mean()) < 5
-    assert gain.loc["cgc", "task2"].mean() > gain.loc["mmoe", "task2"].mean() + 10
-
-
-def test_lesson_6_loss_scale_claim_holds_in_the_measured_runs():
-    df = _measured("balance_loss_scale")
-    t1 = df[df.task == "task1"].pivot_table(index="seed", columns="weighting", values="test_loss")
-    single = df[df.task == "task1"].single_task_metric.mean()
-    assert (t1.uw < t1.ew).all()  # UW helps on every seed ...
-    assert t1.uw.mean() > 1.2 * single  # ... but stays clearly behind the single-task model
-    assert t1.famo.mean() < 1.15 * single and t1.nash_mtl.mean() < single * 1.15
-
-
-def test_lesson_7_conflict_claims_hold_in_the_measured_runs():
-    df = _measured("balance_conflict")
-    by = df.groupby("weighting")
-    assert 0.4 <= by.conflict_share.mean()["ew"] <= 0.6
-    assert (df[df.weighting == "pcgrad"].conflict_share_after == 0).all()
-    loss = df.pivot_table(index="seed", columns=["weighting", "task"], values="test_loss")
-    for task in ("task1", "task2"):  # PCGrad's final losses within one sd of EW's
-        ew, pc = loss[("ew", task)], loss[("pcgrad", task)]
-        assert abs(pc.mean() - ew.mean()) < ew.std()
-
-
-# ---- the page ------------------------------------------------------------------------------------------------
-def lessons_page(**query):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(MAIN, default_timeout=120)
-    at.query_params.update({"page": "lessons", **query})
-    return at.run()
-
-
-def _link_urls(at) -> list[str]:
-    return [el.proto.url for el in at.get("link_button")]
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_lesson_renders_in_both_languages(lang):
-    at = lessons_page(lang=lang, lesson="1")
-    for lesson in LESSONS[lang]:
-        at.radio(key="lessons.w:lesson").set_value(lesson.number).run()
-        assert not at.exception, (lesson.id, [e.value for e in at.exception])
-        assert not at.error, (lesson.id, [e.value for e in at.error])
-        assert at.title[0].value == f"{lesson.number}. {lesson.title}"
-        assert at.query_params["lesson"] == str(lesson.number)
-        expanders = [e.label for e in at.expander]
-        assert len([e for e in expanders if "`" in e]) == len(lesson.code_objects()), lesson.id
-        codes = at.get("code")
-        assert len(codes) == len(lesson.code_objects())
-        # before a prediction, no reveal and no Run-it of a predict block
-        standalone = [b.arg for b in lesson.blocks if b.kind == "run"]
-        assert len(_link_urls(at)) == len(standalone)
-    at.radio(key="lessons.w:lesson").set_value("glossary").run()
-    assert not at.exception and at.title[0].value in ("Glossary", "术语表")
-
-
-def test_predict_then_run_commits_reveals_links_and_ticks_progress():
-    at = lessons_page(lesson="8")
-    lesson = next(x for x in LESSONS["en"] if x.number == 8)
-    reveal = next(b for b in lesson.blocks if b.kind == "predict" and b.arg == "esmm").text
-    body = "\n".join(m.value for m in at.markdown)
-    assert reveal[:40] not in body
-    at.button(key="lessons.commit:08-funnel-esmm:esmm").click().run()  # nothing chosen yet
-    assert "Choose one answer first." in "\n".join(w.value for w in at.warning)
-    at.radio(key="lessons.w:08-funnel-esmm:esmm").set_value(0).run()
-    at.button(key="lessons.commit:08-funnel-esmm:esmm").click().run()
-    assert not at.exception
-    body = "\n".join(m.value for m in at.markdown)
-    assert reveal[:40] in body
-    assert any("Not what happened" in i.value for i in at.info)
-    urls = _link_urls(at)
-    assert any("preset=esmm_story" in u and "page=funnel" in u for u in urls), urls
-    assert at.radio(key="lessons.w:08-funnel-esmm:esmm").disabled
-    # second question right -> lesson done -> a tick in the course list
-    at.radio(key="lessons.w:08-funnel-esmm:clicked").set_value(1).run()
-    at.button(key="lessons.commit:08-funnel-esmm:clicked").click().run()
-    assert any(s.value.startswith("Right.") for s in at.success)
-    assert f"1 of {len(LESSONS['en'])} lessons done" in at.sidebar.get("progress")[0].proto.text
-    # predict again clears the answer
-    at.button(key="lessons.retry:08-funnel-esmm:esmm").click().run()
-    assert reveal[:40] not in "\n".join(m.value for m in at.markdown)
-
-
-def test_slider_question_and_the_ranking_widget():
-    at = lessons_page(lesson="9", lang="zh")
-    assert not at.exception
-    table = at.dataframe[0].value
-    assert table.iloc[0, 1] == "标题党封面，8 秒短片"  # pCTR only: the clickbait clip first
-    at.slider(key="lessons.rank:watch").set_value(1.0).run()
-    assert at.dataframe[0].value.iloc[0, 1] == "长纪录片"
-    at = lessons_page(lesson="2")
-    at.slider(key="lessons.w:02-shared-bottom:labels").set_value(0.2).run()
-    at.button(key="lessons.commit:02-shared-bottom:labels").click().run()
-    assert any(s.value.startswith("Right.") for s in at.success)
-
-
-def test_next_and_previous_buttons_and_a_bad_lesson_in_the_link():
-    at = lessons_page(lesson="3")
-    at.button(key="lessons.next").click().run()
-    assert at.title[0].value.startswith("4.") and at.query_params["lesson"] == "4"
-    at.button(key="lessons.prev").click().run()
-    assert at.title[0].value.startswith("3.")
-    at = lessons_page(lesson="99")
-    assert not at.exception and "lesson" in "\n".join(w.value for w in at.warning)
-    assert at.title[0].value.startswith("1.")
-
-
-def test_the_lessons_section_is_registered_in_the_learn_group():
-    s = BY_ID["lessons"]
-    assert s.group == "learn" and s.page_path.is_file() and s.owns("lesson")
-
-
-def test_a_playground_study_link_says_where_the_study_runs():
-    at = lessons_page(lesson="2")
-    assert any("preset=correlation_sweep_small" in u for u in _link_urls(at))
-    assert any("Repeat over seeds" in c.value and "Run study" in c.value for c in at.caption)
