@@ -197,11 +197,13 @@ def test_seesaw_verdicts_times_and_comparison_from_results():
 def test_figure_builders_draw_one_trace_per_configuration_and_say_when_empty():
     df = _fake_results()
     fig = seesaw_figure(bx.seesaw_frame(df), names={"mmoe": "MMoE"})
-    assert isinstance(fig, go.Figure) and [t.name for t in fig.data] == ["shared_bottom", "MMoE"]
-    assert all(len(t.x) == 3 and t.error_x.array is not None for t in fig.data)  # ew, uw, rlw each
+    points = [t for t in fig.data if t.mode == "markers+text"]  # one trace per strategy, in its colour
+    assert isinstance(fig, go.Figure) and [t.name for t in points] == ["ew", "uw", "rlw"]
+    assert all(len(t.x) == 2 and t.error_x.array is not None for t in points)  # shared_bottom, mmoe each
+    assert [t.name for t in fig.data if t.mode == "markers"] == ["shared_bottom", "MMoE"]  # the symbols' key
     texts = {a.text for a in fig.layout.annotations}
     assert {"<b>both win</b>", "<b>negative transfer</b>", "<b>seesaw</b>"} <= texts
-    assert "%{customdata[0]}" in fig.data[0].hovertemplate
+    assert "%{customdata[0]}" in points[0].hovertemplate
     static = df[(df.role == "mtl") & (df.weighting == "ew") & (df.arch == "mmoe")].assign(
         role="static", weighting="static", **{"weighting.weights": "1,1"})
     trade = bx.tradeoff_frame(pd.concat([df[df.arch == "mmoe"], static]))

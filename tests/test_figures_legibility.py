@@ -1,6 +1,7 @@
 """What a class sees on a chart: every series told apart, labels that never overlap, sensible first axes, the
 sidebar's CSS and every chart's download options."""
 import itertools
+import re
 import pathlib
 
 import numpy as np
@@ -86,9 +87,12 @@ def test_seesaw_map_with_several_architectures_keys_the_symbols():
     from app.figures.balance import seesaw_figure
 
     fig = seesaw_figure(_seesaw_frame(["ew", "uw"], archs=("shared_bottom", "mmoe")))
-    strategies = [t for t in fig.data if t.name in ("ew", "uw")]
+    strategies = [t for t in fig.data if t.name in ("ew", "uw") and t.mode != "lines"]
     assert len(strategies) == 2 and all(len(set(t.marker.symbol)) == 2 for t in strategies)  # symbol = architecture
-    assert {t.name for t in fig.data if len(t.x) == 1 and t.x[0] is None} == {"shared_bottom", "mmoe"}  # the key
+    keys = {t.name: t for t in fig.data if len(t.x) == 1 and t.x[0] is None}
+    assert set(keys) == {"shared_bottom", "mmoe", "ew", "uw"}  # the symbols' key and the colours' key
+    assert keys["ew"].mode == "lines" and keys["ew"].line.color == strategies[0].marker.color
+    assert not any(t.showlegend for t in strategies)  # the points' first symbol would read as an architecture
 
 
 @pytest.mark.slow  # imports the funnel experiment (torch)
@@ -184,6 +188,8 @@ def test_theme_injects_the_sidebar_css_and_the_svg_button(monkeypatch):
     script, kw = next((body, kw) for body, kw in calls if "<script>" in body)
     assert kw.get("unsafe_allow_javascript") is True
     assert "downloadImage" in script and 'format: "svg"' in script and theme.SVG_BUTTON_TITLE in script
+    code = script.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert not re.search(r"<[/\w]", code)  # Streamlit's sanitiser (DOMPurify) drops a script with markup in it
 
 
 @pytest.mark.slow  # runs the app's frame

@@ -102,8 +102,11 @@ def seesaw_figure(seesaw: pd.DataFrame | None, *, names: Mapping[str, str] | Non
         symbols = [s + ("-open" if out_all[k] and "open" not in s else "") for s, k in zip(shapes, at)]
         custom = np.stack([[_name(names, r) for r in grp.arch], [_name(names, w)] * len(grp), grp.sd_a, grp.sd_b,
                            grp.n, [tr(f"bal.quadrant.{q}") for q in grp.quadrant], a_all[at], b_all[at]], -1)
+        if several:  # the legend's key is the colour alone: the points' symbols tell architectures
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_name(names, w), legendgroup=w,
+                                     line=dict(color=color, width=6)))
         fig.add_trace(go.Scatter(
-            x=x_all[at], y=y_all[at], mode="markers+text", name=_name(names, w), legendgroup=w,
+            x=x_all[at], y=y_all[at], mode="markers+text", name=_name(names, w), legendgroup=w, showlegend=not several,
             text=[label_all[k] if spots[k] else "" for k in at],
             textposition=[spots[k] or "top center" for k in at],
             textfont=dict(size=FONT_SIZE - 3, color=color),

@@ -121,7 +121,7 @@ def loss_curves_figure(curves: pd.DataFrame, names: Mapping[str, str], tr: Trans
                                                    f"%{{y:.4f}} (IQR %{{customdata[0]:.4f}} … %{{customdata[1]:.4f}}, "
                                                    f"n = %{{customdata[2]}})<extra></extra>"),
                           row=1, col=j)
-    # from step 0, so the first snapshot (one step, one loss per model) draws on sensible axes, not 39-41
+    # from step 0: a first snapshot (one step, one loss per model) would otherwise get an axis of ±1 step around it
     fig.update_xaxes(title_text=tr("exp.fig.step"), rangemode="tozero")
     fig.update_yaxes(**log_axis(q[["q1", "q3", "median"]].to_numpy().ravel()))  # 0.05, 0.1, 0.2: not a bare "2"
     fig.update_yaxes(title_text=tr("exp.fig.val_loss_axis"), row=1, col=1)

@@ -182,9 +182,13 @@ def curves_figure(history: pd.DataFrame, names: Mapping[str, str], epochs: int |
                                                f"%{{y:.3f}}<extra></extra>"))
     fig.add_hline(y=0.5, line=dict(color=NEUTRAL_COLOR, width=1.5, dash="dot"), annotation_text=tr("fx.fig.chance"),
                   annotation_position="bottom right", annotation_font=dict(size=FONT_SIZE - 2, color=MUTED_COLOR))
-    fig.update_xaxes(title_text=tr("fig.epoch"), range=[0, epochs] if epochs else None)
+    fig.update_xaxes(title_text=tr("fig.epoch"), range=[0, epochs * 1.03] if epochs else None)  # last markers whole
     fig.update_yaxes(title_text=tr("fx.fig.auc_entire"))
-    return finish(fig, title, height=380)
+    fig = finish(fig, title, height=460)
+    # the legend under the plot: seven long names (more in Chinese) above it would run into the title
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0.005, yanchor="bottom"),
+                      margin=dict(t=60, b=140))
+    return fig
 
 
 # ---- 4. the table -----------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ And a script gives every Plotly chart a "Download plot as SVG" button beside plo
 options come from `app.ui.charts.chart_config`): `st.plotly_chart` passes its config to the browser as JSON,
 which cannot carry the button's click handler, so the script adds the button to each chart's toolbar as the
 chart appears, and draws the SVG with the plotly.js already on the page (`Plotly.downloadImage`, offline).
+The script builds its icon with DOM calls: Streamlit's sanitiser (DOMPurify) drops a script whose text holds
+markup such as an "<svg" string.
 """
 from __future__ import annotations
 
@@ -61,7 +63,11 @@ SCRIPT = """
     a.setAttribute("rel", "tooltip");
     a.setAttribute("data-title", TITLE);
     a.setAttribute("data-gravity", "n");
-    a.innerHTML = '<svg viewBox="0 0 24 24" class="icon" height="1em" width="1em"><path d="%(icon)s"></path></svg>';
+    const ns = "http://www.w3.org/2000/svg", icon = document.createElementNS(ns, "svg"), path = document.createElementNS(ns, "path");
+    Object.entries({viewBox: "0 0 24 24", class: "icon", height: "1em", width: "1em"}).forEach(([k, v]) => icon.setAttribute(k, v));
+    path.setAttribute("d", "%(icon)s");
+    icon.appendChild(path);
+    a.appendChild(icon);
     a.addEventListener("click", () => window.Plotly && window.Plotly.downloadImage(gd, {
       format: "svg", filename: name(gd), width: gd._fullLayout.width, height: gd._fullLayout.height }));
     group.appendChild(a);
