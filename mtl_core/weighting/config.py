@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import torch
 
-from ..params import Param
-from .base import GradientWeighting, StepContext
-from .dual_cone import psd_pinv
+from .dual_cone import MODE, GramWeighting, psd_pinv
 from .registry import WeightingInfo
-from .solvers import gram
 
 
 def config_weights(M: torch.Tensor) -> torch.Tensor:
@@ -37,27 +34,18 @@ def config_weights(M: torch.Tensor) -> torch.Tensor:
     return torch.where(dd[:, None] > 0, s[:, None] * a * inv, 0.0)
 
 
-class ConFIG(GradientWeighting):
+class ConFIG(GramWeighting):
     """Effective weights are the coefficients of each raw task gradient in the update (may be negative)."""
 
     signed_weights = True
 
-    def __init__(self, tasks, seeds, mode="params"):
-        super().__init__(tasks, seeds)
-        self.mode = mode
-
-    def gradient_space(self, ctx: StepContext) -> str:
-        return "rep" if self.mode == "rep" and self.shared_rep(ctx) is not None else "params"
-
-    def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
-        w = config_weights(gram(grads)).to(grads.dtype)  # (R, T)
-        return torch.einsum("rt,rtp->rp", w, grads), w
+    def weights_from_gram(self, M: torch.Tensor) -> torch.Tensor:
+        return config_weights(M)
 
 
 INFO = WeightingInfo(
     id="config", name="ConFIG (conflict-free, equal angles)",
     paper="Liu et al., ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks", year=2025,
-    params=(Param("mode", "params", "params = gradients on the shared parameters; rep = gradients w.r.t. the "
-                                    "shared representation (cheap)", choices=("params", "rep")),),
+    params=(MODE,),
     cls=ConFIG, description="Step in the direction that makes the same angle with every task's gradient, as "
                             "far as the sum of the gradients reaches along it.")

@@ -11,7 +11,31 @@ from __future__ import annotations
 
 import torch
 
-from .solvers import spd_solve
+from ..params import Param
+from .base import GradientWeighting, StepContext
+from .solvers import gram, spd_solve
+
+MODE = Param("mode", "params", "params = gradients on the shared parameters; rep = gradients w.r.t. the shared "
+                               "representation (cheap)", choices=("params", "rep"))
+
+
+class GramWeighting(GradientWeighting):
+    """A strategy whose update is Σ_k w_k g_k with weights computed from the Gram matrix alone (UPGrad, DualProj,
+    ConFIG): subclasses give `weights_from_gram(M (R, T, T)) -> (R, T)`; the reported weights are the w_k."""
+
+    def __init__(self, tasks, seeds, mode="params"):
+        super().__init__(tasks, seeds)
+        self.mode = mode
+
+    def gradient_space(self, ctx: StepContext) -> str:
+        return "rep" if self.mode == "rep" and self.shared_rep(ctx) is not None else "params"
+
+    def weights_from_gram(self, M: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
+        w = self.weights_from_gram(gram(grads)).to(grads.dtype)  # (R, T)
+        return torch.einsum("rt,rtp->rp", w, grads), w
 
 
 def project_dual_cone(M: torch.Tensor, U: torch.Tensor, tol: float = 1e-12) -> torch.Tensor:

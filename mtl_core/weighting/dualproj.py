@@ -18,35 +18,22 @@ from __future__ import annotations
 
 import torch
 
-from ..params import Param
-from .base import GradientWeighting, StepContext
-from .dual_cone import project_dual_cone
+from .dual_cone import MODE, GramWeighting, project_dual_cone
 from .registry import WeightingInfo
-from .solvers import gram
 
 
-class DualProj(GradientWeighting):
+class DualProj(GramWeighting):
     """Effective weights are the coefficients v_k >= 1 of each raw task gradient in the update."""
 
-    def __init__(self, tasks, seeds, mode="params"):
-        super().__init__(tasks, seeds)
-        self.mode = mode
-
-    def gradient_space(self, ctx: StepContext) -> str:
-        return "rep" if self.mode == "rep" and self.shared_rep(ctx) is not None else "params"
-
-    def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
-        M = gram(grads)  # (R, T, T)
+    def weights_from_gram(self, M: torch.Tensor) -> torch.Tensor:
         ones = torch.ones(M.shape[0], 1, M.shape[1], dtype=M.dtype, device=M.device)  # (R, 1, T): u = 1
-        w = project_dual_cone(M, ones)[:, 0].to(grads.dtype)  # (R, T)
-        return torch.einsum("rt,rtp->rp", w, grads), w
+        return project_dual_cone(M, ones)[:, 0]  # (R, T)
 
 
 INFO = WeightingInfo(
     id="dualproj", name="DualProj (projected sum)",
     paper="Quinton & Rey, Jacobian Descent for Multi-Objective Optimization (after Lopez-Paz & Ranzato, GEM)",
     year=2024,
-    params=(Param("mode", "params", "params = gradients on the shared parameters; rep = gradients w.r.t. the "
-                                    "shared representation (cheap)", choices=("params", "rep")),),
+    params=(MODE,),
     cls=DualProj, description="Take the sum of the task gradients and move it to the nearest direction that "
                               "harms no task.")

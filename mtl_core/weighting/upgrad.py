@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import torch
 
-from ..params import Param
-from .base import GradientWeighting, StepContext
-from .dual_cone import project_dual_cone
+from .dual_cone import MODE, GramWeighting, project_dual_cone
 from .registry import WeightingInfo
-from .solvers import gram
 
 
 def upgrad_weights(M: torch.Tensor) -> torch.Tensor:
@@ -33,26 +30,17 @@ def upgrad_weights(M: torch.Tensor) -> torch.Tensor:
     return project_dual_cone(M, eye).sum(1)
 
 
-class UPGrad(GradientWeighting):
+class UPGrad(GramWeighting):
     """Effective weights are the coefficients w_k of each raw task gradient in the update; every w_k >= 1
     (the projection of g_k keeps at least all of g_k and adds only other gradients)."""
 
-    def __init__(self, tasks, seeds, mode="params"):
-        super().__init__(tasks, seeds)
-        self.mode = mode
-
-    def gradient_space(self, ctx: StepContext) -> str:
-        return "rep" if self.mode == "rep" and self.shared_rep(ctx) is not None else "params"
-
-    def combine(self, grads: torch.Tensor, losses: torch.Tensor, ctx: StepContext):
-        w = upgrad_weights(gram(grads)).to(grads.dtype)  # (R, T)
-        return torch.einsum("rt,rtp->rp", w, grads), w
+    def weights_from_gram(self, M: torch.Tensor) -> torch.Tensor:
+        return upgrad_weights(M)
 
 
 INFO = WeightingInfo(
     id="upgrad", name="UPGrad (unconflicting projection)",
     paper="Quinton & Rey, Jacobian Descent for Multi-Objective Optimization", year=2024,
-    params=(Param("mode", "params", "params = gradients on the shared parameters; rep = gradients w.r.t. the "
-                                    "shared representation (cheap)", choices=("params", "rep")),),
+    params=(MODE,),
     cls=UPGrad, description="Project every task gradient onto the cone of directions that harm no task, then "
                             "sum the projections: the update never conflicts with any task.")
