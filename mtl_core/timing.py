@@ -40,6 +40,7 @@ PROBE_MAX_RUNS = 32  # the second probe trains the batch's own runs, up to this 
 PROBE_STEPS = 3  # timed steps per probe (after one untimed warm-up step)
 PROBE_MIN_S = 0.02  # ... or more, until this much time has passed
 DATA_FRACTION = 20  # the data probe builds 1/20 of the dataset
+CONCURRENT_PROBE_S = 0.1  # how long the workers step together to price sharing the machine
 EVAL_COST = 1 / 3  # an evaluated row against a trained one: a forward without backward or update
 
 _LOCK = threading.Lock()
@@ -86,8 +87,9 @@ def _fake_batch(spec: DatasetSpec, R: int, B: int, seed: int = 0):
     return dense, cat, y, torch.ones_like(y)
 
 
-def _time_steps(cfg: ExperimentConfig, spec: DatasetSpec, R: int, record_conflict: bool) -> float:
-    """Seconds of one step of the training loop: the rows gathered, the update, the losses read back."""
+def _stepper(cfg: ExperimentConfig, spec: DatasetSpec, R: int, record_conflict: bool):
+    """A function running one step of the training loop (the rows gathered, the update, the losses read back)
+    of a fresh batch of R runs on random inputs, warmed up."""
     from .engine.data import StackedSplit  # noqa: PLC0415 - the engine only when a probe runs
     from .engine.runs import RunSpec, run_configs  # noqa: PLC0415
     from .engine.stacked import StackedRuns  # noqa: PLC0415
@@ -104,11 +106,71 @@ def _time_steps(cfg: ExperimentConfig, spec: DatasetSpec, R: int, record_conflic
         float(losses.sum()), losses.cpu(), w.cpu()
 
     step(0)  # warm-up: first-call allocations and lazy initialisation
+    return step
+
+
+def _time_steps(cfg: ExperimentConfig, spec: DatasetSpec, R: int, record_conflict: bool,
+                min_s: float = PROBE_MIN_S) -> float:
+    """Seconds of one step of the training loop of a batch of R runs."""
+    step = _stepper(cfg, spec, R, record_conflict)
     n, t0 = 0, time.perf_counter()
-    while n < PROBE_STEPS or time.perf_counter() - t0 < PROBE_MIN_S:
+    while n < PROBE_STEPS or time.perf_counter() - t0 < min_s:
         n += 1
         step(n)
     return (time.perf_counter() - t0) / n
+
+
+def _concurrent_step_s(cfg: ExperimentConfig, spec: DatasetSpec, R: int, workers: int) -> float:
+    """Seconds of one step of each of `workers` batches stepping at once in this process's threads, as a sweep's
+    workers do (they share the cores and the interpreter, so W workers rarely go W times as fast)."""
+    import threading as th  # noqa: PLC0415
+
+    steppers = [_stepper(cfg, spec, R, False) for _ in range(workers)]
+    start, stop = th.Barrier(workers + 1), th.Event()
+    counts = [0] * workers
+
+    def loop(k: int) -> None:
+        torch.set_num_threads(1)
+        start.wait()
+        while not stop.is_set():
+            counts[k] += 1
+            steppers[k](counts[k])
+
+    threads = [th.Thread(target=loop, args=(k,), daemon=True) for k in range(workers)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    time.sleep(CONCURRENT_PROBE_S)
+    stop.set()
+    for t in threads:
+        t.join()
+    return (time.perf_counter() - t0) / max(sum(counts) / workers, 1.0)
+
+
+def concurrency_slowdown(cfg: ExperimentConfig, workers: int, n_runs: int = 2) -> float:
+    """How much longer a step takes when `workers` batches step at once, one thread each (as a sweep trains
+    them), than one batch alone as `step_cost` probes it (1.0 = `workers` cores shared perfectly), measured
+    here on cfg's model; 1.0 for one worker."""
+    workers = max(1, min(int(workers), usable_cores()))
+    if workers == 1:
+        return 1.0
+    spec = DATASETS[cfg.data.id].spec(dict(cfg.data.params))
+    runs = min(max(int(n_runs), 2), PROBE_MAX_RUNS)
+    flat = {k: v for k, v in cfg.to_flat().items() if not k.startswith("data.") and k != "train.seed"}
+    key = ("concurrent", tuple(sorted(flat.items())), _spec_key(spec), runs, workers)
+    with _LOCK:
+        if key not in _STEP_CACHE:
+            probe = cfg.with_changes(**{"train.device": "cpu"})
+            threads = torch.get_num_threads()
+            alone = _time_steps(probe, spec, runs, False, CONCURRENT_PROBE_S)  # `step_cost`'s threads
+            try:
+                torch.set_num_threads(1)
+                together = _concurrent_step_s(probe, spec, runs, workers)
+            finally:
+                torch.set_num_threads(threads)
+            _STEP_CACHE[key] = (max(together / max(alone, 1e-9), 1.0), 0.0)
+        return _STEP_CACHE[key][0]
 
 
 def step_cost(cfg: ExperimentConfig, record_conflict: bool = False, n_runs: int = 2) -> tuple[float, float]:
@@ -183,10 +245,12 @@ def estimate(batches: Iterable[tuple[ExperimentConfig, int]], *, workers: int = 
     """Seconds for batches [(cfg, n_runs), ...] trained `workers` at a time (longest first, as a pool would
     finish them at best), measured on this machine."""
     t0 = time.perf_counter()
+    batches = list(batches)
+    parallel = max(1, min(workers, usable_cores(), len(batches) or 1))
     costs, steps = [], 0
     for cfg, n in batches:
         s, k = batch_seconds(cfg, n, snapshots_per_epoch=snapshots_per_epoch, record_conflict=record_conflict)
-        costs.append(s)
+        costs.append(s * concurrency_slowdown(cfg, parallel, n))
         steps += k
     seconds = _schedule(costs, workers)
     return Estimate(seconds, steps, len(costs), time.perf_counter() - t0)

@@ -51,14 +51,14 @@ def test_a_preset_is_estimated_on_what_its_page_trains(pid):
         assert runs == preset.n_runs
 
 
-def test_probes_give_a_step_that_grows_with_the_runs_and_are_cached():
+def test_probes_give_a_step_that_grows_with_the_runs_and_are_cached(monkeypatch):
     cfg = from_flat(TINY)
     timing.clear_cache()
     fixed, per_run = timing.step_cost(cfg)
     assert fixed >= 0 and per_run > 0
-    t0 = time.perf_counter()
-    assert timing.step_cost(cfg) == (fixed, per_run)  # cached: no second probe
-    assert time.perf_counter() - t0 < 0.05
+    with monkeypatch.context() as m:
+        m.setattr(timing, "_time_steps", lambda *a: pytest.fail("a cached probe ran again"))
+        assert timing.step_cost(cfg) == (fixed, per_run)  # cached: no second probe
     one, steps = timing.batch_seconds(cfg, 1)
     many, _ = timing.batch_seconds(cfg, 16)
     assert steps == math.ceil(512 / 64) * 2 and many > one > 0
@@ -87,3 +87,19 @@ def test_an_estimate_is_within_a_factor_of_the_measured_run():
     list(train(cfg))
     measured = time.perf_counter() - t0
     assert measured / 5 < est < measured * 5, (est, measured)
+
+
+def test_sharing_the_machine_is_priced_by_a_measured_slowdown_that_is_cached(monkeypatch):
+    cfg = from_flat(TINY)
+    timing.clear_cache()
+    assert timing.concurrency_slowdown(cfg, 1) == 1.0  # one worker shares nothing: no probe
+    slow = timing.concurrency_slowdown(cfg, 2, 4)
+    assert slow >= 1.0
+    with monkeypatch.context() as m:
+        m.setattr(timing, "_concurrent_step_s", lambda *a: pytest.fail("a cached probe ran again"))
+        assert timing.concurrency_slowdown(cfg, 2, 4) == slow
+    # Two equal batches on two workers: each batch's own time stretched by the measured slowdown.
+    one = timing.estimate([(cfg, 4)], workers=1).seconds
+    both = timing.estimate([(cfg, 4), (cfg, 4)], workers=2).seconds
+    if timing.usable_cores() >= 2:
+        assert both == pytest.approx(one * slow)
