@@ -39,14 +39,16 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 BROWSER_FILES = {"test_browser.py", "test_load.py"}  # Playwright + Chromium against a served app
 SLOW = {
     "test_app.py": {"test_architecture_choice_changes_the_hyper_parameter_controls",
-                    "test_classroom_link_hides_sections", "test_divergence_is_shown_and_the_page_keeps_working",
+                    "test_classroom_link_hides_sections",
+                    "test_divergence_is_shown_and_the_page_keeps_working",
                     "test_every_page_renders_in_both_languages",
                     "test_incompatible_architecture_is_explained_and_train_disabled",
                     "test_invalid_language_and_hide_values_are_named_too",
                     "test_invalid_query_parameters_fall_back_with_a_warning_naming_them",
                     "test_language_switch_changes_the_text",
                     "test_measured_label_correlation_and_parameter_count_are_shown",
-                    "test_shared_url_sets_the_controls", "test_short_training_run_produces_history",
+                    "test_shared_url_sets_the_controls",
+                    "test_short_training_run_produces_history",
                     "test_step_trains_one_epoch_then_pauses"},
     "test_app_experiments.py": {"test_a_bad_link_is_warned_in_the_page",
                                 "test_census_view_without_the_cache_says_how_to_get_it",
@@ -57,7 +59,8 @@ SLOW = {
                                 "test_the_time_estimate_counts_every_batch",
                                 "test_verdict_table_says_holds_and_does_not_hold_with_the_numbers"},
     "test_app_funnel.py": {"test_a_funnel_preset_link_opens_the_funnel_explorer",
-                           "test_figure_builders_draw_the_data", "test_the_page_in_chinese_and_a_bad_link_is_named",
+                           "test_figure_builders_draw_the_data",
+                           "test_the_page_in_chinese_and_a_bad_link_is_named",
                            "test_the_page_runs_the_comparison_and_shows_every_view"},
     "test_app_hostile.py": {"test_a_good_upload_is_drawn_and_not_parsed_again_on_the_next_rerun",
                             "test_a_lesson_key_that_python_calls_a_digit_is_refused_by_name",
@@ -65,7 +68,8 @@ SLOW = {
     "test_app_structure.py": {"test_figures_package_loads_without_streamlit"},
     "test_app_study.py": {"test_a_file_that_is_not_csv_at_all_is_explained",
                           "test_a_results_csv_from_the_cli_loads_into_the_page",
-                          "test_a_wrong_results_file_is_explained_not_a_traceback", "test_run_a_study_in_the_page"},
+                          "test_a_wrong_results_file_is_explained_not_a_traceback",
+                          "test_run_a_study_in_the_page"},
     "test_app_teach.py": {"test_a_classroom_link_has_no_classroom_panel_and_no_unhide_control",
                           "test_a_failed_fetch_is_a_sentence_and_train_stays_disabled",
                           "test_census_without_data_disables_train_until_the_fetch_button_brings_it",
@@ -74,7 +78,8 @@ SLOW = {
                           "test_the_page_shows_the_hint_for_its_start_and_the_banner_for_a_preset"},
     "test_app_url.py": {"test_a_preset_link_loads_its_configuration_then_shows_it_in_full",
                         "test_a_preset_opens_the_section_it_belongs_to_and_only_there",
-                        "test_a_study_preset_opens_the_study_panel_with_its_grid", "test_an_unknown_page_is_named",
+                        "test_a_study_preset_opens_the_study_panel_with_its_grid",
+                        "test_an_unknown_page_is_named",
                         "test_inactive_parameters_are_hidden_and_left_out_of_the_url",
                         "test_keys_beside_a_preset_override_it",
                         "test_page_key_opens_that_section_and_its_own_keys_only",
@@ -92,13 +97,15 @@ SLOW = {
                     "test_sweep_numbers_do_not_depend_on_the_workers"},
     "test_combinations.py": {"test_trains_and_reports"},
     "test_config.py": {"test_flat_round_trip_for_every_registered_component"},
-    "test_data.py": {"test_funnel_rates_match_base_rates", "test_funnel_selection_bias_direction"},
+    "test_data.py": {"test_funnel_rates_match_base_rates",
+                     "test_funnel_selection_bias_direction"},
     "test_engine_speed.py": {"test_the_fused_body_serves_loss_based_training_steps_only",
                              "test_vmap_free_forward_equals_vmap_of_the_module"},
     "test_experiments.py": {"test_each_threshold_is_a_parameter",
                             "test_runs_that_failed_to_train_are_named_not_dropped"},
     "test_feed.py": {"test_coherence_ties_the_interaction_tasks_together",
-                     "test_follow_comes_mostly_after_a_long_view", "test_marginal_rates_match_the_knobs",
+                     "test_follow_comes_mostly_after_a_long_view",
+                     "test_marginal_rates_match_the_knobs",
                      "test_relatedness_sets_the_group_score_correlation_and_moves_label_correlations",
                      "test_trains_on_the_feed_with_a_single_task_baseline"},
     "test_feed_studies.py": {"test_lesson_10_sparse_and_seesaw_claims_hold_in_the_shipped_runs"},
@@ -126,7 +133,8 @@ SLOW = {
                        "test_a_resumed_sweep_trains_only_what_is_missing_and_ends_with_the_same_table"},
     "test_server.py": {"test_a_link_over_the_caps_shows_which_setting_and_disables_train",
                        "test_a_long_run_keeps_a_bounded_number_of_snapshots",
-                       "test_defaults_train_in_classroom_mode", "test_outside_classroom_mode_nothing_is_capped",
+                       "test_defaults_train_in_classroom_mode",
+                       "test_outside_classroom_mode_nothing_is_capped",
                        "test_slots_are_shared_round_robin_so_no_job_starves",
                        "test_the_collector_skips_what_was_frozen_until_trim_memory_collects_it",
                        "test_warnings_echo_only_a_short_prefix_of_a_5000_character_value"},
@@ -135,9 +143,11 @@ SLOW = {
                       "test_batched_run_r_equals_the_same_seed_trained_alone",
                       "test_final_snapshot_evaluates_the_test_split",
                       "test_gathering_an_epoch_at_once_trains_exactly_like_a_gather_per_step",
-                      "test_predictions_of_a_finished_run_are_reachable", "test_runs_may_differ_in_data_parameters",
+                      "test_predictions_of_a_finished_run_are_reachable",
+                      "test_runs_may_differ_in_data_parameters",
                       "test_runs_may_differ_in_learning_rate_and_each_equals_its_run_alone",
-                      "test_same_config_and_seed_give_identical_numbers", "test_snapshot_contents_and_schedule"},
+                      "test_same_config_and_seed_give_identical_numbers",
+                      "test_snapshot_contents_and_schedule"},
     "test_weighting.py": {"test_gradnorm_renormalises_and_favours_the_slower_task",
                           "test_gradnorm_target_balances_gradient_norms",
                           "test_per_run_values_in_a_batch_equal_runs_alone_with_those_values",
@@ -176,17 +186,27 @@ ACROSS = {  # test name: its parameter that runs over the registry (or the list 
 }
 
 
+def _fast_cases(item, param: str) -> list:
+    """The cases of `param` an ACROSS test runs in the fast loop, from its whole parametrize list (so running
+    a few cases by node id marks them as the whole run would)."""
+    for mark in item.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs["argnames"]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        if param in names:
+            cases = mark.args[1] if len(mark.args) > 1 else mark.kwargs["argvalues"]
+            cases = [c.values if hasattr(c, "values") else (c,) if len(names) == 1 else c for c in cases]
+            values = [c[names.index(param)] for c in cases]
+            return [v for v in values if isinstance(v, str) and v in FAST_CASES] or values[:1]
+    raise pytest.UsageError(f"tests/conftest.py ACROSS: {item.name} has no parameter {param!r}")
+
+
 def _mark_all_but_representatives(items):
     """For each ACROSS test, mark slow every case but those in FAST_CASES (or, if none is, but the first)."""
-    groups: dict[tuple, list] = {}
     for item in items:
-        name = item.originalname or item.name
-        if name in ACROSS and hasattr(item, "callspec"):
-            groups.setdefault((item.path, name), []).append(item)
-    for (_, name), group in groups.items():
-        fast = [it for it in group if it.callspec.params[ACROSS[name]] in FAST_CASES] or group[:1]
-        for item in group:
-            if item not in fast:
+        param = ACROSS.get(item.originalname or item.name)
+        if param and hasattr(item, "callspec"):
+            value = item.callspec.params[param]
+            if not any(value == case for case in _fast_cases(item, param)):
                 item.add_marker(pytest.mark.slow)
 
 
