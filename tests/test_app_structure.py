@@ -212,3 +212,53 @@ def test_the_stamp_tool_stamps_plain_lines_and_accepted_keys_in_place(tmp_path, 
     tool.main(["--lang", "xx", "--accept", name_key("weighting", "ew")])
     assert tool.read_table(path)[name_key("weighting", "ew")] == ("旧", stamp(ew.name))
     assert "# ---- appended by another branch" in path.read_text(encoding="utf-8")
+
+
+def test_each_chinese_registry_entry_lives_in_the_module_of_its_kind():
+    """app/i18n/zh/registry/ is split by kind: a weighting's strings are in weighting.py, and so on; a label
+    lives in the module of a kind that has such a parameter."""
+    from app.i18n import stamp as tool
+
+    assert ZH_TABLE.is_dir() and {p.stem for p in tool.table_files(ZH_TABLE)} == {"data", "arch", "weighting",
+                                                                                  "train"}
+    kinds = {"data": "data", "model": "arch", "weighting": "weighting"}
+    for entry in read_entries(ZH_TABLE):
+        head, kind, *_ = entry.key.split(".") + [""]
+        if head in ("name", "desc", "help"):
+            assert entry.path.stem == kind, f"{entry.key} is in {entry.path.name}"
+        else:  # a label: some registry of this module's kind has a parameter of that name
+            param = entry.key.split(".")[-1]
+            owners = {kinds[s] for s, r in REGISTRIES.items() for e in r.values() for p in e.params
+                      if p.name == param} | ({"train"} if any(p.name == param for p in TRAIN_PARAMS) else set())
+            assert entry.path.stem in owners, f"{entry.key} is in {entry.path.name}, its kinds are {owners}"
+    assert len(ZH_TABLE.joinpath("__init__.py").read_text(encoding="utf-8").splitlines()) < 40  # it only merges
+
+
+def test_the_stamp_tool_names_the_module_a_key_belongs_in_and_stamps_every_module(tmp_path, monkeypatch):
+    """In a table package a new plain line is stamped in whichever module it is; the check names the module
+    of a missing key's kind and an entry written into another kind's module."""
+    from app.i18n import stamp as tool
+
+    table = tmp_path / "xx" / "registry"
+    table.mkdir(parents=True)
+    (table / "__init__.py").write_text("", encoding="utf-8")
+    ew, mmoe = WEIGHTINGS["ew"], ARCHITECTURES["mmoe"]
+    (table / "weighting.py").write_text('STRINGS = {\n'
+                                        f'    "{name_key("weighting", "ew")}": "等权",\n'
+                                        f'    "{name_key("model", "mmoe")}": "多门控",\n'
+                                        '}\n', encoding="utf-8")
+    (table / "arch.py").write_text(f'STRINGS = {{\n    "{desc_key("model", "mmoe")}": "描述",\n}}\n',
+                                   encoding="utf-8")
+    monkeypatch.setattr(tool, "table_path", lambda lang: table)
+    printed = []
+    monkeypatch.setattr("builtins.print", lambda *a, **k: printed.append(" ".join(map(str, a))))
+    assert tool.main(["--lang", "xx", "--write"]) == 1
+    assert tool.read_table(table) == {name_key("weighting", "ew"): ("等权", stamp(ew.name)),
+                                      name_key("model", "mmoe"): ("多门控", stamp(mmoe.name)),
+                                      desc_key("model", "mmoe"): ("描述", stamp(mmoe.description))}
+    out = "\n".join(printed)
+    assert f"misplaced {name_key('model', 'mmoe')}: in {table / 'weighting.py'}:3, belongs in {table / 'arch.py'}" \
+        in out
+    assert f'add to {table / "weighting.py"}: "{desc_key("weighting", "ew")}"' in out
+    assert f'add to {table / "train.py"}: "{help_key("train", None, "lr")}"' in out
+    assert f'add to {table / "data.py"}: "{name_key("data", "synthetic")}"' in out

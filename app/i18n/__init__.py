@@ -3,7 +3,7 @@ under `zh/`, with the same keys: a test checks). A new section's strings are its
 
 `translate(lang, key, **kw)` is pure (figure builders use it); `t(key, **kw)` reads the session's
 language. Registry texts (architecture / weighting / dataset names, descriptions, every parameter's help
-and label) are English in mtl_core's registries only; other languages translate them in `<lang>/registry.py`,
+and label) are English in mtl_core's registries only; other languages translate them in `<lang>/registry/`,
 keyed by id and stamped with the English they follow (`app.i18n.sources`, `python -m app.i18n.stamp`).
 """
 from __future__ import annotations

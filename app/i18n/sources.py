@@ -2,7 +2,7 @@
 
 English lives once, in mtl_core's registries: every entry's `name` and `description`, every `Param.help` and
 `Param.label` (a widget shows `humanise(name)` when a Param has no label). A translation table such as
-`app/i18n/zh/registry.py` is keyed by id:
+`app/i18n/zh/registry/` (one module per kind: data.py, arch.py, weighting.py, train.py) is keyed by id:
 
     name.<kind>.<id>   desc.<kind>.<id>   help.<kind>.<id>.<param>   help.train.<param>
     p.<param>          p.<section>.<param>  (a label; the section form where one name has two labels)
@@ -90,6 +90,7 @@ class Source:
     key: str
     english: str
     where: str  # "weighting.cagrad.c": which registry text it is
+    kind: str  # data, arch, weighting or train: the registry kind the text belongs to
 
 
 def sources(table_keys=()) -> list[Source]:
@@ -98,14 +99,15 @@ def sources(table_keys=()) -> list[Source]:
     out = []
     for section, registry in registries().items():
         for entry in registry.values():
-            where = f"{section}.{entry.id}"
-            out += [Source(name_key(section, entry.id), entry.name, f"{where} (name)"),
-                    Source(desc_key(section, entry.id), entry.description, f"{where} (description)")]
+            where, kind = f"{section}.{entry.id}", KINDS[section]
+            out += [Source(name_key(section, entry.id), entry.name, f"{where} (name)", kind),
+                    Source(desc_key(section, entry.id), entry.description, f"{where} (description)", kind)]
     for section, entry_id, p in all_params():
-        where = ".".join(x for x in (section, entry_id, p.name) if x)
-        out.append(Source(help_key(section, entry_id, p.name), p.help, f"{where} (help)"))
+        where, kind = ".".join(x for x in (section, entry_id, p.name) if x), KINDS[section]
+        out.append(Source(help_key(section, entry_id, p.name), p.help, f"{where} (help)", kind))
         specific, generic = label_keys(section, p.name)
-        out.append(Source(specific if specific in table_keys else generic, english_label(p), f"{where} (label)"))
+        out.append(Source(specific if specific in table_keys else generic, english_label(p), f"{where} (label)",
+                          kind))
     return [s for s in out if s.english]
 
 
