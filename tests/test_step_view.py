@@ -2,6 +2,7 @@
 checked against direct computations), its figure and table, and the panels of the balancing lab and Playground."""
 import json
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -183,7 +184,9 @@ def test_the_run_job_keeps_its_trainer_and_the_session_lets_it_go():
     sess = Session(snapshot_interval_s=0.0)
     run = sess.start(from_flat(TINY))
     assert run.job.source is None  # nothing is built before the first pull
-    sess.pull(0.05)
+    deadline = time.monotonic() + 60  # the job builds its trainer in its own thread: pull until it has
+    while run.job.source is None and time.monotonic() < deadline:
+        sess.pull(0.05)
     assert run.job.source is not None and sx.trainer_gradients(run.job.source).grads.shape[0] == 2
     sess.start(from_flat(TINY))
     assert run.job.source is None
