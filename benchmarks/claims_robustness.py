@@ -85,6 +85,11 @@ def runs_path(out: str | Path) -> Path:
     return out.with_name(out.stem + "_runs.csv")
 
 
+def results_of_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """Saved per-run losses (`*_runs.csv`, one set's rows) as a results table `judge` reads: re-judging a set."""
+    return runs.drop(columns=["seeds"], errors="ignore").rename(columns={"loss": "test_loss", "rho": "data.rho"})
+
+
 def changes_text(changes: dict) -> str:
     """"data.c=2.5; train.lr=0.005" (tuples as 16 or 16,8): the screen's regime column."""
     def fmt(v):
