@@ -63,6 +63,8 @@ def test_claim_c_is_summarised_and_drawn_per_set_with_its_interval_and_the_margi
     # the small sets: the difference's range, holds / fails counts, the median interval width (12, 14, 35, 18 -> 16)
     assert "from -17 % to +3 %" in text and "within the margin on 2 sets" in text and "outside it on 1" in text
     assert "typically 16 points wide" in text and "margin 20 points wide" in text
+    assert "rarely show the equality" not in text  # 16 points fit in the 20-point band
+    assert "rarely show the equality" in c_summary(kept, 5, translator("en"))  # 16 do not fit in 10
     assert "On 200 seeds (100-299): MMoE − OMoE = -1 % [-4, +2], MMoE lower on 101/200 seeds" in text
     assert "200 个种子" in c_summary(kept, 10, translator("zh"))
     fig = robustness_c_figure(kept, 10, translator("en"))

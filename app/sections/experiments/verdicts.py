@@ -114,6 +114,8 @@ def c_summary(kept: pd.DataFrame, margin_pct: float, tr) -> str:
                         hi=f"{small.c_diff_pct.max():+.0f}", holds=int((small.outcome_c == "holds").sum()),
                         fails=int((small.outcome_c == "fails").sum()), width=f"{width:.0f}",
                         band=f"{2 * margin_pct:g}"))
+        if width > 2 * margin_pct:  # wider than the band: no set of this size can show the equality
+            parts.append(tr("exp.rob.c_wide"))
     parts += [tr("exp.rob.c_large", seeds=r.seeds, n=r.n_seeds, d=f"{r.c_diff_pct:+.0f}", lo=f"{r.c_low_pct:+.0f}",
                  hi=f"{r.c_high_pct:+.0f}", agree=r.c_agree, verdict=tr(OUTCOME_KEY[r.outcome_c]))
               for r in large.itertuples()]
