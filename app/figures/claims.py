@@ -143,8 +143,11 @@ def robustness_c_figure(rows: pd.DataFrame, margin_pct: float, tr: Translator = 
               "shapes": [band, zero],
               "yaxis": {"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": labels,
                         "automargin": True},
-              "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
-    return make_figure(data, layout, tr("exp.rob.fig.title"), height=150 + 22 * len(rows))
+              "showlegend": True, "margin": {"l": 10, "r": 10, "t": 50, "b": 90}}
+    height = 200 + 24 * len(rows)
+    plot_px = height - 50 - 90
+    layout["legend"] = {"orientation": "h", "x": 0, "y": -62 / plot_px, "yanchor": "top"}  # under the axis title
+    return make_figure(data, layout, tr("exp.rob.fig.title"), height=height)
 
 
 __all__ = ["verdict_numbers", "verdict_notes", "verdict_table", "robustness_c_figure", "OUTCOME_KEY", "OUTCOME_STYLE"]

@@ -119,7 +119,7 @@ def c_summary(kept: pd.DataFrame, margin_pct: float, tr) -> str:
     parts += [tr("exp.rob.c_large", seeds=r.seeds, n=r.n_seeds, d=f"{r.c_diff_pct:+.0f}", lo=f"{r.c_low_pct:+.0f}",
                  hi=f"{r.c_high_pct:+.0f}", agree=r.c_agree, verdict=tr(OUTCOME_KEY[r.outcome_c]))
               for r in large.itertuples()]
-    return " ".join(parts)
+    return "".join(p + ("" if p.endswith("。") or i == len(parts) - 1 else " ") for i, p in enumerate(parts))
 
 
 @st.cache_data(show_spinner=False)
