@@ -229,3 +229,26 @@ def test_the_seesaw_lessons_name_the_command_that_measured_them():
     ple = pd.read_csv(SEESAW_PLE)  # lesson 4's PLE runs are what its command writes: ple with EW and UW, 10 seeds
     assert set(ple[ple.role == "mtl"].arch) == {"ple"} and set(ple.weighting) >= {"ew", "uw"}
     assert sorted(set(ple.seed)) == list(range(100, 110))
+
+
+def test_lesson_3_quotes_the_robustness_table_on_the_sets_it_names():
+    """The fresh-seed counts of lesson 3 are the saved robustness table's, over the first sets it names."""
+    import re
+
+    from app.sections.experiments.results import robustness_table
+
+    df = robustness_table()
+    if df is None:
+        pytest.skip("assets/experiments/claims_robustness.csv is not there")
+    kept = df[(df.failed_runs == "kept") & (df.n_seeds < 100)].reset_index(drop=True)
+    for lang in ("en", "zh"):
+        text = _lesson_text(3, lang)
+        (last,) = re.findall(r"1000–1019 (?:to|到) (?P<k>\d+)000–(?P=k)019", text)
+        sets = kept.iloc[:int(last)]
+        assert list(sets.seeds.astype(str)) == [f"{k}000-{k}019" for k in range(1, int(last) + 1)], lang
+        for c in "abcd":
+            counts = [int((sets[f"outcome_{c}"] == o).sum()) for o in ("holds", "fails", "unclear")]
+            assert f"| ({c}) | " + " | ".join(map(str, counts)) + " |" in text, (lang, c, counts)
+        width = (sets.c_high_pct - sets.c_low_pct).median()
+        assert f"{width:.0f} " in text and f"{sets.c_diff_pct.min():+.0f} % " in text, lang
+        assert f"{sets.c_diff_pct.max():+.0f} % " in text, lang
