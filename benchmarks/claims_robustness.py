@@ -6,6 +6,7 @@ each set, with failed runs kept in (the default verdict) and left out.
     python benchmarks/claims_robustness.py --sets 1000-1019,2000-2019 --out /tmp/robust.csv
     python benchmarks/claims_robustness.py --set data.noise=0.5 --out /tmp/noise.csv   # a changed regime
     python benchmarks/claims_robustness.py --screen               # other regimes, on seeds 0-39
+    python benchmarks/claims_robustness.py --resume               # go on where a stopped run left off
 
 Writes one row per (seed set, failed runs kept/left out): each claim's outcome by the one rule of
 `mtl_core.stats` (holds / fails / too few seeds to tell), claim (c)'s paired difference with its 95 % interval,
@@ -84,6 +85,11 @@ def runs_path(out: str | Path) -> Path:
     return out.with_name(out.stem + "_runs.csv")
 
 
+def results_of_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """Saved per-run losses (`*_runs.csv`, one set's rows) as a results table `judge` reads: re-judging a set."""
+    return runs.drop(columns=["seeds"], errors="ignore").rename(columns={"loss": "test_loss", "rho": "data.rho"})
+
+
 def changes_text(changes: dict) -> str:
     """"data.c=2.5; train.lr=0.005" (tuples as 16 or 16,8): the screen's regime column."""
     def fmt(v):
@@ -114,6 +120,8 @@ def main() -> None:
     ap.add_argument("--out", default=None, help=f"CSV to write (default: {OUT}, or {SCREEN_OUT} with --screen)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="judge the preset with this change (repeatable), e.g. --set data.noise=0.5")
+    ap.add_argument("--resume", action="store_true", help="keep the sets already judged in --out (and its "
+                                                            "_runs.csv) and train only the others")
     ap.add_argument("--screen", action="store_true", help="train the regimes of SCREEN instead (one row each)")
     ap.add_argument("--screen-seeds", default="0-39", help="seeds of --screen (default: %(default)s, the seeds "
                                                            "the regime was chosen on)")
@@ -133,7 +141,16 @@ def main() -> None:
     except (ValueError, ConfigError) as err:
         ap.error(f"--set: {err}")
     rows, runs = [], []
+    runs_out = runs_path(a.out)
+    if a.resume and Path(a.out).is_file() and runs_out.is_file():  # the sets a stopped run already judged
+        rows = pd.read_csv(a.out, dtype={"seeds": str}).to_dict("records")
+        runs = [pd.read_csv(runs_out, dtype={"seeds": str})]
+    done = {r["seeds"] for r in rows}
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     for text in a.sets.split(","):
+        if text in done:
+            print(f"seeds {text}: judged in {a.out} already (--resume)", flush=True)
+            continue
         t0 = time.perf_counter()
         df = run_grid(cfg, {k: list(v) for k, v in preset.axes.items()}, seed_range(text),
                       workers=a.workers)
@@ -144,11 +161,9 @@ def main() -> None:
               + f" | (c) MMoE − OMoE {r['c_diff_pct']:+.0f} % [{r['c_low_pct']:+.0f}, {r['c_high_pct']:+.0f}]"
               + f" | failed left out: d={OUTCOME_MARK[rows[-1]['outcome_d']]} | failed: {r['failed_seeds'] or '-'}"
               f" | {r['train_s']:.0f} s", flush=True)
+        pd.DataFrame(rows).to_csv(a.out, index=False)  # after every set: a stopped run keeps what it judged
+        pd.concat(runs, ignore_index=True).round(6).to_csv(runs_out, index=False)
     out = pd.DataFrame(rows)
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(a.out, index=False)
-    runs_out = runs_path(a.out)
-    pd.concat(runs, ignore_index=True).round(6).to_csv(runs_out, index=False)
     print(f"wrote {runs_out}")
     kept = out[out.failed_runs == "kept"]
     small = kept[kept.n_seeds < 100]

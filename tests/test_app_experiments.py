@@ -18,7 +18,7 @@ from app.figures.experiments import (difficulty_figure, difficulty_table, final_
 from app.i18n import translator
 from app.sections.experiments import config as C
 from app.sections.experiments.results import (Recorder, census_summary, degradation, published_frame, read_upload,
-                                              run_frame)
+                                              robustness_table, run_frame)
 from mtl_core.experiments.claims import verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -303,6 +303,14 @@ def test_the_sweep_runs_in_the_page_to_the_verdict_table():
     assert len(table) == 4 and outcomes <= {"✓ holds", "✗ does not hold", "? too few seeds to tell"}
     assert "? too few seeds to tell" in outcomes  # 2 seeds: below the 3 the one rule needs for an interval
     assert any(d.label == "results.csv" for d in at.get("download_button"))
+    # under it, the saved fresh-seed sets judged by the same rule: (c)'s difference and interval on every set, drawn
+    col = "(c) MMoE − OMoE at ρ = 1, % [95 % interval] (MMoE lower on)"
+    robust = next(d.value for d in at.dataframe if col in d.value.columns)
+    saved = robustness_table()
+    assert list(robust["seeds"]) == saved[saved.failed_runs == "kept"]["seeds"].astype(str).tolist()
+    assert robust[col].str.fullmatch(r"[+-]\d+ % \[[+-]\d+, [+-]\d+\] \(\d+/\d+\)").all()
+    assert any("Claim (c) on each seed set" in c.proto.spec for c in at.get("plotly_chart"))
+    assert not any("before the one statistics rule" in w.value for w in at.warning)
     open_tab(at, "trainability")
     assert not at.exception and any("collapsed" in str(c.value) or "sd" in str(c.value) for c in at.caption)
 

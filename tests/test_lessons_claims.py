@@ -120,3 +120,135 @@ def test_lesson_7_conflict_claims_hold_in_the_measured_runs():
     for task in ("task1", "task2"):  # PCGrad's final losses within one sd of EW's
         ew, pc = loss[("ew", task)], loss[("pcgrad", task)]
         assert abs(pc.mean() - ew.mean()) < ew.std()
+
+
+# ---- every verdict a lesson quotes is the one rule's sentence on the measured rows --------------------------------
+SEESAW_PLE = ROOT / "assets" / "lessons" / "seesaw_ple.csv"  # lesson 4's PLE runs (its command is in the lesson)
+SINGLE = "single"
+SB, EW = "shared_bottom", "ew"
+# lesson -> (scenario, a, b, task): a against b, paired by seed; a side is (arch, weighting) or SINGLE
+QUOTED = {
+    1: [("balance_seesaw", (SB, EW), SINGLE, "task1"), ("balance_seesaw", (SB, EW), SINGLE, "task2")],
+    4: [("balance_seesaw", (arch, w), SINGLE, task) for arch, w in (("mmoe", EW), ("cgc", EW), ("ple", EW))
+        for task in ("task1", "task2")]
+       + [("balance_seesaw", ("mmoe", "uw"), SINGLE, "task2"), ("balance_seesaw", ("cgc", "uw"), SINGLE, "task2"),
+          ("balance_seesaw", ("cgc", EW), ("mmoe", EW), "task2"), ("balance_seesaw", ("ple", EW), ("mmoe", EW), "task1"),
+          ("balance_seesaw", ("ple", EW), ("cgc", EW), "task1"), ("balance_seesaw", ("ple", EW), ("cgc", EW), "task2")],
+    6: [("balance_loss_scale", (SB, "uw"), (SB, EW), "task1"), ("balance_loss_scale", (SB, "uw"), SINGLE, "task1"),
+        ("balance_loss_scale", (SB, "famo"), (SB, EW), "task1"), ("balance_loss_scale", (SB, "famo"), SINGLE, "task1"),
+        ("balance_loss_scale", (SB, "nash_mtl"), (SB, EW), "task1"),
+        ("balance_loss_scale", (SB, "nash_mtl"), SINGLE, "task1"),
+        ("balance_loss_scale", (SB, "gradnorm"), (SB, EW), "task2"), ("balance_loss_scale", (SB, "dwa"), (SB, EW), "task1"),
+        ("balance_speed", (SB, "gradnorm"), (SB, EW), "task1"), ("balance_speed", (SB, "gradnorm"), (SB, EW), "task2"),
+        ("balance_speed", (SB, "famo"), (SB, EW), "task1"), ("balance_speed", (SB, "famo"), (SB, EW), "task2"),
+        ("balance_speed", (SB, "dwa"), (SB, EW), "task1")],
+    7: [("balance_conflict", (SB, w), (SB, EW), task) for w in ("pcgrad", "nash_mtl") for task in ("task1", "task2")]
+       + [("balance_conflict", (SB, "cagrad"), (SB, EW), "task1"), ("balance_conflict", (SB, "mgda"), (SB, EW), "task2"),
+          ("balance_conflict", (SB, "nash_mtl"), SINGLE, "task1")],
+}
+# lesson -> (scenario, weighting, task) whose test loss it tables as "mean ± sd" over the seeds
+TABLED = {6: [("balance_loss_scale", w, t) for w in (EW, "uw", "gradnorm", "dwa", "famo", "nash_mtl")
+              for t in ("task1", "task2")] + [("balance_speed", w, t) for w in (EW, "gradnorm", "famo", "dwa")
+                                              for t in ("task1", "task2")],
+          7: [("balance_conflict", EW, "task1"), ("balance_conflict", EW, "task2")]}
+
+
+def _all_measured() -> pd.DataFrame:
+    if not MEASURED.is_file() or not SEESAW_PLE.is_file():
+        pytest.skip("the measured tables are not there")
+    ple = pd.read_csv(SEESAW_PLE).assign(scenario="balance_seesaw")
+    return pd.concat([pd.read_csv(MEASURED), ple[ple.role == "mtl"]], ignore_index=True)
+
+
+def _losses(df: pd.DataFrame, scenario: str, side, task: str) -> pd.Series:
+    """seed -> test loss of one side of a comparison (the single-task network's rows are role single_task)."""
+    d = df[(df.scenario == scenario) & (df.task == task) & (df.status == "ok")]
+    if side == SINGLE:
+        d = d[d.role == "single_task"]
+    else:
+        d = d[(d.role == "mtl") & (d.arch == side[0]) & (d.weighting == side[1])]
+    return d.groupby("seed").test_loss.first()
+
+
+def _lesson_text(number: int, lang: str) -> str:
+    (path,) = (ROOT / "lessons" / lang).glob(f"{number:02d}-*.md")
+    return path.read_text(encoding="utf-8").replace("−", "-")  # the lessons print a typographic minus
+
+
+def _mean_sd(x: pd.Series) -> str:
+    return f"{'%#.3g' % x.mean()} ± {'%#.2g' % x.std()}"
+
+
+@pytest.mark.parametrize("number", sorted(QUOTED))
+def test_each_quoted_verdict_is_the_rules_sentence_on_the_measured_seeds(number):
+    from app.figures.rule import paired_text
+    from app.i18n import translator
+    from app.sections.balance.measured import SEEDS
+    from mtl_core.stats import paired
+
+    df = _all_measured()
+    texts = {lang: _lesson_text(number, lang) for lang in ("en", "zh")}
+    for scenario, a, b, task in QUOTED[number]:
+        la, lb = _losses(df, scenario, a, task), _losses(df, scenario, b, task)
+        seeds = sorted(set(la.index) & set(lb.index))
+        assert f"{seeds[0]}-{seeds[-1]}" == SEEDS and len(seeds) == 10, (scenario, a, b, task)
+        p = paired(la.loc[seeds].to_numpy(), lb.loc[seeds].to_numpy(), higher_is_better=False)
+        for lang, text in texts.items():
+            sentence = paired_text(p, translator(lang))
+            assert sentence in text, (number, lang, scenario, a, b, task, sentence)
+    for scenario, w, task in TABLED.get(number, ()):
+        cell = _mean_sd(_losses(df, scenario, (SB, w), task))
+        assert all(cell in text for text in texts.values()), (number, scenario, w, task, cell)
+    for text in texts.values():  # the fresh seeds, not the old ones
+        assert "100–109" in text and "10–14" not in text
+
+
+def test_lesson_7_quotes_the_measured_conflict_shares():
+    df = _all_measured()
+    runs = df[(df.scenario == "balance_conflict") & (df.role == "mtl") & (df.task == "task1")]
+    by = runs.groupby("weighting")
+    share, uphill = by.conflict_share, by.conflict_share_after
+    cells = [f"{100 * share.mean()[EW]:.0f} % ± {100 * share.std()[EW]:.1f}",
+             f"{100 * uphill.mean()[EW]:.1f} % ± {100 * uphill.std()[EW]:.1f}",
+             *(f"| {100 * uphill.mean()[w]:.1f} % |" for w in ("pcgrad", "gradvac", "nash_mtl", "cagrad", "mgda"))]
+    ew = runs[runs.weighting == EW]
+    cells += [f"{100 * ew.conflict_share.min():.1f} % ", f"{100 * ew.conflict_share.max():.1f} % ",
+              f"{ew.cos_before_mean.mean():.3f}".replace("−", "-")]
+    for lang in ("en", "zh"):
+        text = _lesson_text(7, lang)
+        for cell in cells:
+            assert cell in text, (lang, cell)
+
+
+def test_the_seesaw_lessons_name_the_command_that_measured_them():
+    from app.sections.balance.measured import COMMANDS
+
+    for number in (1, 4):
+        for lang in ("en", "zh"):
+            assert COMMANDS["balance_seesaw"] in _lesson_text(number, lang), (number, lang)
+    ple = pd.read_csv(SEESAW_PLE)  # lesson 4's PLE runs are what its command writes: ple with EW and UW, 10 seeds
+    assert set(ple[ple.role == "mtl"].arch) == {"ple"} and set(ple.weighting) >= {"ew", "uw"}
+    assert sorted(set(ple.seed)) == list(range(100, 110))
+
+
+def test_lesson_3_quotes_the_robustness_table_on_the_sets_it_names():
+    """The fresh-seed counts of lesson 3 are the saved robustness table's, over the first sets it names."""
+    import re
+
+    from app.sections.experiments.results import robustness_table
+
+    df = robustness_table()
+    if df is None:
+        pytest.skip("assets/experiments/claims_robustness.csv is not there")
+    kept = df[(df.failed_runs == "kept") & (df.n_seeds < 100)].reset_index(drop=True)
+    for lang in ("en", "zh"):
+        text = _lesson_text(3, lang)
+        (last,) = re.findall(r"1000–1019 (?:to|到) (?P<k>\d+)000–(?P=k)019", text)
+        sets = kept.iloc[:int(last)]
+        assert list(sets.seeds.astype(str)) == [f"{k}000-{k}019" for k in range(1, int(last) + 1)], lang
+        for c in "abcd":
+            counts = [int((sets[f"outcome_{c}"] == o).sum()) for o in ("holds", "fails", "unclear")]
+            assert f"| ({c}) | " + " | ".join(map(str, counts)) + " |" in text, (lang, c, counts)
+        width = (sets.c_high_pct - sets.c_low_pct).median()
+        assert f"{width:.0f} " in text and f"{sets.c_diff_pct.min():+.0f} % " in text, lang
+        assert f"{sets.c_diff_pct.max():+.0f} % " in text, lang

@@ -8,8 +8,11 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+import plotly.graph_objects as go
+
 from ..i18n import EN, Translator
 from .rule import effect_text
+from .style import make_figure
 
 OUTCOME_KEY = {"holds": "exp.v.holds", "fails": "exp.v.fails", "unclear": "exp.v.unclear"}
 
@@ -109,4 +112,42 @@ def verdict_table(verdicts: Sequence, names: Mapping[str, str], tr: Translator =
                          for v in verdicts])
 
 
-__all__ = ["verdict_numbers", "verdict_notes", "verdict_table", "OUTCOME_KEY"]
+OUTCOME_STYLE = {"holds": ("#1a7f37", "circle"), "fails": ("#cf222e", "x"), "unclear": ("#57606a", "diamond-open")}
+
+
+def robustness_c_figure(rows: pd.DataFrame, margin_pct: float, tr: Translator = EN) -> go.Figure:
+    """Claim (c) on each seed set of a robustness table (failed runs kept): MMoE − OMoE at ρ = 1 in % of OMoE's
+    loss with its 95 % interval, against the ±margin band the claim must stay in. Colour and marker both say
+    the outcome, so the verdict does not rest on colour alone."""
+    labels = [f"{s} ({n})" for s, n in zip(rows["seeds"], rows["n_seeds"])]
+    data = []
+    for outcome, (colour, symbol) in OUTCOME_STYLE.items():
+        part = rows[rows["outcome_c"] == outcome]
+        if part.empty:
+            continue
+        y = [f"{s} ({n})" for s, n in zip(part["seeds"], part["n_seeds"])]
+        data.append({"type": "scatter", "x": part["c_diff_pct"].tolist(), "y": y, "mode": "markers",
+                     "name": tr(OUTCOME_KEY[outcome]), "marker": {"color": colour, "symbol": symbol, "size": 9},
+                     "error_x": {"type": "data", "symmetric": False, "color": colour,
+                                 "array": (part["c_high_pct"] - part["c_diff_pct"]).tolist(),
+                                 "arrayminus": (part["c_diff_pct"] - part["c_low_pct"]).tolist()},
+                     "customdata": part[["c_low_pct", "c_high_pct", "c_agree", "c_n"]].to_numpy().tolist(),
+                     "hovertemplate": "%{y}: %{x:+.0f} % [%{customdata[0]:+.0f}, %{customdata[1]:+.0f}], "
+                                      + tr("exp.rob.fig.hover", agree="%{customdata[2]}", n="%{customdata[3]}")
+                                      + "<extra></extra>"})
+    band = {"type": "rect", "xref": "x", "yref": "paper", "x0": -margin_pct, "x1": margin_pct, "y0": 0, "y1": 1,
+            "fillcolor": "rgba(26,127,55,0.12)", "line": {"width": 0}, "layer": "below"}
+    zero = {"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+            "line": {"color": "#57606a", "width": 1, "dash": "dot"}}
+    layout = {"xaxis": {"title": {"text": tr("exp.rob.fig.x", tol=f"{margin_pct:g}")}, "ticksuffix": " %"},
+              "shapes": [band, zero],
+              "yaxis": {"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": labels,
+                        "automargin": True},
+              "showlegend": True, "margin": {"l": 10, "r": 10, "t": 50, "b": 90}}
+    height = 200 + 24 * len(rows)
+    plot_px = height - 50 - 90
+    layout["legend"] = {"orientation": "h", "x": 0, "y": -62 / plot_px, "yanchor": "top"}  # under the axis title
+    return make_figure(data, layout, tr("exp.rob.fig.title"), height=height)
+
+
+__all__ = ["verdict_numbers", "verdict_notes", "verdict_table", "robustness_c_figure", "OUTCOME_KEY", "OUTCOME_STYLE"]

@@ -54,6 +54,7 @@ CLAIMS = {
     "d": "Shared-Bottom's final loss is the most spread across runs",
 }
 SPREADS = ("sd", "mad")
+CLOSE_TOL = 0.10  # claim (c)'s equality margin, relative to OMoE's loss
 Outcome = Literal["holds", "fails", "unclear"]
 
 
@@ -242,7 +243,7 @@ def equality_text(p: Paired) -> str:
 
 
 def verdicts(results: pd.DataFrame, rho_high: float = 1.0, rho_low: float = 0.5, *, loss: str = "test_loss",
-             archs: Sequence[str] = ARCHS, ratio: float = 2.0, close_tol: float = 0.10, spread: str = "sd",
+             archs: Sequence[str] = ARCHS, ratio: float = 2.0, close_tol: float = CLOSE_TOL, spread: str = "sd",
              spread_rho: float | str = "all", exclude_collapsed: bool = False,
              exclude_failed: bool = False, weighting: str | None = None) -> list[Verdict]:
     """The four verdicts, in order a, b, c, d (the module docstring gives each rule). `ratio`: how many

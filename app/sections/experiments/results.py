@@ -315,9 +315,13 @@ def _saved(path: Path, need: set[str]) -> pd.DataFrame | None:
     return df if need <= set(df.columns) else None
 
 
+_RULED_COLUMNS = {*(f"outcome_{c}" for c in "abcd"), "c_diff_pct", "c_low_pct", "c_high_pct", "c_agree", "c_n"}
+
+
 def robustness_table(path: Path = ROBUSTNESS_CSV) -> pd.DataFrame | None:
-    """The saved robustness table (one row per seed set and failed-runs choice), or None if absent."""
-    return _saved(path, _CLAIM_COLUMNS | {"failed_runs"})
+    """The saved robustness table (one row per seed set and failed-runs choice, each claim judged by the one rule,
+    claim (c)'s paired difference with its interval), or None if absent or judged before that rule."""
+    return _saved(path, _CLAIM_COLUMNS | _RULED_COLUMNS | {"failed_runs"})
 
 
 def regime_screen_table(path: Path = SCREEN_CSV) -> pd.DataFrame | None:
@@ -328,18 +332,17 @@ def regime_screen_table(path: Path = SCREEN_CSV) -> pd.DataFrame | None:
 
 
 def robustness_counts(df: pd.DataFrame) -> dict:
-    """{"small": {claim: (holds, sets)}, "small_left_out": {...}, "large": [rows of the big sets, kept/left out]}."""
+    """{"small": {claim: (sets where it holds, sets)}, "small_left_out": {...}, "outcomes": {claim: {holds, fails,
+    unclear}} (failed runs kept), "large": [rows of the big sets, kept/left out]}: sets of under 100 seeds are
+    the small ones."""
     def count(part: pd.DataFrame) -> dict:
-        return {c: (int(part[f"claim_{c}"].astype(bool).sum()), len(part)) for c in "abcd"}
+        return {c: (int((part[f"outcome_{c}"] == "holds").sum()), len(part)) for c in "abcd"}
     small = df[df.n_seeds < 100]
-    out = {"small": count(small[small.failed_runs == "kept"]),
-           "small_left_out": count(small[small.failed_runs == "left_out"]),
-           "large": df[df.n_seeds >= 100].to_dict("records")}
-    if has_outcomes(df):  # judged by the one rule: holds / fails / too few seeds to tell, per claim
-        kept = small[small.failed_runs == "kept"]
-        out["outcomes"] = {c: {o: int((kept[f"outcome_{c}"] == o).sum()) for o in ("holds", "fails", "unclear")}
-                           for c in "abcd"}
-    return out
+    kept = small[small.failed_runs == "kept"]
+    return {"small": count(kept), "small_left_out": count(small[small.failed_runs == "left_out"]),
+            "outcomes": {c: {o: int((kept[f"outcome_{c}"] == o).sum()) for o in ("holds", "fails", "unclear")}
+                         for c in "abcd"},
+            "large": df[df.n_seeds >= 100].to_dict("records")}
 
 
 def has_outcomes(df: pd.DataFrame) -> bool:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mtl_core.experiments.claims import SPREADS, verdicts
+from mtl_core.experiments.claims import CLOSE_TOL, SPREADS, verdicts
 
-from ...figures.claims import verdict_notes, verdict_table
+from ...figures.claims import OUTCOME_KEY, robustness_c_figure, verdict_notes, verdict_table
 from ...i18n import current_lang, t, translator
+from ...ui.charts import chart
 from ...ui.section import keyer
 from ...ui.text import escape_md
 from ...ui.widgets import param_label
@@ -64,21 +65,16 @@ def _robustness() -> pd.DataFrame | None:
 
 def robustness_view() -> None:
     """How often the quick preset's verdicts held on seeds its regime was not chosen on (a saved table): each
-    claim's outcome by the one rule, with claim (c)'s interval, or, for a table saved before that rule, its
-    point verdicts, said to be such."""
+    claim's outcome on each seed set by the one rule, and claim (c)'s paired difference with its interval per set
+    (a chart and the table), so that how close a claim came shows beside its verdict."""
     df = _robustness()
     if df is None:
         return
     counts = robustness_counts(df)
-    mark = {True: "✓", False: "✗", "holds": "✓", "fails": "✗", "unclear": "?"}
-    ruled = has_outcomes(df)
-    col = "outcome_{}" if ruled else "claim_{}"
-
-    def line(c: dict) -> str:
-        return ", ".join(f"({k}) {h}/{n}" for k, (h, n) in c.items())
+    mark = {"holds": "✓", "fails": "✗", "unclear": "?"}
 
     def marks(row: dict) -> str:
-        return " ".join(f"({k}) {mark[row[col.format(k)]]}" for k in "abcd")
+        return " ".join(f"({k}) {mark[row[f'outcome_{k}']]}" for k in "abcd")
     large = []
     for seeds in dict.fromkeys(r["seeds"] for r in counts["large"]):
         rows = {r["failed_runs"]: r for r in counts["large"] if r["seeds"] == seeds}
@@ -88,28 +84,42 @@ def robustness_view() -> None:
             continue
         large += [t("exp.rob.large", seeds=seeds, n=r["n_seeds"], marks=marks(r),
                     how=t("exp.v.left_out" if how == "left_out" else "exp.v.kept")) for how, r in rows.items()]
+    kept, left = df[df.failed_runs == "kept"], df[df.failed_runs == "left_out"]
     with st.expander(t("exp.rob.title"), icon=":material/fact_check:"):
-        if ruled:
-            tally = "; ".join(t("exp.rob.tally", claim=c, **o) for c, o in counts["outcomes"].items())
-            st.markdown(t("exp.rob.intro_rule", sets=counts["small"]["a"][1], tally=tally) + " " + " ".join(large))
-        else:
-            st.markdown(t("exp.rob.intro", sets=counts["small"]["a"][1], kept=line(counts["small"]),
-                          left=line(counts["small_left_out"])) + " " + " ".join(large))
-            st.warning(t("exp.rob.legacy"), icon=":material/history:")
-            st.markdown(t("exp.rob.why"))
-        kept, left = df[df.failed_runs == "kept"], df[df.failed_runs == "left_out"]
+        tally = "; ".join(t("exp.rob.tally", claim=c, **o) for c, o in counts["outcomes"].items())
+        st.markdown(t("exp.rob.intro_rule", sets=counts["small"]["a"][1], tally=tally) + " " + " ".join(large))
+        st.markdown(c_summary(kept, 100 * CLOSE_TOL, _tr()))
+        chart(robustness_c_figure(kept.reset_index(drop=True), 100 * CLOSE_TOL, _tr()))
         columns = {t("exp.rob.col.seeds"): kept["seeds"].to_numpy(),
-                   **{f"({c})": kept[col.format(c)].map(mark).to_numpy() for c in "abcd"}}
-        if ruled:
-            columns[t("exp.rob.col.c_diff")] = [
-                f"{r.c_diff_pct:+.0f} % [{r.c_low_pct:+.0f}, {r.c_high_pct:+.0f}] ({r.c_agree}/{r.c_n})"
-                for r in kept.itertuples()]
-        columns[t("exp.rob.col.d_left_out")] = left[col.format("d")].map(mark).to_numpy()
+                   **{f"({c})": kept[f"outcome_{c}"].map(mark).to_numpy() for c in "abcd"},
+                   t("exp.rob.col.c_diff"): [
+                       f"{r.c_diff_pct:+.0f} % [{r.c_low_pct:+.0f}, {r.c_high_pct:+.0f}] ({r.c_agree}/{r.c_n})"
+                       for r in kept.itertuples()],
+                   t("exp.rob.col.d_left_out"): left["outcome_d"].map(mark).to_numpy()}
         columns.update({t("exp.rob.col.rise", name=arch_names().get(a, a)): kept[f"rise_{a}"].to_numpy()
                         for a in ("shared_bottom", "omoe", "mmoe") if f"rise_{a}" in kept})
         columns[t("exp.rob.col.failed")] = [_named(str(x)) for x in kept["failed_seeds"].fillna("")]
         table = pd.DataFrame(columns)
         st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 3)  # every row shown
+
+
+def c_summary(kept: pd.DataFrame, margin_pct: float, tr) -> str:
+    """Claim (c) over the sets, in numbers: the range of its paired difference on the small sets, on how many its
+    interval lay within the margin, how wide that interval typically is, and each large set's difference."""
+    small, large = kept[kept.n_seeds < 100], kept[kept.n_seeds >= 100]
+    parts = []
+    if len(small):
+        width = (small.c_high_pct - small.c_low_pct).median()
+        parts.append(tr("exp.rob.c_small", tol=f"{margin_pct:g}", n=len(small), lo=f"{small.c_diff_pct.min():+.0f}",
+                        hi=f"{small.c_diff_pct.max():+.0f}", holds=int((small.outcome_c == "holds").sum()),
+                        fails=int((small.outcome_c == "fails").sum()), width=f"{width:.0f}",
+                        band=f"{2 * margin_pct:g}"))
+        if width > 2 * margin_pct:  # wider than the band: no set of this size can show the equality
+            parts.append(tr("exp.rob.c_wide"))
+    parts += [tr("exp.rob.c_large", seeds=r.seeds, n=r.n_seeds, d=f"{r.c_diff_pct:+.0f}", lo=f"{r.c_low_pct:+.0f}",
+                 hi=f"{r.c_high_pct:+.0f}", agree=r.c_agree, verdict=tr(OUTCOME_KEY[r.outcome_c]))
+              for r in large.itertuples()]
+    return "".join(p + ("" if p.endswith("。") or i == len(parts) - 1 else " ") for i, p in enumerate(parts))
 
 
 @st.cache_data(show_spinner=False)
