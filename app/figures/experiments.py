@@ -49,10 +49,16 @@ def _band(x, lo, hi, color: str, group: str, alpha: float = 0.18) -> go.Scatter:
 
 
 def _rho_axis(rhos) -> dict:
-    """The ρ axis spans [0, 1] (with a margin) while every ρ lies there, so a study's first results, one ρ,
-    do not draw on an axis of ±1 around it."""
+    """The ρ axis spans the study's ρ values with a margin (the paper's 0.5-1 fills the plot), or [0, 1] while a
+    study's first results have one ρ in it, so they do not draw on an axis of ±1 around it."""
     r = pd.to_numeric(pd.Series(rhos), errors="coerce").dropna()
-    return {"range": [-0.05, 1.05]} if len(r) and r.min() >= 0 and r.max() <= 1 else {}
+    if not len(r):
+        return {}
+    lo, hi = float(r.min()), float(r.max())
+    if hi > lo:
+        pad = 0.05 * (hi - lo)
+        return {"range": [lo - pad, hi + pad]}
+    return {"range": [-0.05, 1.05]} if 0 <= lo <= 1 else {}
 
 
 def _quantiles(df: pd.DataFrame, by: list[str], col: str) -> pd.DataFrame:
