@@ -243,9 +243,12 @@ def test_lesson_3_quotes_the_robustness_table_on_the_sets_it_names():
     kept = df[(df.failed_runs == "kept") & (df.n_seeds < 100)].reset_index(drop=True)
     for lang in ("en", "zh"):
         text = _lesson_text(3, lang)
-        (last,) = re.findall(r"1000–1019 (?:to|到) (?P<k>\d+)000–(?P=k)019", text)
-        sets = kept.iloc[:int(last)]
-        assert list(sets.seeds.astype(str)) == [f"{k}000-{k}019" for k in range(1, int(last) + 1)], lang
+        (first, last) = re.findall(r"(\d+)000–\d+019 … (\d+)000–\d+019", text)
+        named = [f"{k}000-{k}019" for a, b in (first, last) for k in range(int(a), int(b) + 1)]
+        (count,) = re.findall(r"(?:over |，)(\d+) ?(?:fresh sets|组新的)", text)
+        assert int(count) == len(named), lang
+        sets = kept[kept.seeds.astype(str).isin(named)]
+        assert sorted(sets.seeds.astype(str)) == sorted(named), lang
         for c in "abcd":
             counts = [int((sets[f"outcome_{c}"] == o).sum()) for o in ("holds", "fails", "unclear")]
             assert f"| ({c}) | " + " | ".join(map(str, counts)) + " |" in text, (lang, c, counts)
