@@ -10,7 +10,8 @@ Every default lives in a `Param` spec; the default ids are `DEFAULT_IDS`.
 Validated once: a config is checked where it enters (`from_flat`, `from_json`, `validate`), each value
 parsed once, and the result is marked as checked, so the layers inside (`Trainer`, `run_configs`, the model
 and weighting builders) carry its typed values on without parsing them again; `with_changes` and
-`from_flat(..., base=cfg)` work on typed values and parse only what changed. Configs are frozen, so a checked config stays valid.
+`from_flat(..., base=cfg)` work on typed values and parse only what changed. Configs are frozen, so a
+checked config stays valid.
 """
 from __future__ import annotations
 

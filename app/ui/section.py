@@ -1,8 +1,8 @@
 """The section toolkit: what every section page does the same way, written once.
 
 A section page keeps its settings typed in a memory (`section_state(id)["mem"]`), reads them from the
-link once per tab (each value parsed once, by its field), writes them back to the address on every run and names each bad link value in a
-warning until the learner changes a setting. The pieces:
+link once per tab (each value parsed once, by its field), writes them back to the address on every run
+and names each bad link value in a warning until the learner changes a setting. The pieces:
 
 * `keyer(section)` -> the section's widget-key function (`k("run")` -> "balance.run");
 * `read_keys(query, prefix, fields, mem, what)` (from `app.ui.fields`, pure) checks every `<prefix><name>`
