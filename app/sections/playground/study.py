@@ -103,10 +103,14 @@ def _values_box(box, cfg: ExperimentConfig, knob: str, preset: Preset | None, er
     parsed = _k("values#parsed")  # (text, dataset, values, error) of the text parsed last
     if _k("values") not in st.session_state:
         from_preset = preset.axes.get(f"data.{knob}") if preset else None
-        spec = DATASETS[cfg.data.id].param(knob)
-        numbers = list(dict.fromkeys(spec.parse(v, f"data.{knob}") for v in from_preset or _default_numbers(cfg)))
+        numbers = list(dict.fromkeys(from_preset or _default_numbers(cfg)))
         st.session_state[_k("values")] = ", ".join(f"{v:g}" for v in numbers)
-        st.session_state[parsed] = (st.session_state[_k("values")], cfg.data.id, numbers, None)
+        spec = DATASETS[cfg.data.id].param(knob)
+        try:  # typed numbers, checked by the spec without a trip through text
+            st.session_state[parsed] = (st.session_state[_k("values")], cfg.data.id,
+                                        [spec.parse(v, f"data.{knob}") for v in numbers], None)
+        except ConfigError:
+            pass  # the text is parsed below, and what is wrong named there
     text = box.text_input(t("study.values", name=param_label(knob, "data")), key=_k("values"),
                           help=t("study.values_help"))
     seen = st.session_state.get(parsed)
