@@ -147,13 +147,15 @@ def model_params(cfg) -> int | None:
     cannot be built."""
     import torch
 
+    from .config import is_checked
     from .data import DATASETS
     from .models import build_model, count_parameters
 
     try:
         spec = DATASETS[cfg.data.id].spec(dict(cfg.data.params))
-        with torch.device("meta"):
-            return int(count_parameters(build_model(cfg.model.id, spec, dict(cfg.model.params))))
+        with torch.device("meta"):  # a checked config's parameters are not parsed again
+            model = build_model(cfg.model.id, spec, dict(cfg.model.params), checked=is_checked(cfg))
+            return int(count_parameters(model))
     except Exception:  # noqa: BLE001 - an unbuildable model is refused by validation, not here
         return None
 

@@ -7,17 +7,18 @@ flat {str: str} dict (URL query parameters) and to JSON; both leave out paramete
 under the chosen values (`Param.when`), and the strict readers refuse them when given.
 Every default lives in a `Param` spec; the default ids are `DEFAULT_IDS`.
 
-Validated once: a config is checked where it enters (`from_flat`, `from_json`, `validate`) and the result
-is marked as checked, so the layers inside (`Trainer`, `run_configs`, the model and weighting builders)
-carry its typed values on without parsing them again; `with_changes` works on typed values and checks only
-what changed. Configs are frozen, so a checked config stays valid.
+Validated once: a config is checked where it enters (`from_flat`, `from_json`, `validate`), each value
+parsed once, and the result is marked as checked, so the layers inside (`Trainer`, `run_configs`, the model
+and weighting builders) carry its typed values on without parsing them again; `with_changes` and
+`from_flat(..., base=cfg)` work on typed values and parse only what changed. Configs are frozen, so a
+checked config stays valid.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .data import DATASETS
 from .models import ARCHITECTURES
@@ -26,7 +27,8 @@ from .weighting import WEIGHTINGS
 
 DEFAULT_IDS = {"data": "synthetic", "model": "mmoe", "weighting": "ew"}
 REGISTRIES = {"data": DATASETS, "model": ARCHITECTURES, "weighting": WEIGHTINGS}
-SECTIONS = ("data", "model", "weighting", "train")
+PARTS = ("data", "model", "weighting")  # the sections chosen from a registry
+SECTIONS = (*PARTS, "train")
 
 
 def _frozen(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -117,8 +119,8 @@ class ExperimentConfig:
 
     def with_changes(self, **flat: Any) -> "ExperimentConfig":
         """Copy with some flat keys changed, e.g. with_changes(**{"data.rho": 0.9}). Changing an id
-        ("model": "ple") drops the old choice's parameters. Only the changed values are parsed; changes to
-        training settings alone (a run's seed or learning rate) need no other check."""
+        ("model": "ple") drops the old choice's parameters. Only the changed values are parsed; the others
+        are carried on as they were checked."""
         cfg = validate(self)
         if all(key.startswith("train.") for key in flat):
             unknown = next((key for key in flat if key[6:] not in TRAIN_SPECS), None)
@@ -127,10 +129,10 @@ class ExperimentConfig:
                 return _checked(replace(cfg, train=replace(cfg.train, **changed)))
         d: dict[str, Any] = cfg.typed_flat()
         for key, value in flat.items():
-            if key in ("data", "model", "weighting") and str(value) != d.get(key):
+            if key in PARTS and str(value) != d.get(key):
                 d = {k: v for k, v in d.items() if not k.startswith(key + ".")}
             d[key] = value
-        return from_flat(d)
+        return from_flat(d, base=cfg)
 
     def get(self, key: str) -> Any:
         """The value of a flat key: "model" -> its id, "data.rho" -> 0.5, "train.lr" -> 0.001."""
@@ -159,11 +161,12 @@ def is_checked(cfg: ExperimentConfig) -> bool:
     return getattr(cfg, "_checked", False)
 
 
-def _section(kind: str, part_id: str, params: Mapping[str, Any], strict: bool = False) -> dict:
+def _section(kind: str, part_id: str, params: Mapping[str, Any], strict: bool = False,
+             parsed: bool = False) -> dict:
     registry = REGISTRIES[kind]
     if part_id not in registry:
         raise ConfigError(kind, part_id, "one of " + ", ".join(registry))
-    return resolve_params(registry[part_id].params, dict(params), kind, strict_inactive=strict)
+    return resolve_params(registry[part_id].params, dict(params), kind, strict_inactive=strict, parsed=parsed)
 
 
 def validate(cfg: ExperimentConfig, strict: bool = False) -> ExperimentConfig:
@@ -172,11 +175,17 @@ def validate(cfg: ExperimentConfig, strict: bool = False) -> ExperimentConfig:
     A config that came out of validation is returned as it is (it is frozen, so it is still valid)."""
     if is_checked(cfg):
         return cfg
-    data_p = _section("data", cfg.data.id, cfg.data.params, strict)
-    model_p = _section("model", cfg.model.id, cfg.model.params, strict)
-    weight_p = _section("weighting", cfg.weighting.id, cfg.weighting.params, strict)
-    train_kw = {f.name: TRAIN_SPECS[f.name].parse(getattr(cfg.train, f.name), f"train.{f.name}")
-                for f in fields(TrainConfig)}
+    return _validate(cfg, strict)
+
+
+def _validate(cfg: ExperimentConfig, strict: bool, parsed: bool = False) -> ExperimentConfig:
+    """validate(); parsed: every given value was parsed where it entered (`_parse_flat`), so only the defaults,
+    the inactive parameters and the combination are checked here."""
+    data_p = _section("data", cfg.data.id, cfg.data.params, strict, parsed)
+    model_p = _section("model", cfg.model.id, cfg.model.params, strict, parsed)
+    weight_p = _section("weighting", cfg.weighting.id, cfg.weighting.params, strict, parsed)
+    train_kw = {f.name: getattr(cfg.train, f.name) if parsed else
+                TRAIN_SPECS[f.name].parse(getattr(cfg.train, f.name), f"train.{f.name}") for f in fields(TrainConfig)}
     spec = DATASETS[cfg.data.id].spec(data_p)
     reason = ARCHITECTURES[cfg.model.id].supports(spec)
     if reason:
@@ -190,55 +199,112 @@ def validate(cfg: ExperimentConfig, strict: bool = False) -> ExperimentConfig:
                                      WeightingConfig(cfg.weighting.id, weight_p), TrainConfig(**train_kw)))
 
 
-def _split_flat(flat: Mapping[str, Any]) -> tuple[dict, dict]:
-    sections: dict[str, dict] = {s: {} for s in SECTIONS}
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same type all the way down (1 is not True, "4" is not 4)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _raise(err: ConfigError, key: str) -> None:
+    raise err
+
+
+def _parse_flat(flat: Mapping[str, Any], on_error: Callable[[ConfigError, str], None],
+                base: ExperimentConfig | None = None) -> dict[str, Any]:
+    """Every value of a flat dict parsed once into its spec's type (ids checked against their registry).
+    A value equal to `base`'s (same key, same type, under the same id) was checked there and is carried on.
+    An invalid entry goes to `on_error(err, key)`, which raises or notes it; the entry is then left out (an
+    invalid id with its section's parameters, which belonged to it)."""
+    trusted = base.typed_flat() if base is not None else {}
     ids: dict[str, str] = {}
+    given: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
     for key, value in flat.items():
-        head, _, name = key.partition(".")
-        if head not in sections:
-            raise ConfigError(key, value, "a key starting with data., model., weighting. or train.")
-        if not name:
-            if head == "train":
-                raise ConfigError(key, value, "train.<setting>")
+        head, _, name = str(key).partition(".")
+        if head not in given:
+            on_error(ConfigError(str(key), value, "a key starting with data., model., weighting. or train."), str(key))
+        elif not name and head == "train":
+            on_error(ConfigError(str(key), value, "train.<setting>"), str(key))
+        elif not name:
             ids[head] = str(value)
         else:
-            sections[head][name] = value
-    return ids, sections
-
-
-def from_flat(flat: Mapping[str, Any]) -> ExperimentConfig:
-    """Strict: any unknown key, invalid value or value for an inactive parameter raises ConfigError.
-    Missing keys take defaults."""
-    ids, sec = _split_flat(flat)
-    for name in sec["train"]:
+            given[head][name] = value
+    for name, value in given["train"].items():
         if name not in TRAIN_SPECS:
-            raise ConfigError(f"train.{name}", sec["train"][name], "one of " + ", ".join(TRAIN_SPECS))
-    train = TrainConfig(**sec["train"])  # parsed with the rest by validate
-    cfg = ExperimentConfig(*(part(ids.get(s, DEFAULT_IDS[s]), sec[s]) for s, part in
+            on_error(ConfigError(f"train.{name}", value, "one of " + ", ".join(TRAIN_SPECS)), f"train.{name}")
+    out: dict[str, Any] = {}
+    for section in SECTIONS:
+        if section == "train":
+            specs = TRAIN_PARAMS
+        else:
+            part_id = ids.get(section, DEFAULT_IDS[section])
+            if part_id not in REGISTRIES[section]:
+                on_error(ConfigError(section, part_id, "one of " + ", ".join(REGISTRIES[section])), section)
+                continue
+            if section in ids:
+                out[section] = part_id
+            specs = REGISTRIES[section][part_id].params
+            known = {p.name for p in specs}
+            for name, value in given[section].items():
+                if name not in known:
+                    on_error(ConfigError(f"{section}.{name}", value, "one of the known parameters: "
+                                         + (", ".join(p.name for p in specs) or "(none)")), f"{section}.{name}")
+        same_id = section == "train" or trusted.get(section) == ids.get(section, DEFAULT_IDS[section])
+        for p in specs:
+            if p.name not in given[section]:
+                continue
+            key, value = f"{section}.{p.name}", given[section][p.name]
+            if same_id and key in trusted and _same(trusted[key], value):
+                out[key] = value
+                continue
+            try:
+                out[key] = p.parse(value, key)
+            except ConfigError as err:
+                on_error(err, key)
+    return out
+
+
+def _assemble(typed: Mapping[str, Any]) -> ExperimentConfig:
+    """The checked config of parsed flat values (`_parse_flat`): defaults, inactive values refused, the
+    combination checked; nothing is parsed again."""
+    parts = {s: {k.partition(".")[2]: v for k, v in typed.items() if k.startswith(s + ".")} for s in SECTIONS}
+    cfg = ExperimentConfig(*(part(typed.get(s, DEFAULT_IDS[s]), parts[s]) for s, part in
                              (("data", DataConfig), ("model", ModelConfig), ("weighting", WeightingConfig))),
-                           train)
-    return validate(cfg, strict=True)
+                           TrainConfig(**parts["train"]))
+    return _validate(cfg, strict=True, parsed=True)
 
 
-def from_flat_lenient(flat: Mapping[str, Any]) -> tuple[ExperimentConfig, list[str]]:
-    """For URLs: drop each invalid entry (falling back to its default) and say which, instead of raising."""
-    current = {str(k): v for k, v in flat.items()}
+def from_flat(flat: Mapping[str, Any], base: ExperimentConfig | None = None) -> ExperimentConfig:
+    """Strict: any unknown key, invalid value or value for an inactive parameter raises ConfigError.
+    Missing keys take defaults. Each value is parsed once; values equal to a checked `base`'s are not parsed."""
+    return _assemble(_parse_flat(flat, _raise, base))
+
+
+def from_flat_lenient(flat: Mapping[str, Any], base: ExperimentConfig | None = None
+                      ) -> tuple[ExperimentConfig, list[str]]:
+    """For URLs: drop each invalid entry (falling back to its default) and say which, instead of raising.
+    Each value is parsed once (values equal to a checked `base`'s not at all)."""
     warnings: list[str] = []
-    for _ in range(len(current) + 1):
+
+    def note(err: ConfigError, key: str) -> None:
+        warnings.append(f"{err} — using the default for '{key}' instead")
+    typed = _parse_flat(flat, note, base)
+    for _ in range(len(typed) + 1):
         try:
-            return from_flat(current), warnings
-        except ConfigError as err:
-            key = err.field if err.field in current else next(
-                (k for k in current if k == err.field or err.field.startswith(k + ".")), None)
+            return _assemble(typed), warnings
+        except ConfigError as err:  # an inactive value or a combination that cannot train
+            key = err.field if err.field in typed else next(
+                (k for k in typed if k == err.field or err.field.startswith(k + ".")), None)
             if key is None:  # an incompatible combination: fall back on the model
-                key = "model" if "model" in current else next(iter(current), None)
+                key = "model" if "model" in typed else next(iter(typed), None)
             if key is None:
                 break
-            warnings.append(f"{err} — using the default for '{key}' instead")
-            current.pop(key)
-            if key in ("data", "model", "weighting"):  # its parameters belonged to the dropped choice
-                for k in [k for k in current if k.startswith(key + ".")]:
-                    current.pop(k)
+            note(err, key)
+            typed.pop(key)
+            if key in PARTS:  # its parameters belonged to the dropped choice
+                typed = {k: v for k, v in typed.items() if not k.startswith(key + ".")}
     return validate(ExperimentConfig()), warnings
 
 

@@ -151,11 +151,12 @@ class Param:
 
 
 def resolve_params(specs: tuple[Param, ...], given: dict[str, Any] | None, prefix: str,
-                   strict_inactive: bool = False) -> dict[str, Any]:
+                   strict_inactive: bool = False, parsed: bool = False) -> dict[str, Any]:
     """Defaults overlaid with `given`, each value parsed; unknown names raise ConfigError.
 
     Every parameter gets a value, inactive ones (see `Param.when`) their default. With strict_inactive,
     a value given for an inactive parameter is refused with a sentence saying when it applies.
+    parsed: the given values were parsed where they entered, so they are taken as they are.
     """
     given = dict(given or {})
     by_name = {p.name: p for p in specs}
@@ -163,8 +164,8 @@ def resolve_params(specs: tuple[Param, ...], given: dict[str, Any] | None, prefi
         if name not in by_name:
             raise ConfigError(f"{prefix}.{name}", given[name],
                               "one of the known parameters: " + (", ".join(by_name) or "(none)"))
-    values = {p.name: (p.parse(given[p.name], f"{prefix}.{p.name}") if p.name in given else p.default)
-              for p in specs}
+    values = {p.name: (p.default if p.name not in given else given[p.name] if parsed
+                       else p.parse(given[p.name], f"{prefix}.{p.name}")) for p in specs}
     for p in specs:
         if not p.active(values):
             if strict_inactive and p.name in given:

@@ -168,10 +168,10 @@ def test_an_upload_is_parsed_once_and_a_big_one_is_refused_by_its_size_before_re
 def test_read_keys_names_unknown_keys_and_bad_values_and_keeps_the_memory():
     fields = {"epochs": spec_field(Param("epochs", 5, "epochs", low=1, high=100)),
               "lr": spec_field(Param("lr", 0.01, "lr", low=1e-5, high=1.0))}
-    mem = {"w:epochs": "5", "w:lr": "0.01"}
+    mem = {"w:epochs": 5, "w:lr": 0.01}  # typed: each link value is parsed once, into the memory
     warnings = read_keys({"x.epochs": "7", "x.lr": "[a](b)", "x.nope": "1", "other": "2", "preset": "p"}, "x.",
                          fields, mem, what="the test page")
-    assert mem == {"w:epochs": "7", "w:lr": "0.01"}
+    assert mem == {"w:epochs": 7, "w:lr": 0.01} and type(mem["w:epochs"]) is int
     text = "\n".join(warnings)
     assert "'x.nope'" in text and "'other'" in text and "x.lr" in text and "using 0.01 instead" in text
     assert "preset" not in text and len(warnings) == 3

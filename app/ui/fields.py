@@ -1,22 +1,35 @@
 """A section's link keys checked field by field (pure: no streamlit, so section configs stay testable).
 
-A field is a parser `(link text, key) -> memory text` that raises `ConfigError` naming the key; `read_keys`
-runs every field a link carries and returns one warning per unknown key and per invalid value.
+A field is a parser `(link text, key) -> memory value` that raises `ConfigError` naming the key; `read_keys`
+runs every field a link carries, once, and returns one warning per unknown key and per invalid value.
+A `Field` also knows how to write its typed value back as link text (`mem_query`), so a section's memory
+holds typed values and text appears only in the address.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
 from mtl_core.params import ConfigError, Param
 
 from .text import short
 
-Parser = Callable[[str, str], str]  # (link text, its key) -> memory text, or ConfigError naming the key
+Parser = Callable[[str, str], Any]  # (link text, its key) -> memory value, or ConfigError naming the key
 
 
-def spec_field(spec: Param) -> Parser:
-    """A field checked by a Param spec: parsed, then written back in the spec's canonical text."""
-    return lambda text, key: spec.format(spec.parse(text, key))
+@dataclass(frozen=True)
+class Field:
+    """A parser with its way back to link text: `field(text, key)` parses, `field.format(value)` writes."""
+    parse: Parser
+    format: Callable[[Any], str] = str
+
+    def __call__(self, text: str, key: str) -> Any:
+        return self.parse(text, key)
+
+
+def spec_field(spec: Param) -> Field:
+    """A field checked by a Param spec: the link's text parsed into the spec's type, written back by the spec."""
+    return Field(spec.parse, spec.format)
 
 
 def mem_slot(name: str) -> str:
@@ -28,7 +41,7 @@ def invalid(key: str, value: object, allowed: str, kept: object) -> str:
     return f"{key}: {short(value)} is not allowed; expected {allowed} — using {kept} instead"
 
 
-def read_keys(query: Mapping[str, str], prefix: str, fields: Mapping[str, Parser], mem: dict[str, str], *,
+def read_keys(query: Mapping[str, str], prefix: str, fields: Mapping[str, Parser], mem: dict[str, Any], *,
               what: str, slot: Callable[[str], str] = mem_slot, ignore: tuple[str, ...] = ("preset",)) -> list[str]:
     """Check every `<prefix><name>` key of a link into `mem[slot(name)]`, in the order of `fields` (a field
     may read what an earlier one stored); returns one warning per unknown key (first) and per invalid
@@ -45,16 +58,20 @@ def read_keys(query: Mapping[str, str], prefix: str, fields: Mapping[str, Parser
         try:
             mem[slot(name)] = parse(str(query[key]), key)
         except ConfigError as err:
-            warnings.append(invalid(key, query[key], err.allowed, mem.get(slot(name), "the default")))
+            kept = getattr(parse, "format", str)(mem[slot(name)]) if slot(name) in mem else "the default"
+            warnings.append(invalid(key, query[key], err.allowed, kept))
     return warnings
 
 
-def mem_query(prefix: str, mem: Mapping[str, str], **extra: str) -> dict[str, str]:
-    """What the address holds for a section: every setting of its memory as `<prefix><name>` (and `extra`
-    names as given), sorted so the same settings always give the same link."""
-    out = {prefix + k[len(mem_slot("")):]: v for k, v in mem.items() if k.startswith(mem_slot(""))}
+def mem_query(prefix: str, mem: Mapping[str, Any], fields: Mapping[str, Parser] | None = None,
+              **extra: str) -> dict[str, str]:
+    """What the address holds for a section: every setting of its memory as `<prefix><name>`, written by its
+    `Field` (else `str`), and `extra` names as given; sorted so the same settings always give the same link."""
+    fmt = {name: getattr(f, "format", str) for name, f in (fields or {}).items()}
+    out = {prefix + name: fmt.get(name, str)(v) for k, v in mem.items() if k.startswith(mem_slot(""))
+           for name in (k[len(mem_slot("")):],)}
     out.update({prefix + k: v for k, v in extra.items()})
     return dict(sorted(out.items()))
 
 
-__all__ = ["Parser", "spec_field", "mem_slot", "invalid", "read_keys", "mem_query"]
+__all__ = ["Parser", "Field", "spec_field", "mem_slot", "invalid", "read_keys", "mem_query"]

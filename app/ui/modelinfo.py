@@ -31,7 +31,9 @@ class ModelInfo:
 
 
 def describe_model(data_id: str, data_params: dict, model_id: str, model_params: dict) -> ModelInfo:
-    """Build the model once on CPU (seed 0) to read its structure and size. Errors become `error`."""
+    """Build the model once on CPU (seed 0) to read its structure and size. Errors become `error`.
+    The parameters are typed values checked where they entered (a checked config's, a widget's, the defaults),
+    so they are not parsed again; a missing or inactive one takes its default."""
     info = DATASETS[data_id]
     spec = info.spec(dict(data_params))
     tasks = spec.task_names
@@ -41,7 +43,10 @@ def describe_model(data_id: str, data_params: dict, model_id: str, model_params:
         return ModelInfo(model_id, tasks, kinds, error=reason)
     try:
         torch.manual_seed(0)
-        model = build_model(model_id, spec, dict(model_params))
+        specs = ARCHITECTURES[model_id].params
+        given = {p.name: model_params.get(p.name, p.default) for p in specs}
+        model = build_model(model_id, spec, {p.name: given[p.name] if p.active(given) else p.default for p in specs},
+                            checked=True)
         return ModelInfo(
             arch=model_id, tasks=tasks, kinds=kinds, structure=model.structure(),
             shared_modules=tuple(model.shared_modules), categorical=spec.schema.n_categorical > 0,

@@ -1,8 +1,8 @@
 """The section toolkit: what every section page does the same way, written once.
 
-A section page keeps its settings as text in a memory (`section_state(id)["mem"]`), reads them from the
-link once per tab, writes them back to the address on every run and names each bad link value in a
-warning until the learner changes a setting. The pieces:
+A section page keeps its settings typed in a memory (`section_state(id)["mem"]`), reads them from the
+link once per tab (each value parsed once, by its field), writes them back to the address on every run
+and names each bad link value in a warning until the learner changes a setting. The pieces:
 
 * `keyer(section)` -> the section's widget-key function (`k("run")` -> "balance.run");
 * `read_keys(query, prefix, fields, mem, what)` (from `app.ui.fields`, pure) checks every `<prefix><name>`
@@ -20,7 +20,7 @@ from typing import Callable, Mapping
 
 from ..sections import Section
 from . import url
-from .fields import Parser, invalid, mem_slot, read_keys, spec_field  # noqa: F401 - part of the toolkit
+from .fields import Field, Parser, invalid, mem_slot, read_keys, spec_field  # noqa: F401 - part of the toolkit
 from .state import section_key, section_state
 
 
@@ -48,4 +48,4 @@ def keep_link(section: Section, own: Mapping[str, str]) -> None:
     url.warn_until_changed(section, own)
 
 
-__all__ = ["keyer", "spec_field", "mem_slot", "invalid", "read_keys", "open_link", "keep_link", "Parser"]
+__all__ = ["keyer", "Field", "spec_field", "mem_slot", "invalid", "read_keys", "open_link", "keep_link", "Parser"]

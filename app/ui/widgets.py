@@ -1,11 +1,13 @@
 """Widgets generated from `Param` specs, and the mapping between a section's config memory and flat
 config keys. Any section that edits a configuration uses these; none of it names a model or dataset.
 
-Flat keys are those of `ExperimentConfig.to_flat()`: "data", "data.rho", "model", "model.n_experts",
-"train.lr"... A section keeps its configuration as text in a *memory* keyed by `mkey`, which carries the
-chosen id so two models' same-named parameters never collide: "w:data", "w:data:synthetic:rho",
-"w:model:mmoe:n_experts", "w:train:lr". The widget showing a value has the key
-`section_key(<section>, mkey)`, so sections never share widget state.
+Flat keys are those of `ExperimentConfig.typed_flat()`: "data", "data.rho", "model", "model.n_experts",
+"train.lr"... A section keeps its configuration *typed* (ints, floats, bools, tuples, the choices
+themselves) in a memory keyed by `mkey`, which carries the chosen id so two models' same-named parameters
+never collide: "w:data", "w:data:synthetic:rho", "w:model:mmoe:n_experts", "w:train:lr". Values are
+parsed once where they enter (the link, a file, a text box when its text changes); a widget's own bounds
+check the rest, and text is made only on the way out (`flat_text`, for the address). The widget showing a
+value has the key `section_key(<section>, mkey)`, so sections never share widget state.
 """
 from __future__ import annotations
 
@@ -29,46 +31,51 @@ def mkey(section: str, part_id: str | None = None, name: str | None = None) -> s
     return f"w:{section}" if name is None else f"w:{section}:{part_id}:{name}"
 
 
-def parsed_values(specs, mem: Mapping[str, str], section: str, part_id: str) -> dict[str, Any]:
-    """Each parameter's value from memory text (the default where missing or invalid)."""
-    out = {}
-    for spec in specs:
-        try:
-            out[spec.name] = spec.parse(mem.get(mkey(section, part_id, spec.name), spec.format(spec.default)))
-        except ConfigError:
-            out[spec.name] = spec.default
-    return out
+def typed_values(specs, mem: Mapping[str, Any], section: str, part_id: str) -> dict[str, Any]:
+    """Each parameter's value in memory (its default where the memory has none)."""
+    return {spec.name: mem.get(mkey(section, part_id, spec.name), spec.default) for spec in specs}
 
 
-def flat_to_mem(flat: Mapping[str, str]) -> dict[str, str]:
-    """Flat config -> memory text values."""
-    mem: dict[str, str] = {}
+def flat_to_mem(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed flat config -> memory (the same values under memory keys)."""
+    mem: dict[str, Any] = {}
     for key, value in flat.items():
         head, _, name = key.partition(".")
         if head == "train":
-            mem[mkey("train", name=name)] = str(value)
+            mem[mkey("train", name=name)] = value
         elif not name:
-            mem[mkey(head)] = str(value)
+            mem[mkey(head)] = value
         else:
-            mem[mkey(head, str(flat.get(head, "")), name)] = str(value)
+            mem[mkey(head, str(flat.get(head, "")), name)] = value
     return mem
 
 
-def mem_to_flat(mem: Mapping[str, str], registries: Mapping[str, Mapping], train_params) -> dict[str, str]:
-    """Memory -> flat config of the chosen data/model/weighting (registry order), inactive parameters
+def mem_to_flat(mem: Mapping[str, Any], registries: Mapping[str, Mapping], train_params) -> dict[str, Any]:
+    """Memory -> typed flat config of the chosen data/model/weighting (registry order), inactive parameters
     (`Param.when`) left out."""
-    flat: dict[str, str] = {}
+    flat: dict[str, Any] = {}
     for section in PARTS:
         part = mem[mkey(section)]
         flat[section] = part
         specs = registries[section][part].params
-        values = parsed_values(specs, mem, section, part)
+        values = typed_values(specs, mem, section, part)
         for spec in specs:
             if spec.active(values):
-                flat[f"{section}.{spec.name}"] = mem.get(mkey(section, part, spec.name), spec.format(spec.default))
+                flat[f"{section}.{spec.name}"] = values[spec.name]
     for spec in train_params:
-        flat[f"train.{spec.name}"] = mem.get(mkey("train", name=spec.name), spec.format(spec.default))
+        flat[f"train.{spec.name}"] = mem.get(mkey("train", name=spec.name), spec.default)
     return flat
+
+
+def flat_text(flat: Mapping[str, Any], registries: Mapping[str, Mapping], train_params) -> dict[str, str]:
+    """Typed flat config -> the address's text (each value formatted by its spec, once, on the way out)."""
+    specs = {"train": {p.name: p for p in train_params},
+             **{s: {p.name: p for p in registries[s][flat[s]].params} for s in PARTS if s in flat}}
+    out: dict[str, str] = {}
+    for key, value in flat.items():
+        head, _, name = key.partition(".")
+        out[key] = str(value) if not name else specs[head][name].format(value)
+    return out
 
 
 # ---- one widget per Param -------------------------------------------------------------------------
@@ -101,23 +108,18 @@ def widget_kind(p: Param) -> str:
     return "text"  # ints, floats, str
 
 
-def to_widget(p: Param, text: str) -> Any:
-    """Text (Param.format) -> the value a widget holds; invalid text falls back to the default."""
-    if widget_kind(p) == "text":
-        return text
-    try:
-        value = p.parse(text)
-    except ConfigError:
-        value = p.default
-    if p.kind == "choice":
-        return str(value)
-    return value
+def to_widget(p: Param, value: Any) -> Any:
+    """A typed value -> what its widget holds (the same value; text for a text box)."""
+    return p.format(value) if widget_kind(p) == "text" else value
 
 
-def from_widget(p: Param, value: Any) -> str:
-    if widget_kind(p) == "text":
-        return str(value).strip()
-    return p.format(p.parse(value))
+_TYPES = {"int": int, "float": float, "bool": bool}
+
+
+def from_widget(p: Param, value: Any) -> Any:
+    """What a bounded widget holds -> the typed value (its bounds checked it; the number type made exact).
+    A text box's text is parsed by `param_control`, once per change."""
+    return _TYPES[p.kind](value) if p.kind in _TYPES else value
 
 
 def _float_step(p: Param) -> float:
@@ -135,7 +137,7 @@ def param_widget(p: Param, key: str, label: str, help_text: str, *,
     if kind == "toggle":
         st.toggle(label, **common)
     elif kind == "select":
-        opts = options or [str(c) for c in p.choices]
+        opts = options or list(p.choices)
         st.selectbox(label, opts, format_func=format_func or str, **common)
     elif kind == "slider" and p.kind == "int":
         st.slider(label, int(p.low), int(p.high), step=1, **common)
@@ -162,21 +164,38 @@ def param_label(name: str, section: str = "", spec: Param | None = None) -> str:
     return param_label_text(current_lang(), section, name, spec)
 
 
-def param_control(p: Param, ns: str, key: str, mem: dict[str, str], errors: list[str], section: str,
+def _seen(wkey: str) -> str:
+    """Where a text box keeps the text it last parsed and that text's error (None: valid)."""
+    return wkey + "#parsed"
+
+
+def param_control(p: Param, ns: str, key: str, mem: dict[str, Any], errors: list[str], section: str,
                   entry_id: str | None = None, **widget_kw) -> None:
-    """One generated control: seeded from `mem[key]`, labelled and explained in the page language,
-    written back to `mem[key]` as text; an invalid value is shown and added to `errors`.
+    """One generated control: seeded from the typed `mem[key]`, labelled and explained in the page language,
+    its typed value written back to `mem[key]`. A text box is parsed when its text changes; while the text is
+    invalid the memory keeps the last valid value, and the error is shown and added to `errors`.
     `ns` is the owning section (widget-key namespace); `section` the config section ("data", ...)."""
     wkey = section_key(ns, key)
+    text = widget_kind(p) == "text"
     if wkey not in st.session_state:
-        st.session_state[wkey] = to_widget(p, mem.get(key, p.format(p.default)))
+        st.session_state[wkey] = to_widget(p, mem.get(key, p.default))
+        if text:  # the seeded text is the memory's value: nothing to parse
+            st.session_state[_seen(wkey)] = (st.session_state[wkey], None)
     help_text = param_help(current_lang(), section, entry_id, p)
-    if widget_kind(p) == "text":
+    if text:
         help_text = f"{help_text}  \n{t('ctl.list_help')}"
     param_widget(p, wkey, param_label(p.name, section, p), help_text, **widget_kw)
-    try:
-        mem[key] = from_widget(p, st.session_state[wkey])
-        p.parse(mem[key], f"{section}.{p.name}")
-    except ConfigError as err:
-        st.error(escape_md(err))  # it echoes what the learner typed
-        errors.append(str(err))
+    value = st.session_state[wkey]
+    if not text:
+        mem[key] = from_widget(p, value)
+        return
+    seen = st.session_state.get(_seen(wkey))
+    if seen is None or seen[0] != value:
+        try:
+            mem[key], seen = p.parse(str(value).strip(), f"{section}.{p.name}"), (value, None)
+        except ConfigError as err:
+            seen = (value, str(err))
+        st.session_state[_seen(wkey)] = seen
+    if seen[1] is not None:
+        st.error(escape_md(seen[1]))  # it echoes what the learner typed
+        errors.append(seen[1])

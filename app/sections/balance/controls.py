@@ -1,7 +1,8 @@
 """The balancing lab's knobs: a scenario (a balance preset), its data knob(s), the strategies (every
 registered weighting may be chosen, so strategies added later appear by themselves), the architectures
 (seesaw), seeds, epochs and what else to train (static-weight grid, single-task baselines, conflict
-recording). Kept as text in the section's memory and in the address as `bal.<knob>` keys."""
+recording). Kept typed in the section's memory (each link value parsed once, by its field) and in the address
+as `bal.<knob>` keys."""
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ from mtl_core.presets import PRESETS
 from mtl_core.weighting import WEIGHTINGS
 
 from ...i18n import current_lang, entry_name, t
-from ...ui.fields import Parser, mem_query, read_keys, spec_field
+from ...ui.fields import Field, mem_query, read_keys, spec_field
 from ...ui.state import forget_widgets, section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_control
@@ -72,43 +73,42 @@ def scenario_of(pid: str) -> bx.Scenario:
     return bx.SCENARIOS.get(pid, bx.Scenario(pid, "custom"))
 
 
-def mem() -> dict[str, str]:
+def mem() -> dict[str, Any]:
     return section_state(SECTION).setdefault("mem", {})
 
 
-def preset_mem(pid: str) -> dict[str, str]:
-    """Memory text of every knob from a scenario's preset."""
+def preset_mem(pid: str) -> dict[str, Any]:
+    """Every knob's typed value from a scenario's preset."""
     preset = PRESETS[pid]
     cfg = preset.experiment()
     sc = scenario_of(pid)
-    out = {f"w:{n}": DATA.param(n).format(cfg.data.params[n]) for n in ALL_KNOBS}
-    out["w:epochs"] = EPOCHS.format(cfg.train.epochs)
-    out["w:seeds"] = str(len(preset.seeds))
-    out["w:weightings"] = ",".join(preset.axes.get("weighting", (cfg.weighting.id,)))
-    out["w:archs"] = ",".join(preset.axes.get("model", (cfg.model.id,)))
-    out["w:static"] = "true" if sc.static else "false"
-    out["w:baselines"] = "true" if sc.baselines else "false"
-    out["w:conflict"] = "true" if sc.record_conflict else "false"
+    out: dict[str, Any] = {f"w:{n}": cfg.data.params[n] for n in ALL_KNOBS}
+    out["w:epochs"] = cfg.train.epochs
+    out["w:seeds"] = len(preset.seeds)
+    out["w:weightings"] = tuple(preset.axes.get("weighting", (cfg.weighting.id,)))
+    out["w:archs"] = tuple(preset.axes.get("model", (cfg.model.id,)))
+    out["w:static"] = bool(sc.static)
+    out["w:baselines"] = bool(sc.baselines)
+    out["w:conflict"] = bool(sc.record_conflict)
     out["scenario"] = pid
     return out
 
 
-def _check_list(value: str, options: list[str], key: str) -> str:
+def _check_list(value: str, options: list[str], key: str) -> tuple[str, ...]:
     items = [x.strip() for x in str(value).split(",") if x.strip()]
     bad = [x for x in items if x not in options]
     if bad or not items:
         raise ConfigError(key, value, "comma-separated ids from: " + ", ".join(options))
-    return ",".join(dict.fromkeys(items))
+    return tuple(dict.fromkeys(items))
 
 
-def _fields() -> dict[str, Parser]:
-    """Every `bal.<name>` setting a link may carry (the scenario aside) and how it is checked."""
-    specs = {**{n: DATA.param(n) for n in ALL_KNOBS}, "seeds": SEEDS, "epochs": EPOCHS}
-    flag = Param("flag", False)
+def _fields() -> dict[str, Field]:
+    """Every `bal.<name>` setting a link may carry (the scenario aside), how it is checked and written back."""
+    specs = {**{n: DATA.param(n) for n in ALL_KNOBS}, "seeds": SEEDS, "epochs": EPOCHS,
+             **{n: Param(n, False) for n in FLAGS}}
     return {**{n: spec_field(spec) for n, spec in specs.items()},
-            "weightings": lambda text, key: _check_list(text, strategy_options(), key),
-            "archs": lambda text, key: _check_list(text, arch_options(), key),
-            **{n: (lambda text, key: flag.format(flag.parse(text, key))) for n in FLAGS}}
+            "weightings": Field(lambda text, key: _check_list(text, strategy_options(), key), ",".join),
+            "archs": Field(lambda text, key: _check_list(text, arch_options(), key), ",".join)}
 
 
 def load_query(query: Mapping[str, str]) -> list[str]:
@@ -132,7 +132,7 @@ def load_query(query: Mapping[str, str]) -> list[str]:
 
 def own_query() -> dict[str, str]:
     """What the address holds: the scenario and every knob as `bal.<knob>`."""
-    return mem_query(URL_PREFIX, mem(), scenario=mem().get("scenario", DEFAULT_SCENARIO))
+    return mem_query(URL_PREFIX, mem(), _fields(), scenario=mem().get("scenario", DEFAULT_SCENARIO))
 
 
 @dataclass
@@ -156,7 +156,7 @@ class Knobs:
         return list(self.axes.get("model", (self.cfg.model.id,) if self.cfg else ()))
 
     def signature(self) -> tuple:
-        return (self.scenario, tuple(sorted((self.cfg.to_flat() if self.cfg else {}).items())),
+        return (self.scenario, tuple(sorted((self.cfg.typed_flat() if self.cfg else {}).items())),
                 tuple((k, v) for k, v in self.axes.items()), tuple(self.seeds), self.static, self.baselines,
                 self.conflict)
 
@@ -172,9 +172,9 @@ def _multi(label: str, name: str, options: list[str], names: dict[str, str], hel
     m = mem()
     key = section_key(SECTION, f"w:{name}")
     if key not in st.session_state:
-        st.session_state[key] = [x for x in m.get(f"w:{name}", "").split(",") if x in options]
+        st.session_state[key] = [x for x in m.get(f"w:{name}", ()) if x in options]
     chosen = st.multiselect(label, options, key=key, format_func=lambda x: names.get(x, x), help=help_text)
-    m[f"w:{name}"] = ",".join(chosen)
+    m[f"w:{name}"] = tuple(chosen)
     return chosen
 
 
@@ -182,9 +182,9 @@ def _toggle(name: str) -> bool:
     m = mem()
     key = section_key(SECTION, f"w:{name}")
     if key not in st.session_state:
-        st.session_state[key] = m.get(f"w:{name}", "false") == "true"
+        st.session_state[key] = bool(m.get(f"w:{name}", False))
     value = st.toggle(t(f"bal.{name}"), key=key, help=t(f"bal.{name}_help"))
-    m[f"w:{name}"] = "true" if value else "false"
+    m[f"w:{name}"] = bool(value)
     return bool(value)
 
 
@@ -218,15 +218,15 @@ def sidebar_knobs() -> Knobs:
                 errors.append(t("bal.no_archs"))
         wkey = section_key(SECTION, "w:seeds")
         if wkey not in st.session_state:
-            st.session_state[wkey] = int(SEEDS.parse(m.get("w:seeds", "3")))
+            st.session_state[wkey] = m.get("w:seeds", SEEDS.default)
         st.slider(t("bal.seeds"), int(SEEDS.low), int(SEEDS.high), step=1, key=wkey, help=t("bal.seeds_help"))
-        m["w:seeds"] = str(int(st.session_state[wkey]))
+        m["w:seeds"] = int(st.session_state[wkey])
         param_control(EPOCHS, SECTION, "w:epochs", m, errors, "train")
         static = _toggle("static") if sc.static else False
         baselines = _toggle("baselines")
         conflict = _toggle("conflict")
     preset = PRESETS[pid]
-    flat: dict[str, Any] = {k: (",".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in preset.config.items()}
+    flat: dict[str, Any] = dict(preset.config)
     for name in KNOBS.get(sc.problem, ()):
         flat[f"data.{name}"] = m[f"w:{name}"]
     flat["train.epochs"] = m["w:epochs"]
@@ -242,5 +242,5 @@ def sidebar_knobs() -> Knobs:
         except ConfigError as err:
             errors.append(str(err))
             cfg = None
-    return Knobs(pid, sc.problem, cfg, axes, list(range(int(m["w:seeds"]))), sc.static if static else (),
+    return Knobs(pid, sc.problem, cfg, axes, list(range(m["w:seeds"])), sc.static if static else (),
                  baselines, conflict, errors)

@@ -61,7 +61,7 @@ def _from_run(knobs: Knobs) -> None:
                              format_func=lambda w: names.get(w, w))
     step = c2.slider(t("steps.run.step"), 0, total, min(total, 100), key=_k("run_step"))
     cfg = knobs.cfg.with_changes(weighting=weighting)
-    signature = (tuple(sorted(cfg.to_flat().items())), int(step))
+    signature = (tuple(sorted(cfg.typed_flat().items())), int(step))
     if c3.button(t("steps.run.capture"), key=_k("run_capture"), icon=":material/camera:", width="stretch"):
         with st.spinner(t("steps.run.capture")):
             state["steps_capture"] = (signature, cfg, sx.capture_gradients(cfg, int(step), ROWS))

@@ -79,12 +79,19 @@ def ids_field(name: str, label: str, options, help_text: str, container=None) ->
 
 
 def param_field(name: str, spec, kind: str, entry_id: str | None = None) -> None:
-    """A generated widget (app.ui.widgets) for a Param bound to mem[name]."""
+    """A generated widget (app.ui.widgets) for a Param bound to mem[name]. This page's memory is the address's
+    text: the widget is seeded from it (parsed once, when the widget is made) and its value written back."""
     m = mem()
-    proxy = {f"w:{name}": m[name]}
-    errors: list[str] = []
-    param_control(spec, SECTION, f"w:{name}", proxy, errors, kind, entry_id)
-    m[name] = proxy[f"w:{name}"]
+    key = f"w:{name}"
+    proxy: dict = {}
+    if _k(key) not in st.session_state:
+        try:
+            proxy[key] = spec.parse(m[name], f"exp.{name}")
+        except ConfigError:
+            proxy[key] = spec.default
+    param_control(spec, SECTION, key, proxy, [], kind, entry_id)
+    if key in proxy:
+        m[name] = spec.format(proxy[key])
 
 
 def _apply_preset() -> None:

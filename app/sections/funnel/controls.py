@@ -1,6 +1,6 @@
 """The funnel explorer's knobs: a funnel preset, the data knobs (sparsity, rates, selection bias,
-relatedness), seeds, epochs and which models to compare; kept as text in the section's memory and in the
-address as `funnel.<knob>` keys, so a copied link reproduces the comparison."""
+relatedness), seeds, epochs and which models to compare; kept typed in the section's memory (each link value
+parsed once, by its field) and in the address as `funnel.<knob>` keys, so a copied link reproduces the comparison."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from mtl_core.params import ConfigError, Param
 from mtl_core.presets import PRESETS
 
 from ...i18n import current_lang, t
-from ...ui.fields import Parser, mem_query, read_keys, spec_field
+from ...ui.fields import Field, mem_query, read_keys, spec_field
 from ...ui.state import forget_widgets, section_key, section_state
 from ...ui.url import short
 from ...ui.widgets import param_control
@@ -38,27 +38,28 @@ def _mkey(name: str) -> str:
     return f"w:{name}"
 
 
-def mem() -> dict[str, str]:
+def mem() -> dict[str, Any]:
     return section_state(SECTION).setdefault("mem", {})
 
 
-def preset_mem(preset_id: str) -> dict[str, str]:
-    """Memory text of every knob from a preset (its data and train keys, then the comparison's defaults)."""
+def preset_mem(preset_id: str) -> dict[str, Any]:
+    """Every knob's typed value from a preset (its data and train keys, then the comparison's defaults)."""
     preset = PRESETS[preset_id]
     cfg = fx.model_config(dict(preset.config), fx.DEFAULT_MODELS[0])
-    out = {_mkey(name): DATA.param(name).format(cfg.data.params[name]) for name in (*KNOBS, *MORE)}
-    out[_mkey("epochs")] = EPOCHS.format(cfg.train.epochs)
-    out[_mkey("seeds")] = str(len(preset.seeds))
-    out[_mkey("models")] = ",".join(fx.DEFAULT_MODELS)
+    out: dict[str, Any] = {_mkey(name): cfg.data.params[name] for name in (*KNOBS, *MORE)}
+    out[_mkey("epochs")] = cfg.train.epochs
+    out[_mkey("seeds")] = len(preset.seeds)
+    out[_mkey("models")] = tuple(fx.DEFAULT_MODELS)
     out["preset"] = preset_id
     return out
 
 
-def _fields() -> dict[str, Parser]:
-    """Every `funnel.<name>` setting a link may carry and how it is checked."""
+def _fields() -> dict[str, Field]:
+    """Every `funnel.<name>` setting a link may carry, how it is checked and written back."""
     specs = {**{n: DATA.param(n) for n in (*KNOBS, *MORE)}, "seeds": SEEDS, "epochs": EPOCHS}
     return {**{n: spec_field(spec) for n, spec in specs.items()},
-            "models": lambda text, key: ",".join(fx.check_models([x.strip() for x in text.split(",")]))}
+            "models": Field(lambda text, key: tuple(fx.check_models([x.strip() for x in text.split(",")])),
+                            ",".join)}
 
 
 def load_query(query: Mapping[str, str]) -> list[str]:
@@ -80,7 +81,7 @@ def load_query(query: Mapping[str, str]) -> list[str]:
 
 def own_query() -> dict[str, str]:
     """What the address holds for this section: every knob as `funnel.<knob>`."""
-    return mem_query(URL_PREFIX, mem())
+    return mem_query(URL_PREFIX, mem(), _fields())
 
 
 @dataclass
@@ -130,16 +131,16 @@ def sidebar_knobs() -> Knobs:
         param_control(EPOCHS, SECTION, _mkey("epochs"), m, errors, "train")
         skey = section_key(SECTION, _mkey("seeds"))
         if skey not in st.session_state:
-            st.session_state[skey] = int(SEEDS.parse(m.get(_mkey("seeds"), "3")))
+            st.session_state[skey] = m.get(_mkey("seeds"), SEEDS.default)
         st.slider(t("fx.seeds"), int(SEEDS.low), int(SEEDS.high), step=1, key=skey, help=t("fx.seeds_help"))
-        m[_mkey("seeds")] = str(int(st.session_state[skey]))
+        m[_mkey("seeds")] = int(st.session_state[skey])
         mkey_ = section_key(SECTION, _mkey("models"))
         names = model_names()
         if mkey_ not in st.session_state:
-            st.session_state[mkey_] = [x for x in m.get(_mkey("models"), "").split(",") if x in fx.MODELS]
+            st.session_state[mkey_] = [x for x in m.get(_mkey("models"), ()) if x in fx.MODELS]
         chosen = st.multiselect(t("fx.models"), list(fx.MODELS), key=mkey_, format_func=names.get,
                                 help=t("fx.models_help"))
-        m[_mkey("models")] = ",".join(chosen)
+        m[_mkey("models")] = tuple(chosen)
         if not chosen:
             errors.append(t("fx.no_models"))
     flat: dict[str, Any] = {f"data.{n}": m[_mkey(n)] for n in (*KNOBS, *MORE)}
@@ -151,4 +152,4 @@ def sidebar_knobs() -> Knobs:
             fx.model_config(flat, chosen[0])
         except ConfigError as err:
             errors.append(str(err))
-    return Knobs(flat, list(chosen), list(range(int(m[_mkey("seeds")]))), errors)
+    return Knobs(flat, list(chosen), list(range(m[_mkey("seeds")])), errors)

@@ -1,10 +1,14 @@
 """The Playground's sidebar: data, model, loss weighting and training controls, generated from the
 registries' Param specs (no model, weighting or dataset is named here). Inactive parameters
 (`Param.when`, e.g. ESMM's expert counts without a gated backbone) are hidden and left out of the URL.
+
+The memory holds typed values (`app.ui.widgets`); the configuration for Train is the link's checked config
+while no setting changed, and otherwise rebuilt from it, parsing only the values a control changed.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 
@@ -19,7 +23,7 @@ from ...ui.cache import cached_devices, cached_label_correlation, cached_model_i
 from ...ui.modelinfo import ModelInfo
 from ...ui.state import section_key, section_state
 from ...ui.text import escape_md
-from ...ui.widgets import mem_to_flat, mkey, param_control, param_label, parsed_values
+from ...ui.widgets import flat_text, flat_to_mem, mem_to_flat, mkey, param_control, param_label, typed_values
 from . import SECTION
 
 REGISTRIES = {"data": DATASETS, "model": ARCHITECTURES, "weighting": WEIGHTINGS}
@@ -28,15 +32,35 @@ TRAIN_MAIN = ("optimizer", "lr", "batch_size", "epochs", "device", "baseline")
 
 @dataclass
 class Controls:
-    flat: dict[str, str]  # the whole configuration as URL text
+    flat: dict[str, Any]  # the whole configuration, typed (`ExperimentConfig.typed_flat` keys)
+    text: dict[str, str]  # the same as the address shows it
     cfg: ExperimentConfig | None  # None when invalid
     errors: list[str] = field(default_factory=list)
     info: ModelInfo | None = None
 
 
-def get_mem() -> dict[str, str]:
-    """The Playground's configuration as text, keyed by `mkey` (survives page switches and hidden controls)."""
+def get_mem() -> dict[str, Any]:
+    """The Playground's configuration, typed, keyed by `mkey` (survives page switches and hidden controls)."""
     return section_state(SECTION).setdefault("mem", {})
+
+
+def set_config(cfg: ExperimentConfig, mem: dict[str, Any] | None = None) -> None:
+    """Make a checked config the controls' configuration (from a link, a past run): the memory takes its typed
+    values, and it is the base whose values need no parsing again."""
+    get_mem().clear()
+    get_mem().update(flat_to_mem(cfg.typed_flat()) if mem is None else mem)
+    section_state(SECTION)["cfg"] = cfg
+
+
+def _config(flat: dict[str, Any]) -> ExperimentConfig:
+    """The checked config of the controls' typed values: the last one while they are unchanged, else rebuilt
+    from it, parsing only the changed values (ConfigError for a combination that cannot train)."""
+    state = section_state(SECTION)
+    base = state.get("cfg")
+    if base is not None and base.typed_flat() == flat:
+        return base
+    state["cfg"] = cfg = from_flat(flat, base=base)
+    return cfg
 
 
 def _wkey(key: str) -> str:
@@ -50,7 +74,7 @@ def _param(p: Param, key: str, mem: dict, errors: list[str], section: str, entry
 def _params(section: str, entry_id: str, specs, mem: dict, errors: list[str]) -> None:
     """The entry's active parameters, in registry order (a choice drawn earlier decides what follows)."""
     for p in specs:
-        if p.active(parsed_values(specs, mem, section, entry_id)):
+        if p.active(typed_values(specs, mem, section, entry_id)):
             _param(p, mkey(section, entry_id, p.name), mem, errors, section, entry_id)
 
 
@@ -75,7 +99,7 @@ def _data_section(mem: dict, errors: list[str]) -> None:
     specs = info.params
     primary = [p for p in specs if p.name in info.primary] or list(specs)
     for p in primary:
-        if p.active(parsed_values(specs, mem, "data", data_id)):
+        if p.active(typed_values(specs, mem, "data", data_id)):
             _param(p, mkey("data", data_id, p.name), mem, errors, "data", data_id)
             if p.name == info.relatedness_param:
                 _correlation(data_id, mem)
@@ -87,22 +111,13 @@ def _data_section(mem: dict, errors: list[str]) -> None:
             _params("data", data_id, rest, mem, errors)
 
 
-def _data_params(data_id: str, mem: dict) -> dict | None:
-    try:
-        return {p.name: p.parse(mem.get(mkey("data", data_id, p.name), p.format(p.default)))
-                for p in DATASETS[data_id].params}
-    except ConfigError:
-        return None
+def _data_params(data_id: str, mem: dict) -> dict:
+    return typed_values(DATASETS[data_id].params, mem, "data", data_id)
 
 
 def _correlation(data_id: str, mem: dict) -> None:
     params = _data_params(data_id, mem)
-    try:
-        seed = int(mem.get(mkey("train", name="seed"), "0"))
-    except ValueError:
-        seed = 0
-    if params is None:
-        return
+    seed = mem.get(mkey("train", name="seed"), 0)
     try:
         r, n = cached_label_correlation(data_id, tuple(sorted(params.items())), seed)
     except Exception:  # noqa: BLE001 - a dataset that cannot build here is reported when training
@@ -116,7 +131,7 @@ def _correlation(data_id: str, mem: dict) -> None:
 def _model_section(mem: dict, errors: list[str]) -> ModelInfo | None:
     data_id = mem[mkey("data")]
     params = _data_params(data_id, mem)
-    spec = DATASETS[data_id].spec(params) if params else None
+    spec = DATASETS[data_id].spec(params)
     unsupported = {a: r for a, info in ARCHITECTURES.items() if spec and (r := info.supports(spec))}
     model_id = _choose("model", t("ctl.model"), mem, unsupported)
     specs = ARCHITECTURES[model_id].params
@@ -127,12 +142,9 @@ def _model_section(mem: dict, errors: list[str]) -> ModelInfo | None:
         st.error(msg)
         errors.append(msg)
         return None
-    if params is None or errors:
+    if errors:
         return None
-    try:
-        mp = {p.name: p.parse(mem.get(mkey("model", model_id, p.name), p.format(p.default))) for p in specs}
-    except ConfigError:
-        return None
+    mp = typed_values(specs, mem, "model", model_id)
     info = cached_model_info(data_id, tuple(sorted(params.items())), model_id, tuple(sorted(mp.items())))
     if info.error:
         st.error(escape_md(info.error))
@@ -220,14 +232,15 @@ def sidebar_controls(hidden: list[str]) -> Controls:
             if section == "model":
                 info = result
     flat = mem_to_flat(mem, REGISTRIES, TRAIN_PARAMS)
+    text = flat_text(flat, REGISTRIES, TRAIN_PARAMS)
     with locked:
-        _locked_summary([h for h in hidden if h in ("data", "model", "weighting", "train")], flat)
+        _locked_summary([h for h in hidden if h in ("data", "model", "weighting", "train")], text)
     cfg = None
     try:
-        cfg = from_flat(flat)
+        cfg = _config(flat)
     except ConfigError as err:
         if str(err) not in errors:
             errors.append(str(err))
     if cfg is not None and (info is None or "model" in hidden):
         info = model_info_for(cfg)
-    return Controls(flat, cfg if not errors else None, errors, info)
+    return Controls(flat, text, cfg if not errors else None, errors, info)

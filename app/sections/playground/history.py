@@ -13,9 +13,8 @@ from ...ui.charts import chart
 from ...ui.export import csv_text
 from ...ui.section import keyer
 from ...ui.state import forget_widgets
-from ...ui.widgets import flat_to_mem
 from . import SECTION
-from .controls import get_mem
+from .controls import set_config
 from .live import get_session
 from .session import Run
 
@@ -49,9 +48,7 @@ def history_csv(runs: list[Run]) -> str:
 
 def _load(run: Run) -> None:
     """Put a past run's settings back into the controls (widgets re-seed from the memory)."""
-    mem = get_mem()
-    mem.clear()
-    mem.update(flat_to_mem(run.cfg.to_flat()))
+    set_config(run.cfg)
     forget_widgets(SECTION, "w:")
 
 

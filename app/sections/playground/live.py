@@ -53,7 +53,7 @@ def get_session() -> Session:
 _k = keyer(SECTION)
 
 
-def toolbar(cfg: ExperimentConfig | None, flat: dict[str, str]) -> None:
+def toolbar(cfg: ExperimentConfig | None) -> None:
     sess = get_session()
     c_train, c_pause, c_step, c_reset, c_note = st.columns([1.1, 1.1, 1, 1, 5], vertical_alignment="center")
     c_train.button(t("btn.train"), key=_k("btn_train"), icon=":material/play_arrow:", type="primary",
@@ -72,7 +72,7 @@ def toolbar(cfg: ExperimentConfig | None, flat: dict[str, str]) -> None:
     c_reset.button(t("btn.reset"), key=_k("btn_reset"), icon=":material/restart_alt:",
                    disabled=sess.current is None, help=t("btn.reset_help"),
                    on_click=once_per_click(_k("btn_reset"), sess.reset), width="stretch")
-    if sess.current is not None and cfg is not None and sess.current.cfg.to_flat() != cfg.to_flat():
+    if sess.current is not None and cfg is not None and sess.current.cfg.typed_flat() != cfg.typed_flat():
         c_note.caption(t("settings_changed"))
 
 

@@ -5,7 +5,7 @@ from app.i18n import current_lang, entry_name, t
 from app.sections import BY_ID
 from app.sections.playground import SECTION
 from app.sections.playground.classroom import classroom_panel, hidden_sections
-from app.sections.playground.controls import get_mem, sidebar_controls
+from app.sections.playground.controls import set_config, sidebar_controls
 from app.sections.playground.guide import first_steps, missing_data, preset_banner
 from app.sections.playground.history import history_section
 from app.sections.playground.live import get_session, live_panel, toolbar
@@ -22,9 +22,8 @@ section = BY_ID[SECTION]
 state = section_state(SECTION)
 query = url.section_query(section)
 if query is not None:  # first run in this tab: the configuration comes from the link
-    loaded = load(query)
-    get_mem().clear()
-    get_mem().update(loaded.mem)
+    loaded = load(query)  # each value of the link parsed once, into a checked config
+    set_config(loaded.cfg, loaded.mem)
     state.update(classroom=loaded.classroom, hide=loaded.hide, url_flat=None, preset=loaded.preset,
                  start=loaded.start, preset_flat=None)
     url.set_warnings(section, loaded.warnings)
@@ -44,8 +43,8 @@ if controls.cfg is not None:  # a shared server: the toolkit's gate refuses what
     caps = admission(Cost(((controls.cfg, 1),), 1, info.n_params if info and not info.error else None))
     if caps:
         controls.cfg = None  # Train and the study stay disabled until the setting is within the limits
-classroom_panel(controls.flat)
-url.sync(section, own_query(controls.flat, bool(state.get("classroom")), state.get("hide", [])))
+classroom_panel(controls.text)
+url.sync(section, own_query(controls.text, bool(state.get("classroom")), state.get("hide", [])))
 
 warnings = url.warnings(section)
 if warnings:
@@ -67,7 +66,7 @@ elif not sess.history and sess.current is None and controls.cfg is not None:
 if missing_data(controls.cfg):
     controls.cfg = None  # Train, Step and the study wait for the data
 
-toolbar(controls.cfg, controls.flat)
+toolbar(controls.cfg)
 live_panel(controls.info)
 if controls.cfg is not None and "model" not in hidden:
     with st.expander(t("code.title"), icon=":material/code:"):

@@ -87,14 +87,42 @@ def plan(cfg: ExperimentConfig, n_seeds: int, values: list, extra_axes: dict[str
     return axes, seeds
 
 
-def _default_values(cfg: ExperimentConfig) -> str:
+def _default_numbers(cfg: ExperimentConfig) -> list[float]:
     knob = DATASETS[cfg.data.id].relatedness_param
     if not knob:
-        return ""
+        return []
     spec = DATASETS[cfg.data.id].param(knob)
     lo = max(0.0, float(spec.low if spec.low is not None else 0.0))  # from unrelated to identical tasks
     hi = float(spec.high if spec.high is not None else 1.0)
-    return ", ".join(f"{lo + (hi - lo) * i / 4:g}" for i in range(5))
+    return [float(f"{lo + (hi - lo) * i / 4:g}") for i in range(5)]
+
+
+def _values_box(box, cfg: ExperimentConfig, knob: str, preset: Preset | None, errors: list[str]) -> list:
+    """The relatedness values' text box: seeded from numbers (a preset's axis, else a spread over the knob's
+    range) and parsed when its text changes, not on every run."""
+    parsed = _k("values#parsed")  # (text, dataset, values, error) of the text parsed last
+    if _k("values") not in st.session_state:
+        from_preset = preset.axes.get(f"data.{knob}") if preset else None
+        numbers = list(dict.fromkeys(from_preset or _default_numbers(cfg)))
+        st.session_state[_k("values")] = ", ".join(f"{v:g}" for v in numbers)
+        spec = DATASETS[cfg.data.id].param(knob)
+        try:  # typed numbers, checked by the spec without a trip through text
+            st.session_state[parsed] = (st.session_state[_k("values")], cfg.data.id,
+                                        [spec.parse(v, f"data.{knob}") for v in numbers], None)
+        except ConfigError:
+            pass  # the text is parsed below, and what is wrong named there
+    text = box.text_input(t("study.values", name=param_label(knob, "data")), key=_k("values"),
+                          help=t("study.values_help"))
+    seen = st.session_state.get(parsed)
+    if seen is None or seen[:2] != (text, cfg.data.id):
+        try:
+            seen = (text, cfg.data.id, parse_values(text, cfg), None)
+        except ConfigError as err:
+            seen = (text, cfg.data.id, [], str(err).replace(text, short(text)))
+        st.session_state[parsed] = seen
+    if seen[3] is not None:
+        errors.append(seen[3])
+    return seen[2]
 
 
 def _start(cfg: ExperimentConfig, axes: dict[str, list], seeds: list[int], batch: int) -> None:
@@ -151,16 +179,7 @@ def _run_tab(cfg: ExperimentConfig | None) -> None:
         values: list = []
         errors: list[str] = []
         if knob:
-            if _k("values") not in st.session_state:
-                from_preset = preset.axes.get(f"data.{knob}") if preset else None
-                st.session_state[_k("values")] = (", ".join(f"{v:g}" for v in from_preset) if from_preset
-                                                   else _default_values(cfg))
-            text = c_values.text_input(t("study.values", name=param_label(knob, "data")), key=_k("values"),
-                                       help=t("study.values_help"))
-            try:
-                values = parse_values(text, cfg)
-            except ConfigError as err:
-                errors.append(str(err).replace(text, short(text)))
+            values = _values_box(c_values, cfg, knob, preset, errors)
         else:
             c_values.caption(t("study.no_knob"))
         if preset is not None:
