@@ -94,8 +94,10 @@ def test_feed_presets_open_a_multi_architecture_study_in_the_playground(pid):
     cfg = preset.experiment()
     batches = plan_grid(cfg, preset.axes, preset.seeds)
     assert sorted(b.cfg.model.id for b in batches) == sorted(preset.axes["model"])
-    if pid == "feed_expert_collapse":  # both architectures get the two-layer experts
-        assert {b.cfg.model.params["expert_units"] for b in batches} == {(32, 32)}
+    if pid == "feed_expert_collapse":  # both architectures get the study's three-layer experts, in its regime
+        assert {b.cfg.model.params["expert_units"] for b in batches} == {(32, 32, 32)}
+        regime = {k: v for k, v in study.COLLAPSE_REGIME.items() if k != "train.baseline"}
+        assert {k: preset.config[k] for k in regime} == regime
 
 
 @pytest.mark.slow
@@ -143,3 +145,18 @@ def test_feed_presets_stay_within_the_classroom_caps(pid):
     cfg = preset.experiment()
     assert server.over_caps(cfg, server.LIMITS, None) == []
     assert server.study_over_caps(cfg, preset.n_runs, len(preset.seeds), server.LIMITS) == []
+
+
+def test_every_regime_of_the_collapse_search_table_is_a_valid_config_of_the_search():
+    """The shipped search table (assets/experiments/feed_collapse_regimes.csv) lists regimes the benchmark can
+    re-run, each a valid config for both architectures; the chosen regime was searched on seeds 100-109."""
+    from mtl_core.config import from_flat
+
+    table = pd.read_csv(EXPERIMENTS / "feed_collapse_regimes.csv")
+    assert set(table.regime) == set(study.COLLAPSE_SEARCH)
+    for flat in study.COLLAPSE_SEARCH.values():
+        for arch in study.COLLAPSE_ARCHS:
+            from_flat({k: v for k, v in flat.items() if not k.startswith("model.") or study._accepts(arch, k)}
+                      | {"model": arch})
+    chosen = table[table.regime == next(k for k, v in study.COLLAPSE_SEARCH.items() if v is study.COLLAPSE_REGIME)]
+    assert set(chosen.seeds) == {"100-109"} and set(chosen.arch) == {"mmoe", "home"}

@@ -3,7 +3,8 @@
 `expert_health_figure` draws one run's report (`mtl_core.experts.ExpertHealth.to_dict()`, as a Snapshot
 carries it): on top, per expert, the gate mass each gate gives it, stacked (an expert no gate uses has no
 bar), and, hatched, the weight HoME's self-gates give a unit's own experts; below, the share of its hidden
-units that pass no gradient (dead), red when the expert is flagged collapsed, the reason written over the bar. Each gate's entropy is in its legend entry (uniform gates: H = log E).
+units that pass no gradient (dead), red when the expert is flagged collapsed, the reason written over the bar.
+Each gate's entropy is in its legend entry (uniform gates: H = log E).
 
 `adatt_fusion_figure` sums each AdaTT fusion unit's gate weights per expert group
 (`mtl_core.experts.group_mass`): a task × task heatmap per level, row t = how much task t's unit draws on
