@@ -1,14 +1,16 @@
 """The feed-world studies of lesson 10, on seeds the regimes were not chosen on (`mtl_core.experiments.feed`).
 
-    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py collapse --seeds 200-209 --out assets/experiments
+    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py collapse --seeds 300-319 --out assets/experiments
+    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py regimes --seeds 100-109 --out assets/experiments
     PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py sparse --seeds 200-209 --out assets/experiments
 
-`collapse` trains MMoE and HoME in `COLLAPSE_REGIME` (chosen on seeds 100-101) and compares their expert health
-and rare-task AUC; `sparse` trains Shared-Bottom, MMoE, PLE, AdaTT and HoME against single-task models in
-`FEED_BASE` and prints every rare task's gain (and, for the seesaw, every task's gain of each architecture).
-`figure` draws the lesson's seesaw chart (assets/lessons/feed_seesaw_adatt.svg) from --out's feed_seesaw_verdicts.csv.
-Each study writes its per-run rows (`feed_<study>.csv`) and the verdict tables (`feed_<study>_verdicts.csv`) under --out.
-Verdicts use the one statistics rule (`mtl_core.stats.paired`).
+`collapse` trains MMoE and HoME in `COLLAPSE_REGIME` (chosen on seeds 100-109) and compares their expert health
+and every task's test quality; `regimes` re-runs the search it was chosen in (`COLLAPSE_SEARCH`, the table
+feed_collapse_regimes.csv); `sparse` trains Shared-Bottom, MMoE, PLE, AdaTT and HoME against single-task
+models in `FEED_BASE` and prints every rare task's gain (and, for the seesaw, every task's gain of each
+architecture). `figure` draws the lesson's seesaw chart (assets/lessons/feed_seesaw_adatt.svg) from --out's
+feed_seesaw_verdicts.csv. Each study writes its per-run rows (`feed_<study>.csv`) and the verdict tables
+(`feed_<study>_verdicts.csv`) under --out. Verdicts use the one statistics rule (`mtl_core.stats.paired`).
 """
 from __future__ import annotations
 
@@ -130,7 +132,7 @@ def figure(out: Path, arch: str = "adatt") -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("study", choices=("collapse", "regimes", "sparse", "figure"))
-    ap.add_argument("--seeds", default="200-209", help="seeds, e.g. 200-209 (the regimes were chosen on 100-102)")
+    ap.add_argument("--seeds", default="200-209", help="seeds, e.g. 300-319 (the regimes were chosen on 100-109)")
     ap.add_argument("--out", default="runs/feed", help="folder for the csv files")
     args = ap.parse_args(argv)
     out = Path(args.out)

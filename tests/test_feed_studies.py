@@ -56,12 +56,15 @@ def test_collapse_table_compares_home_against_mmoe_per_seed():
     rows = []
     for seed in range(5):
         for arch, dead in (("mmoe", 3.0 + seed % 2), ("home", 0.0)):
-            rows.append(dict(arch=arch, seed=seed, task="view", experts_collapsed=dead, experts_dead=dead,
-                             experts_dead_share=dead / 10, experts_unused=0.0))
-    t = study.collapse_table(pd.DataFrame(rows)).set_index("metric")
+            rows.append(dict(arch=arch, seed=seed, task="view", kind="binary", experts_collapsed=dead,
+                             experts_dead=dead, experts_dead_share=dead / 10, experts_unused=0.0,
+                             test_auc=0.6 + 0.01 * seed - (0.02 if arch == "mmoe" else 0.0), test_loss=0.3))
+    t = study.collapse_table(pd.DataFrame(rows), tasks=("view",)).set_index("metric")
     assert t.loc["experts_dead", "mmoe"] == pytest.approx(3.4) and t.loc["experts_dead", "home"] == 0
     assert t.loc["experts_dead", "word"] == "better"  # fewer dead experts is better
+    assert t.loc["experts_dead_share", "effect"] == pytest.approx(0.34)  # positive: HoME has fewer
     assert t.loc["experts_unused", "word"] == "unclear"
+    assert t.loc["test_auc:view", "word"] == "better" and t.loc["test_auc:view", "effect"] == pytest.approx(0.02)
 
 
 @pytest.mark.slow
@@ -160,3 +163,14 @@ def test_every_regime_of_the_collapse_search_table_is_a_valid_config_of_the_sear
                       | {"model": arch})
     chosen = table[table.regime == next(k for k, v in study.COLLAPSE_SEARCH.items() if v is study.COLLAPSE_REGIME)]
     assert set(chosen.seeds) == {"100-109"} and set(chosen.arch) == {"mmoe", "home"}
+
+
+@pytest.mark.slow
+def test_in_the_collapse_regime_mmoes_relu_units_die_and_homes_do_not_at_tiny_size():
+    """The preset's phenomenon on 3,000 impressions and seeds no regime was chosen on: a large share of MMoE's
+    expert units pass no gradient, almost none of HoME's."""
+    tiny = {**study.COLLAPSE_REGIME, "data.n_impressions": 3000, "data.n_users": 200, "data.n_items": 200}
+    df = study.run_archs(tiny, study.COLLAPSE_ARCHS, seeds=[500, 501, 502])
+    mmoe, home = (study.per_seed(df, a, "experts_dead_share") for a in ("mmoe", "home"))
+    assert (mmoe > 0.25).all() and (home < 0.05).all()
+    assert study.compare(df, "home", "mmoe", "experts_dead_share", False).word == "better"
