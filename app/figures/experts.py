@@ -86,13 +86,30 @@ def expert_health_figure(health: Mapping | None, gate_defs: Sequence[Gate] = (),
     update_axes(layout, "xaxis", [1], tickvals=x, showticklabels=False)
     update_axes(layout, "yaxis", [1], title={"text": tr("fig.eh.use_axis")}, rangemode="tozero")
     update_axes(layout, "yaxis", [2], range=[0, 1.15], tickformat=".0%", title={"text": tr("fig.eh.dead_axis")})
-    n_gates = len(health["utilisation"]) + bool(residual)
-    legend_rows = -(-n_gates // 4)  # about four entries fit a row of a half-page chart
+    legend_rows = _rows_needed([d["name"] for d in data if d.get("showlegend", True)])
+    # rotated expert names (HoME's are long) need room in proportion to the longest
+    ticks_px = max(30, int(0.71 * _text_px(max(ticks, key=_text_px)))) if len(x) > 6 else 0
     # the legend sits at the bottom of the figure (container coordinates), below the rotated expert names
     layout["legend"] = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0,
                             font=dict(size=FONT_SIZE - 3))
-    layout["margin"] = dict(t=80, b=90 + 24 * legend_rows + (30 if len(x) > 6 else 0))
-    return make_figure(data, layout, title, height=470 + 24 * legend_rows + (30 if len(x) > 6 else 0))
+    layout["margin"] = dict(t=80, b=90 + 24 * legend_rows + ticks_px)
+    return make_figure(data, layout, title, height=470 + 24 * legend_rows + ticks_px)
+
+
+def _text_px(text: str) -> float:
+    """Rough width of a label in the legend's font: CJK characters about twice as wide as Latin ones."""
+    return sum(12.0 if ord(ch) > 0x2E80 else 6.5 for ch in text)
+
+
+def _rows_needed(labels: Sequence[str], width: float = 520.0) -> int:
+    """Rows a horizontal legend of `labels` takes in a half-page chart (`width` px; a marker and gap each)."""
+    rows, used = 1, 0.0
+    for label in labels:
+        w = _text_px(label) + 40
+        if used and used + w > width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
 
 
 def fusion_blocks(gate_defs: Sequence[Gate], gates: Mapping[str, np.ndarray] | None,

@@ -108,14 +108,15 @@ COLLAPSE_METRICS = (("experts_dead_share", False), ("experts_collapsed", False),
 
 
 def collapse_table(df: pd.DataFrame, a: str = "mmoe", b: str = "home", tasks: Sequence[str] = ()) -> pd.DataFrame:
-    """Per health metric (and, for each of `tasks`, its test AUC, or test loss for regression): mean of a, mean
+    """Per health metric (and, for each of `tasks`, its test AUC if binary and its test loss): mean of a, mean
     of b, and the verdict of b against a (fewer / less is better for health; `effect`, `low`, `high`: b's
     advantage, positive = b better)."""
     rows = []
     checks = [(m, hib, None) for m, hib in COLLAPSE_METRICS]
-    for task in tasks:
-        kind = df[df["task"] == task]["kind"].iloc[0]
-        checks.append(("test_auc", True, task) if kind == "binary" else ("test_loss", False, task))
+    for task in tasks:  # ranking (AUC) and calibration (log loss) of a binary task, the loss of a regression
+        if df[df["task"] == task]["kind"].iloc[0] == "binary":
+            checks.append(("test_auc", True, task))
+        checks.append(("test_loss", False, task))
     for metric, higher, task in checks:
         p = compare(df, b, a, metric, higher, task)
         rows.append({"metric": metric if task is None else f"{metric}:{task}",
