@@ -55,7 +55,7 @@ def regimes(seeds, out: Path) -> None:
                          **{m: per_seed(df, arch, m).mean() for m in ("experts_dead_share", "experts_unused",
                                                                       "gate_entropy_ratio")},
                          "mean_test_auc": auc[arch].mean(), "mean_test_loss": loss[arch].mean(),
-                         "home_dead_share_verdict": dead.text(pct=False)})
+                         "home_dead_share_verdict": "home " + dead.text(pct=False)})
     table = pd.DataFrame(rows)
     table.to_csv(out / "feed_collapse_regimes.csv", index=False)
     _say(table.to_string(index=False))
