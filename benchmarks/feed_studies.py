@@ -1,14 +1,16 @@
 """The feed-world studies of lesson 10, on seeds the regimes were not chosen on (`mtl_core.experiments.feed`).
 
-    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py collapse --seeds 200-209 --out assets/experiments
+    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py collapse --seeds 300-319 --out assets/experiments
+    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py regimes --seeds 100-109 --out assets/experiments
     PYTHONPATH=$PWD OMP_NUM_THREADS=1 python benchmarks/feed_studies.py sparse --seeds 200-209 --out assets/experiments
 
-`collapse` trains MMoE and HoME in `COLLAPSE_REGIME` (chosen on seeds 100-101) and compares their expert health
-and rare-task AUC; `sparse` trains Shared-Bottom, MMoE, PLE, AdaTT and HoME against single-task models in
-`FEED_BASE` and prints every rare task's gain (and, for the seesaw, every task's gain of each architecture).
-`figure` draws the lesson's seesaw chart (assets/lessons/feed_seesaw_adatt.svg) from --out's feed_seesaw_verdicts.csv.
-Each study writes its per-run rows (`feed_<study>.csv`) and the verdict tables (`feed_<study>_verdicts.csv`) under --out.
-Verdicts use the one statistics rule (`mtl_core.stats.paired`).
+`collapse` trains MMoE and HoME in `COLLAPSE_REGIME` (chosen on seeds 100-109) and compares their expert health
+and every task's test quality; `regimes` re-runs the search it was chosen in (`COLLAPSE_SEARCH`, the table
+feed_collapse_regimes.csv); `sparse` trains Shared-Bottom, MMoE, PLE, AdaTT and HoME against single-task
+models in `FEED_BASE` and prints every rare task's gain (and, for the seesaw, every task's gain of each
+architecture). `figure` draws the lesson's seesaw chart (assets/lessons/feed_seesaw_adatt.svg) from --out's
+feed_seesaw_verdicts.csv. Each study writes its per-run rows (`feed_<study>.csv`) and the verdict tables
+(`feed_<study>_verdicts.csv`) under --out. Verdicts use the one statistics rule (`mtl_core.stats.paired`).
 """
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mtl_core.data.feed import RARE
-from mtl_core.experiments.feed import (COLLAPSE_ARCHS, COLLAPSE_REGIME, FEED_BASE, SPARSE_ARCHS, collapse_table,
-                                       compare, gain_table, run_archs, sparse_table)
+from mtl_core.data.feed import TASKS
+from mtl_core.experiments.feed import (COLLAPSE_ARCHS, COLLAPSE_REGIME, COLLAPSE_SEARCH, FEED_BASE, SPARSE_ARCHS,
+                                       collapse_table, compare, gain_table, per_seed, run_archs, sparse_table)
 from mtl_core.seeds import parse_seeds
 
 
@@ -33,16 +35,29 @@ def _say(msg: str) -> None:
 def collapse(seeds, out: Path) -> None:
     df = run_archs(COLLAPSE_REGIME, COLLAPSE_ARCHS, seeds, progress=lambda a: _say(f"training {a} ..."))
     df.to_csv(out / "feed_collapse.csv", index=False)
-    table = collapse_table(df)
-    rows = [table]
-    for task in RARE:
-        p = compare(df, "home", "mmoe", "test_auc", True, task)
-        rows.append(pd.DataFrame([{"metric": f"test_auc:{task}",
-                                   "mmoe": df[(df.arch == "mmoe") & (df.task == task)].test_auc.mean(),
-                                   "home": df[(df.arch == "home") & (df.task == task)].test_auc.mean(),
-                                   "verdict": f"home {p.text(pct=False)}", "word": p.word}]))
-    table = pd.concat(rows, ignore_index=True)
+    table = collapse_table(df, tasks=TASKS)  # expert health, then every task's test AUC (watch: test loss)
     table.to_csv(out / "feed_collapse_verdicts.csv", index=False)
+    _say(table[["metric", "mmoe", "home", "verdict"]].to_string(index=False))
+
+
+def regimes(seeds, out: Path) -> None:
+    """Every regime of the collapse search (`COLLAPSE_SEARCH`), MMoE and HoME on the same draws: one row per
+    regime and architecture (means over seeds), with HoME's verdict on the dead-unit share."""
+    rows = []
+    for name, flat in COLLAPSE_SEARCH.items():
+        _say(f"regime {name} ...")
+        df = run_archs(flat, COLLAPSE_ARCHS, seeds)
+        dead = compare(df, "home", "mmoe", "experts_dead_share", False)
+        auc = df[df.kind == "binary"].groupby(["arch", "seed"]).test_auc.mean()  # mean over the binary tasks
+        loss = df.groupby(["arch", "seed"]).test_loss.mean()  # mean over all tasks
+        for arch in COLLAPSE_ARCHS:
+            rows.append({"regime": name, "arch": arch, "seeds": f"{min(seeds)}-{max(seeds)}", "n": len(seeds),
+                         **{m: per_seed(df, arch, m).mean() for m in ("experts_dead_share", "experts_unused",
+                                                                      "gate_entropy_ratio")},
+                         "mean_test_auc": auc[arch].mean(), "mean_test_loss": loss[arch].mean(),
+                         "home_dead_share_verdict": "home " + dead.text(pct=False)})
+    table = pd.DataFrame(rows)
+    table.to_csv(out / "feed_collapse_regimes.csv", index=False)
     _say(table.to_string(index=False))
 
 
@@ -116,8 +131,8 @@ def figure(out: Path, arch: str = "adatt") -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("study", choices=("collapse", "sparse", "figure"))
-    ap.add_argument("--seeds", default="200-209", help="seeds, e.g. 200-209 (the regimes were chosen on 100-102)")
+    ap.add_argument("study", choices=("collapse", "regimes", "sparse", "figure"))
+    ap.add_argument("--seeds", default="200-209", help="seeds, e.g. 300-319 (the regimes were chosen on 100-109)")
     ap.add_argument("--out", default="runs/feed", help="folder for the csv files")
     args = ap.parse_args(argv)
     out = Path(args.out)
@@ -126,7 +141,7 @@ def main(argv=None) -> int:
     if args.study == "figure":
         figure(out)
         return 0
-    {"collapse": collapse, "sparse": sparse}[args.study](parse_seeds(args.seeds), out)
+    {"collapse": collapse, "regimes": regimes, "sparse": sparse}[args.study](parse_seeds(args.seeds), out)
     _say(f"{args.study}: {time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -3,25 +3,32 @@
 For any model with expert banks and gates (MMoE, OMoE, CGC, PLE, DSelect-k, AdaTT, HoME, STEM, and ESMM
 on such a backbone), from one forward pass over a validation batch:
 
-    dead_share   per expert: the share of its hidden units (every layer) never positive on the batch. A ReLU
-                 unit that never fires passes no gradient and is lost for good (HoME's "expert collapse":
-                 experts with >90 % zero activations); for Swish experts (HoME) it counts units never > 0.
+    dead_share   per expert: the share of its hidden units (every layer) that pass no gradient on any row of
+                 the batch: the slope of the unit's activation stays below DEAD_SLOPE in size. A ReLU unit
+                 that never fires (slope 0) is lost for good (HoME's "expert collapse": experts with >90 %
+                 zero activations). A Swish unit (HoME) is dead only deep in its negative tail: a Swish that is
+                 merely never positive still passes gradient, so "never > 0" would overcount it.
     utilisation  per gate and expert: the mean gate weight over the batch (the heatmap's cells).
     entropy      per gate: the mean entropy of its weight rows, nats; log E when uniform, 0 when one-hot.
     cosine       per pair of experts of one level: the cosine of their outputs over the batch, as flat
                  vectors (B·H). Not centred: ReLU outputs are non-negative, so unrelated experts still score
                  well above 0; near 1 means two experts compute the same function (PaddleRec #721).
+    residual     per unit with a residual path to its own experts that is not a softmax gate (HoME's
+                 sigmoid self-gates, `model.residual_paths()`): the mean weight on each expert (NaN elsewhere).
     collapsed    per expert, with the reasons: "unused" (utilisation below 1/(4E) in every gate that may
-                 pick it, E that gate's number of experts), "duplicate of X" (cosine > 0.99), "dead" (every
-                 unit silent: the expert outputs a constant).
+                 pick it, E that gate's number of experts, and no residual weight above that bar either),
+                 "duplicate of X" (cosine > 0.99), "dead" (every unit silent: the expert outputs a constant).
 
-Expert activations come from forward hooks on the banks: a hook re-runs the bank's `activations(x)` on the
-input it just saw (inside the same call, so it also works under `functional_call` with one run's
+Expert activations come from forward hooks on the banks: a hook re-runs the bank's `activations(x)` (and,
+for banks whose activation is not a ReLU, `slopes(x)`: the activation's derivative per unit) on the input it
+just saw (inside the same call, so it also works under `functional_call` with one run's
 parameters taken from a batch of stacked runs). Gates are matched to experts by the names and levels that
 `model.structure()` declares, so no model needs a special case beyond saying where its banks are
 (`model.expert_banks()`, or the table in `expert_banks` below for the models that predate it).
-AdaTT and HoME also reach their own experts through residual weights that are not gates: an expert
-"unused" by every gate there can still be used by its own task's residual.
+HoME also reaches a unit's own experts through sigmoid self-gates: they are hooked the same way
+(`model.residual_paths()`), so an expert its softmax gates ignore but its self-gate feeds is not "unused".
+AdaTT's residual weights are parameters, not gates: an expert "unused" by every AdaTT gate can still be used
+by its own task's residual.
 """
 from __future__ import annotations
 
@@ -38,6 +45,7 @@ from .models.dselect_k import DSelectK
 from .models.mmoe import MMoE
 from .models.ple import PLE
 
+DEAD_SLOPE = 0.01  # a unit whose activation slope stays below this on every row passes no gradient: dead
 DUPLICATE_COSINE = 0.99  # above this, two experts' outputs count as the same function
 UNUSED_FRACTION = 0.25  # below this share of a uniform gate's weight (1/E) in every gate: unused
 
@@ -72,13 +80,15 @@ class ExpertHealth:
     mean_cosine: np.ndarray  # (E,) mean cosine with the other experts of its level (NaN if alone)
     collapsed: np.ndarray  # (E,) bool
     reasons: list[list[str]] = field(default_factory=list)
+    residual: dict[str, np.ndarray] = field(default_factory=dict)  # unit -> (E,) mean residual weight, NaN where none
 
     def to_dict(self) -> dict:
         """Plain lists and floats (JSON, records)."""
         return {"experts": self.experts, "level": self.level.tolist(), "dead_share": self.dead_share.tolist(),
                 "utilisation": {g: u.tolist() for g, u in self.utilisation.items()}, "entropy": dict(self.entropy),
                 "max_entropy": dict(self.max_entropy), "mean_cosine": self.mean_cosine.tolist(),
-                "collapsed": self.collapsed.tolist(), "reasons": self.reasons}
+                "collapsed": self.collapsed.tolist(), "reasons": self.reasons,
+                "residual": {u: r.tolist() for u, r in self.residual.items()}}
 
 
 @torch.no_grad()
@@ -90,14 +100,26 @@ def expert_health(model: MTLModel, dense: torch.Tensor, cat: torch.Tensor,
     banks = expert_banks(model)
     if not banks:
         return None
-    acts: dict[int, list[torch.Tensor]] = {}
+    acts: dict[int, tuple[list[torch.Tensor], list[torch.Tensor]]] = {}  # bank -> (outputs, slopes) per layer
 
     def hook(key):
         def record(module, args, output):
-            acts[key] = module.activations(args[0])
+            outs = module.activations(args[0])
+            # ReLU banks: the slope is 1 where the unit fires, else 0
+            grads = module.slopes(args[0]) if hasattr(module, "slopes") else [(a > 0).float() for a in outs]
+            acts[key] = (outs, grads)
+        return record
+
+    paths = model.residual_paths() if hasattr(model, "residual_paths") else []
+    residual_use: dict[int, torch.Tensor] = {}
+
+    def residual_hook(key):
+        def record(module, args, output):
+            residual_use[key] = module.residual_use(args[0]).mean(0)  # (U, E_level)
         return record
 
     handles = [bank.register_forward_hook(hook(i)) for i, (_, bank, _) in enumerate(banks)]
+    handles += [mod.register_forward_hook(residual_hook(i)) for i, (_, mod, _) in enumerate(paths)]
     try:
         out = functional_call(model, params, (dense, cat)) if params is not None else model(dense, cat)
     finally:
@@ -107,8 +129,8 @@ def expert_health(model: MTLModel, dense: torch.Tensor, cat: torch.Tensor,
     multi = len({level for level, _, _ in banks}) > 1
     keys, levels, dead, outputs, index = [], [], [], [], {}
     for i, (level, _, names) in enumerate(banks):
-        layers = acts[i]  # each (B, E_bank, h)
-        silent = torch.stack([(a <= 0).all(0).float().sum(-1) for a in layers]).sum(0)  # (E_bank,) dead units
+        layers, slopes = acts[i]  # each (B, E_bank, h)
+        silent = torch.stack([(g.abs() < DEAD_SLOPE).all(0).float().sum(-1) for g in slopes]).sum(0)  # (E_bank,)
         units = sum(a.shape[-1] for a in layers)
         for e, name in enumerate(names):
             index[(level, name)] = len(keys)
@@ -148,11 +170,22 @@ def expert_health(model: MTLModel, dense: torch.Tensor, cat: torch.Tensor,
         warnings.simplefilter("ignore", RuntimeWarning)
         mean_cos = np.nanmean(off, axis=1)
 
+    residual: dict[str, np.ndarray] = {}
+    for i, (level, _, units) in enumerate(paths):
+        order = [j for j, lv_j in enumerate(levels) if lv_j == level]  # the level's experts, in bank order
+        use = residual_use[i].cpu().numpy()  # (U, E_level)
+        for u, unit in enumerate(units):
+            r = np.full(E, np.nan)
+            own = use[u] > 0
+            r[np.array(order)[own]] = use[u][own]
+            residual[unit] = r
+
     reasons: list[list[str]] = []
     for j in range(E):
         why = []
         gates_j = [(g, u[j]) for g, u in utilisation.items() if np.isfinite(u[j])]
-        if gates_j and all(val < UNUSED_FRACTION / n_experts[g] for g, val in gates_j):
+        paths_j = [(g, r[j]) for g, r in residual.items() if np.isfinite(r[j])]
+        if gates_j and all(val < UNUSED_FRACTION / n_experts.get(g, E) for g, val in gates_j + paths_j):
             why.append("unused")
         twins = [keys[k] for k in range(E) if k != j and np.isfinite(off[j, k]) and off[j, k] > DUPLICATE_COSINE]
         if twins:
@@ -161,7 +194,7 @@ def expert_health(model: MTLModel, dense: torch.Tensor, cat: torch.Tensor,
             why.append("dead")
         reasons.append(why)
     return ExpertHealth(keys, lv, np.array(dead), utilisation, entropy, max_entropy, cosine, mean_cos,
-                        np.array([bool(r) for r in reasons]), reasons)
+                        np.array([bool(r) for r in reasons]), reasons, residual)
 
 
 def group_mass(gate_defs, gates: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:

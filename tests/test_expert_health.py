@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from torch.func import stack_module_state
 
 from mtl_core.data.base import DatasetSpec, FeatureSchema, TaskSpec
@@ -160,3 +161,44 @@ def test_group_mass_sums_a_gate_per_owner():
     assert set(mass["L1/a"]) == {"a", "shared"}
     assert mass["L1/a"]["a"] == pytest.approx(float(means["L1/a"][:2].sum()))
     assert sum(mass["L1/b"].values()) == pytest.approx(1.0)
+
+
+def home(**params):
+    torch.manual_seed(0)
+    return build_model("home", FEED, {"expert_units": (16,), **params})
+
+
+def test_a_swish_unit_is_dead_only_deep_in_its_negative_tail():
+    """A Swish unit that is never positive still passes gradient (slope ~0.07 at -1); one pushed far below
+    zero on every row passes none: only the second counts as dead, as a ReLU unit that never fires."""
+    m = home()
+    dense, cat = inputs(FEED)
+    h = expert_health(m, dense, cat)
+    j = h.experts.index("L1/shared/1")
+    assert h.dead_share[j] == 0.0
+    bank = m.meta.banks["shared"]
+    with torch.no_grad():  # after the normalisation, unit 0..3 of shared/1 sit near -1: negative, not dead
+        bank.norm_scales[0][0, :4] = 0.01
+        bank.norm_shifts[0][0, :4] = -1.0
+    z = bank.pre_activations(m.meta.feature_gates(m.input(dense, cat))[:, -2:])[0][:, 0, :4]
+    assert (z < 0).all() and (F.silu(z) < 0).all()  # never positive ...
+    assert expert_health(m, dense, cat).dead_share[j] == 0.0  # ... yet alive
+    with torch.no_grad():
+        bank.norm_shifts[0][0, :4] = -20.0  # now silent: slope ~1e-7
+    assert expert_health(m, dense, cat).dead_share[j] == pytest.approx(4 / 16)
+
+
+def test_a_home_expert_fed_by_its_self_gate_is_used_even_when_its_softmax_gate_ignores_it():
+    m = home()
+    dense, cat = inputs(FEED)
+    with torch.no_grad():
+        m.task_level.gates.bias[:, :3] = -1e4  # no task's softmax gate picks its own expert
+    h = expert_health(m, dense, cat)
+    j = h.experts.index("L2/like/1")
+    assert h.utilisation["L2/like"][j] < 1e-6 and h.residual["L2/like"][j] > 0.1
+    assert "unused" not in h.reasons[j]
+    assert np.isnan(h.residual["L2/like"][h.experts.index("L2/view/1")])  # only a unit's own experts
+    with torch.no_grad():
+        m.task_level.self_bias[2] = -30.0  # and its self-gate shut: unused
+    h = expert_health(m, dense, cat)
+    assert h.residual["L2/like"][j] < 1e-6 and h.reasons[j] == ["unused"]

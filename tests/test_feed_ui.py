@@ -115,6 +115,20 @@ def test_expert_health_figure_draws_each_gates_mass_and_marks_collapsed_experts(
     assert "Expert health" in expert_health_figure(None).layout.title.text  # no report yet: a message
 
 
+def test_homes_self_gate_mass_is_drawn_hatched_on_each_units_own_experts():
+    m, spec, h, _ = _health("home")
+    d = h.to_dict()
+    fig = expert_health_figure(d, m.structure().gates, spec.task_names)
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert len(bars) == len(d["utilisation"]) + 2  # the gates, the self-gates, the dead units
+    own = bars[len(d["utilisation"])]
+    assert own.marker.pattern.shape == "/"
+    j = d["experts"].index("L2/like/1")  # reference: like's self-gate weight on its own expert
+    assert own.y[j] == pytest.approx(d["residual"]["L2/like"][j]) and own.y[d["experts"].index("L2/shared/1")] == 0
+    mmoe = expert_health_figure(_health()[2].to_dict())
+    assert not any(getattr(tr.marker, "pattern", None) and tr.marker.pattern.shape for tr in mmoe.data)
+
+
 def test_adatt_fusion_rows_are_each_units_gate_mass_per_group_and_sum_to_one():
     m, spec, _, out = _health("adatt")
     gates = {g: w.mean(0).detach().numpy() for g, w in out.gates.items()}

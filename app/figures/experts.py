@@ -2,8 +2,9 @@
 
 `expert_health_figure` draws one run's report (`mtl_core.experts.ExpertHealth.to_dict()`, as a Snapshot
 carries it): on top, per expert, the gate mass each gate gives it, stacked (an expert no gate uses has no
-bar); below, the share of its hidden units that never fire, red when the expert is flagged collapsed, the
-reason written over the bar. Each gate's entropy is in its legend entry (uniform gates: H = log E).
+bar), and, hatched, the weight HoME's self-gates give a unit's own experts; below, the share of its hidden
+units that pass no gradient (dead), red when the expert is flagged collapsed, the reason written over the bar.
+Each gate's entropy is in its legend entry (uniform gates: H = log E).
 
 `adatt_fusion_figure` sums each AdaTT fusion unit's gate weights per expert group
 (`mtl_core.experts.group_mass`): a task × task heatmap per level, row t = how much task t's unit draws on
@@ -65,6 +66,14 @@ def expert_health_figure(health: Mapping | None, gate_defs: Sequence[Gate] = (),
                          name=tr("fig.eh.gate", gate=gate, h=h, hmax=hmax), legendgroup=gate,
                          marker=dict(color=colour, line=dict(color="white", width=0.5)),
                          hovertemplate=f"{gate} → %{{customdata}}: %{{y:.3f}}<extra></extra>", customdata=experts))
+    residual = [np.asarray(r, dtype=float) for r in (health.get("residual") or {}).values()]
+    if residual:  # HoME's self-gates: each unit's own experts, one hatched bar (one owner per expert)
+        mass = np.nansum(np.stack(residual), axis=0)
+        data.append(dict(type="bar", x=x, y=mass.tolist(), name=tr("fig.eh.self"), legendgroup="self",
+                         marker=dict(color="rgba(0,0,0,0)", line=dict(color=NEUTRAL_COLOR, width=1),
+                                     pattern=dict(shape="/", fgcolor=NEUTRAL_COLOR)),
+                         hovertemplate=f"{tr('fig.eh.self')} → %{{customdata}}: %{{y:.3f}}<extra></extra>",
+                         customdata=experts))
     dead = np.asarray(health["dead_share"], dtype=float)
     data.append(dict(type="bar", x=x, y=dead.tolist(), showlegend=False, xaxis="x2", yaxis="y2",
                      marker=dict(color=[COLLAPSED_COLOR if c else NEUTRAL_COLOR for c in collapsed]),
@@ -77,13 +86,30 @@ def expert_health_figure(health: Mapping | None, gate_defs: Sequence[Gate] = (),
     update_axes(layout, "xaxis", [1], tickvals=x, showticklabels=False)
     update_axes(layout, "yaxis", [1], title={"text": tr("fig.eh.use_axis")}, rangemode="tozero")
     update_axes(layout, "yaxis", [2], range=[0, 1.15], tickformat=".0%", title={"text": tr("fig.eh.dead_axis")})
-    n_gates = len(health["utilisation"])
-    legend_rows = -(-n_gates // 4)  # about four entries fit a row of a half-page chart
+    legend_rows = _rows_needed([d["name"] for d in data if d.get("showlegend", True)])
+    # rotated expert names (HoME's are long) need room in proportion to the longest
+    ticks_px = max(30, int(0.71 * _text_px(max(ticks, key=_text_px)))) if len(x) > 6 else 0
     # the legend sits at the bottom of the figure (container coordinates), below the rotated expert names
     layout["legend"] = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0,
                             font=dict(size=FONT_SIZE - 3))
-    layout["margin"] = dict(t=80, b=90 + 24 * legend_rows + (30 if len(x) > 6 else 0))
-    return make_figure(data, layout, title, height=470 + 24 * legend_rows + (30 if len(x) > 6 else 0))
+    layout["margin"] = dict(t=80, b=90 + 24 * legend_rows + ticks_px)
+    return make_figure(data, layout, title, height=470 + 24 * legend_rows + ticks_px)
+
+
+def _text_px(text: str) -> float:
+    """Rough width of a label in the legend's font: CJK characters about twice as wide as Latin ones."""
+    return sum(12.0 if ord(ch) > 0x2E80 else 6.5 for ch in text)
+
+
+def _rows_needed(labels: Sequence[str], width: float = 520.0) -> int:
+    """Rows a horizontal legend of `labels` takes in a half-page chart (`width` px; a marker and gap each)."""
+    rows, used = 1, 0.0
+    for label in labels:
+        w = _text_px(label) + 40
+        if used and used + w > width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
 
 
 def fusion_blocks(gate_defs: Sequence[Gate], gates: Mapping[str, np.ndarray] | None,

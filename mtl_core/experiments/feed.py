@@ -23,16 +23,40 @@ import pandas as pd
 from ..config import from_flat
 from ..data.feed import RARE, TASKS
 from ..engine.health import HEALTH_METRICS
-from ..presets import FEED_WORLD
+from ..presets import COLLAPSE_WORLD, FEED_WORLD
 from ..stats import paired
 from ..train import RunSpec, Trainer
 
 # A small, quick feed world (20k impressions, 2,000 users and items): the presets' (`FEED_WORLD`).
 FEED_BASE: dict[str, Any] = {**FEED_WORLD, "train.baseline": False}
-# Expert collapse (chosen on seeds 100-101): two-layer ReLU experts trained at a high learning rate on few
-# samples; MMoE with 16 experts against HoME at its defaults (2 shared, 1 per group and 1 per task per level).
-COLLAPSE_REGIME: dict[str, Any] = {**FEED_BASE, "train.lr": 0.05, "train.epochs": 6, "model.expert_units": (32, 32)}
-COLLAPSE_ARCHS: dict[str, dict[str, Any]] = {"mmoe": {"model.n_experts": 16}, "home": {}}
+# Expert collapse: the presets' regime (`COLLAPSE_WORLD`, chosen on seeds 100-109 among `COLLAPSE_SEARCH`):
+# three-layer experts trained with Adam at 0.05 on 7,000 training impressions; MMoE with 16 ReLU experts against
+# HoME at its defaults (2 shared, 1 per group and 1 per task per level: 13 normalised Swish experts).
+COLLAPSE_REGIME: dict[str, Any] = {**COLLAPSE_WORLD, "train.baseline": False}
+COLLAPSE_ARCHS: dict[str, dict[str, Any]] = {"mmoe": {}, "home": {}}  # MMoE's 16 experts are in the regime
+_SMALL = {**FEED_BASE, "data.n_impressions": 10_000, "train.batch_size": 128, "train.epochs": 6,
+          "model.n_experts": 16}
+_LARGE = {**FEED_BASE, "train.epochs": 6, "model.n_experts": 16}  # the other presets' 20,000 impressions, batch 256
+# The regimes tried (`benchmarks/feed_studies.py regimes`); what each showed:
+# assets/experiments/feed_collapse_regimes.csv
+COLLAPSE_SEARCH: dict[str, dict[str, Any]] = {
+    "Adam 0.003, experts (32, 32)": {**_SMALL, "train.lr": 0.003, "model.expert_units": (32, 32)},
+    "Adam 0.05, experts (32, 32)": {**_SMALL, "train.lr": 0.05, "model.expert_units": (32, 32)},
+    "Adam 0.05, experts (32, 32, 32)": COLLAPSE_REGIME,
+    "20k impressions, Adam 0.05, experts (32, 32)": {**_LARGE, "train.lr": 0.05, "model.expert_units": (32, 32)},
+    "20k impressions, Adam 0.1, experts (32, 32)": {**_LARGE, "train.lr": 0.1, "model.expert_units": (32, 32)},
+    "20k impressions, Adam 0.1, 8 experts (8, 8)": {**_LARGE, "train.lr": 0.1, "model.expert_units": (8, 8),
+                                                   "model.n_experts": 8},
+    "20k impressions, Adam 0.05, 8 experts (16, 16)": {**_LARGE, "train.lr": 0.05, "model.expert_units": (16, 16),
+                                                       "model.n_experts": 8},
+    "20k impressions, Adam 0.05, batch 64, experts (32, 32)": {**_LARGE, "train.lr": 0.05, "train.batch_size": 64,
+                                                               "model.expert_units": (32, 32)},
+    "20k impressions, Adam 0.02, 12 epochs, experts (32, 32)": {**_LARGE, "train.lr": 0.02, "train.epochs": 12,
+                                                                "model.expert_units": (32, 32)},
+    "20k impressions, Adam 0.003, experts (32, 32)": {**_LARGE, "train.lr": 0.003, "model.expert_units": (32, 32)},
+    "20k impressions, Adam 0.003, 8 experts (8, 8)": {**_LARGE, "train.lr": 0.003, "model.expert_units": (8, 8),
+                                                      "model.n_experts": 8},
+}
 SPARSE_ARCHS = ("single_task", "shared_bottom", "mmoe", "ple", "adatt", "home")
 
 
@@ -79,13 +103,25 @@ def compare(df: pd.DataFrame, a: str, b: str, column: str, higher_is_better: boo
     return paired(x[seeds].to_numpy(), y[seeds].to_numpy(), higher_is_better)
 
 
-def collapse_table(df: pd.DataFrame, a: str = "mmoe", b: str = "home") -> pd.DataFrame:
-    """Per health metric: mean of a, mean of b, and the verdict of b against a (fewer / less is better)."""
+COLLAPSE_METRICS = (("experts_dead_share", False), ("experts_collapsed", False), ("experts_dead", False),
+                    ("experts_unused", False))
+
+
+def collapse_table(df: pd.DataFrame, a: str = "mmoe", b: str = "home", tasks: Sequence[str] = ()) -> pd.DataFrame:
+    """Per health metric (and, for each of `tasks`, its test AUC if binary and its test loss): mean of a, mean
+    of b, and the verdict of b against a (fewer / less is better for health; `effect`, `low`, `high`: b's
+    advantage, positive = b better)."""
     rows = []
-    for metric, higher in (("experts_collapsed", False), ("experts_dead", False), ("experts_dead_share", False),
-                           ("experts_unused", False)):
-        p = compare(df, b, a, metric, higher)
-        rows.append({"metric": metric, a: per_seed(df, a, metric).mean(), b: per_seed(df, b, metric).mean(),
+    checks = [(m, hib, None) for m, hib in COLLAPSE_METRICS]
+    for task in tasks:  # ranking (AUC) and calibration (log loss) of a binary task, the loss of a regression
+        if df[df["task"] == task]["kind"].iloc[0] == "binary":
+            checks.append(("test_auc", True, task))
+        checks.append(("test_loss", False, task))
+    for metric, higher, task in checks:
+        p = compare(df, b, a, metric, higher, task)
+        rows.append({"metric": metric if task is None else f"{metric}:{task}",
+                     a: per_seed(df, a, metric, task).mean(), b: per_seed(df, b, metric, task).mean(),
+                     "effect": p.mean, "low": p.low, "high": p.high, "agree": p.agree, "n": p.n,
                      "verdict": f"{b} {p.text(pct=False)}", "word": p.word})
     return pd.DataFrame(rows)
 

@@ -56,13 +56,27 @@ class NormExpertBank(nn.Module):
         self.norm_shifts = nn.ParameterList(nn.Parameter(torch.zeros(n_experts, b)) for _, b in pairs)
         self.n_experts, self.out_dim = n_experts, dims[-1]
 
-    def activations(self, x: torch.Tensor) -> list[torch.Tensor]:
-        """Every layer's output, (B, E, h_l) each."""
+    def pre_activations(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every layer's Swish input (after the normalisation), (B, E, h_l) each."""
         out = []
         for w, b, g, s in zip(self.weights, self.biases, self.norm_scales, self.norm_shifts):
-            x = torch.einsum("bd,edh->beh" if x.dim() == 2 else "bed,edh->beh", x, w) + b
-            x = F.silu(F.layer_norm(x, x.shape[-1:]) * g + s)  # (B, E, h)
-            out.append(x)
+            z = torch.einsum("bd,edh->beh" if x.dim() == 2 else "bed,edh->beh", x, w) + b
+            z = F.layer_norm(z, z.shape[-1:]) * g + s  # (B, E, h)
+            out.append(z)
+            x = F.silu(z)
+        return out
+
+    def activations(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every layer's output, (B, E, h_l) each."""
+        return [F.silu(z) for z in self.pre_activations(x)]
+
+    def slopes(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every unit's Swish derivative on each row, (B, E, h_l) per layer: what it passes back to its input
+        (expert health counts a unit dead only where this is ~0 on every row, as for a ReLU that never fires)."""
+        out = []
+        for z in self.pre_activations(x):
+            s = torch.sigmoid(z)
+            out.append(s * (1 + z * (1 - s)))
         return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -110,28 +124,36 @@ class HoMELevel(nn.Module):
         self.feature_gates = FeatureGates(E, in_dim, rank) if rank else None
         self.out_dim = units[-1]
 
+    def unit_inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """What the units' gates read: x (B, D) itself, or from (B, groups, D) each unit's group, (B, U, D)."""
+        return x if x.dim() == 2 else torch.index_select(x, 1, self.unit_src)
+
+    def self_gate_weights(self, x: torch.Tensor) -> torch.Tensor:
+        """The sigmoid self-gate weights on the level's input x: (B, U, E), non-zero on each unit's own experts."""
+        unit_in = self.unit_inputs(x)
+        if unit_in.dim() == 2:
+            logits = unit_in @ self.self_gates.T  # (B, E_own)
+        else:
+            logits = torch.einsum("bed,ed->be", torch.index_select(unit_in, 1, self.own_unit), self.self_gates)
+        U, E = self.gates.allowed.shape
+        return (torch.sigmoid(logits + self.self_bias) @ self.scatter).view(-1, U, E)  # (B, U, E)
+
+    residual_use = self_gate_weights  # what expert health reads as the residual path to each expert
+
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """x (B, D) or (B, groups, D) -> units' outputs (B, U, H), gate weights (B, U, E), experts (B, E, H)."""
         if x.dim() == 2:
             per_expert = self.feature_gates(x) if self.feature_gates is not None else None  # (B, E, D)
-            unit_in = x
         else:
             per_expert = torch.index_select(x, 1, self.expert_src)  # (B, E, D): each expert its group's input
-            unit_in = torch.index_select(x, 1, self.unit_src)  # (B, U, D)
         outs, start = [], 0
         for name, n, _, _ in self.blocks:
             inp = x if per_expert is None else per_expert[:, start:start + n]
             outs.append(self.banks[name](inp))  # (B, n, H)
             start += n
         experts = torch.cat(outs, dim=1)  # (B, E, H)
-        weights = self.gates(unit_in)  # (B, U, E)
-        if unit_in.dim() == 2:
-            logits = unit_in @ self.self_gates.T  # (B, E_own)
-        else:
-            logits = torch.einsum("bed,ed->be", torch.index_select(unit_in, 1, self.own_unit), self.self_gates)
-        U, E = weights.shape[1:]
-        self_w = (torch.sigmoid(logits + self.self_bias) @ self.scatter).view(-1, U, E)  # (B, U, E), own experts only
-        return mix(weights, experts) + mix(self_w, experts), weights, experts
+        weights = self.gates(self.unit_inputs(x))  # (B, U, E)
+        return mix(weights, experts) + mix(self.self_gate_weights(x), experts), weights, experts
 
 
 def task_groups(n_tasks: int, split: int) -> list[int]:
@@ -201,6 +223,12 @@ class HoME(MTLModel):
                 out.append((level, lvl.banks[bname], names[start:start + n]))
                 start += n
         return out
+
+    def residual_paths(self) -> list[tuple[int, nn.Module, list[str]]]:
+        """(level, module with `residual_use(x)` (B, U, E), its units' gate names): the self-gates, a path to a
+        unit's own experts that is not a softmax gate (expert health counts it as use)."""
+        return [(level, lvl, [name for name, _ in self._units(level)])
+                for level, lvl in ((1, self.meta), (2, self.task_level))]
 
     def represent(self, dense, cat):
         x = self.input(dense, cat)  # (B, D)

@@ -4,7 +4,8 @@ STRINGS: dict[str, str] = {
     # expert-health figure
     "fig.eh.title": "Expert health",
     "fig.eh.use": "Gate mass per expert (stacked by gate)",
-    "fig.eh.dead": "Dead units (never fire on the batch)",
+    "fig.eh.dead": "Dead units (pass no gradient on any row of the batch)",
+    "fig.eh.self": "self-gates (own experts)",
     "fig.eh.use_axis": "gate mass",
     "fig.eh.dead_axis": "dead units",
     "fig.eh.gate": "{gate} · H {h:.2f}/{hmax:.2f}",
@@ -25,10 +26,11 @@ STRINGS: dict[str, str] = {
     "fig.gain.word.worse": "worse",
     "fig.gain.word.unclear": "unclear",
     # the Playground's views
-    "eh.caption": "How to read it: a tall upper bar = an expert the gates use; no bar = unused. Lower bars = share "
-                  "of its units that never fire (red and marked ⚠ = flagged: dead, unused by every gate, or a "
-                  "duplicate of another expert). H in the legend = each gate's entropy; its maximum log E means "
-                  "uniform weights, 0 one expert.",
+    "eh.caption": "How to read it: a tall upper bar = an expert the gates use; no bar = unused (hatched = the weight "
+                  "HoME's self-gates give a unit's own experts). Lower bars = share of its units that are dead: they "
+                  "pass no gradient on any row (a ReLU that never fires; a Swish only far below zero). Red and "
+                  "marked ⚠ = flagged: dead, unused by every gate, or a duplicate of another expert. H in the "
+                  "legend = each gate's entropy; its maximum log E means uniform weights, 0 one expert.",
     "eh.measured": "Measured at epoch {epoch:.1f}.",
     "eh.fusion_caption": "Each AdaTT fusion unit's gate weights summed per expert group: row t = how much task t "
                          "draws on each task's (and the shared) experts; a row sums to 1. A strong diagonal = "

@@ -4,7 +4,8 @@ STRINGS: dict[str, str] = {
     # expert-health figure
     "fig.eh.title": "专家健康度",
     "fig.eh.use": "每个专家获得的门控权重（按门控堆叠）",
-    "fig.eh.dead": "死亡单元（在该批数据上从不激活）",
+    "fig.eh.dead": "死亡单元（在该批数据的每一行上都传不回梯度）",
+    "fig.eh.self": "自门控（自己的专家）",
     "fig.eh.use_axis": "门控权重",
     "fig.eh.dead_axis": "死亡单元",
     "fig.eh.gate": "{gate} · H {h:.2f}/{hmax:.2f}",
@@ -25,8 +26,9 @@ STRINGS: dict[str, str] = {
     "fig.gain.word.worse": "更差",
     "fig.gain.word.unclear": "无法判断",
     # the Playground's views
-    "eh.caption": "怎么看：上方柱子高 = 门控在用这个专家；没有柱子 = 没人用。下方柱子 = 该专家从不激活的单元占比"
-                  "（红色并标 ⚠ = 被标记：死亡、所有门控都不用，或与另一个专家重复）。图例中的 H 是各门控的熵；"
+    "eh.caption": "怎么看：上方柱子高 = 门控在用这个专家；没有柱子 = 没人用（斜线 = HoME 的自门控给各单元自己专家的"
+                  "权重）。下方柱子 = 该专家死亡单元的占比：在每一行上都传不回梯度（从不激活的 ReLU；Swish 只有远低于 0 "
+                  "时才如此）。红色并标 ⚠ = 被标记：死亡、所有门控都不用，或与另一个专家重复。图例中的 H 是各门控的熵；"
                   "最大值 log E 表示权重均匀，0 表示只用一个专家。",
     "eh.measured": "测量于第 {epoch:.1f} 轮。",
     "eh.fusion_caption": "AdaTT 每个融合单元的门控权重按专家组求和：第 t 行 = 任务 t 从各任务（以及共享）专家那里"
