@@ -194,8 +194,10 @@ def test_cli_refuses_a_folder_in_use_and_an_older_table(tmp_path, capsys):
 
 
 # ---- the command line, stopped and killed -----------------------------------------------------------------
+# 12 batches of 2 runs: after the first batch is saved, the rest takes seconds even on an idle machine, so a
+# signal sent then always lands mid-study (with 3 larger batches an idle CI machine finished first).
 STUDY = ["sweep", "--archs", "shared_bottom,omoe,mmoe", "--rhos", "0.5,0.9", "--seeds", "4", "--n-samples", "4000",
-         "--set", "data.n_val=500", "--set", "data.n_test=500", "--epochs", "3"]  # 3 batches of a few seconds
+         "--set", "data.n_val=500", "--set", "data.n_test=500", "--epochs", "6", "--max-batch", "2"]
 
 
 def cli_env():

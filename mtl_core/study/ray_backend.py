@@ -168,11 +168,16 @@ class RayBackend:
 
     def close(self, cancel: bool) -> None:
         if cancel:
-            for ref in self._pending:
+            refs = list(self._pending)
+            for ref in refs:
                 try:
                     self.ray.cancel(ref, force=True)
                 except Exception:  # noqa: BLE001 - already finished or gone
                     pass
+            try:  # let the cancellations settle: Ray aborts the driver if a reply lands after it let go of the task
+                self.ray.wait(refs, num_returns=len(refs), timeout=10)
+            except Exception:  # noqa: BLE001 - the cluster is going away anyway
+                pass
         self._pending.clear()
         if self.started:
             self.ray.shutdown()
