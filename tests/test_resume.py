@@ -1,5 +1,6 @@
 """Resumable sweeps: rows saved batch by batch, a stopped or killed sweep finishes where it stopped with exactly
 the rows of an uninterrupted one, one sweep per folder, and bad output folders refused before training."""
+import gc
 import os
 import shutil
 import signal
@@ -197,7 +198,7 @@ def test_cli_refuses_a_folder_in_use_and_an_older_table(tmp_path, capsys):
 # 12 batches of 2 runs: after the first batch is saved, the rest takes seconds even on an idle machine, so a
 # signal sent then always lands mid-study (with 3 larger batches an idle CI machine finished first).
 STUDY = ["sweep", "--archs", "shared_bottom,omoe,mmoe", "--rhos", "0.5,0.9", "--seeds", "4", "--n-samples", "4000",
-         "--set", "data.n_val=500", "--set", "data.n_test=500", "--epochs", "6", "--max-batch", "2"]
+         "--set", "data.n_val=500", "--set", "data.n_test=500", "--epochs", "12", "--max-batch", "2"]
 
 
 def cli_env():
@@ -210,10 +211,16 @@ def start_sweep(out: Path, *extra) -> subprocess.Popen:
 
 
 def wait_for(predicate, timeout: float = 400.0) -> None:
+    """Poll until predicate() holds. The garbage collector is off meanwhile: in a full suite's large process a
+    collection can pause the poll for seconds, long enough for a small study to finish before its signal."""
     end = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < end, "timed out waiting"
-        time.sleep(0.05)
+    gc.disable()
+    try:
+        while not predicate():
+            assert time.monotonic() < end, "timed out waiting"
+            time.sleep(0.05)
+    finally:
+        gc.enable()
 
 
 def finish(out: Path, *extra) -> subprocess.CompletedProcess:
