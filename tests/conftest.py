@@ -19,6 +19,7 @@ install`); they skip with a reason when those are missing, except on CI (CI=true
 """
 from __future__ import annotations
 
+import collections
 import importlib.util
 import os
 import socket
@@ -310,3 +311,25 @@ def page(browser, base_url):
     pg.set_default_timeout(60_000)
     yield pg
     pg.close()
+
+
+@pytest.fixture
+def conversions(monkeypatch) -> collections.Counter:
+    """Param.parse and Param.format calls counted by (what, spec name, type of the value given): the
+    validate-once tests read how often a value was converted."""
+    from mtl_core import params
+
+    counts: collections.Counter = collections.Counter()
+    real_parse, real_format = params.Param.parse, params.Param.format
+
+    def parse(self, value, field=None):
+        counts["parse", self.name, type(value).__name__] += 1
+        return real_parse(self, value, field)
+
+    def format_(self, value):
+        counts["format", self.name, type(value).__name__] += 1
+        return real_format(self, value)
+    monkeypatch.setattr(params.Param, "parse", parse)
+    monkeypatch.setattr(params.Param, "format", format_)
+    return counts
+

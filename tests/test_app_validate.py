@@ -21,24 +21,6 @@ VALUES = {key: value for key, value in LINK.items() if "." in key}  # the ids ar
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def conversions(monkeypatch) -> collections.Counter:
-    """Param.parse calls by (spec name, type of the value given) and Param.format calls by spec name."""
-    counts: collections.Counter = collections.Counter()
-    real_parse, real_format = params.Param.parse, params.Param.format
-
-    def parse(self, value, field=None):
-        counts["parse", self.name, type(value).__name__] += 1
-        return real_parse(self, value, field)
-
-    def format_(self, value):
-        counts["format", self.name] += 1
-        return real_format(self, value)
-    monkeypatch.setattr(params.Param, "parse", parse)
-    monkeypatch.setattr(params.Param, "format", format_)
-    return counts
-
-
 def text_parses(counts: collections.Counter) -> dict[str, int]:
     """How often text was parsed, by parameter: a typed value formatted and parsed back would show here."""
     return {key[1]: n for key, n in counts.items() if key[0] == "parse" and key[2] == "str"}

@@ -6,27 +6,8 @@ import collections
 
 import pytest
 
-from mtl_core import params
 from mtl_core.config import from_flat, from_flat_lenient, is_checked
 from mtl_core.params import ConfigError
-
-
-@pytest.fixture
-def conversions(monkeypatch) -> collections.Counter:
-    """Counts Param.parse and Param.format calls by (what, spec name, type of the value given)."""
-    counts: collections.Counter = collections.Counter()
-    real_parse, real_format = params.Param.parse, params.Param.format
-
-    def parse(self, value, field=None):
-        counts["parse", self.name, type(value).__name__] += 1
-        return real_parse(self, value, field)
-
-    def format_(self, value):
-        counts["format", self.name, type(value).__name__] += 1
-        return real_format(self, value)
-    monkeypatch.setattr(params.Param, "parse", parse)
-    monkeypatch.setattr(params.Param, "format", format_)
-    return counts
 
 
 def total(counts: collections.Counter, what: str, name: str | None = None) -> int:
