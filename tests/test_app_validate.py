@@ -96,3 +96,77 @@ def test_invalid_link_values_are_named_and_each_value_parsed_once(conversions):
     assert all(n == 1 for n in text_parses(conversions).values())
     cfg = state(at)["cfg"]
     assert cfg.model.params["n_experts"] == 8 and cfg.data.params["rho"] == 0.5 and cfg.train.lr == 0.01
+
+
+# ---- the Experiments page: the same rule, its own settings ------------------------------------------------------
+EXP_LINK = {"page": "experiments", "exp.seeds": "0-1", "exp.rhos": "0.5,1", "exp.n_train": "200", "exp.epochs": "1",
+            "exp.lr": "0.01", "exp.gate_seeds": "0-1", "exp.gate_rhos": "0,1", "exp.diff_seeds": "0-1"}
+
+
+def exp_parses(counts: collections.Counter) -> dict[str, int]:
+    """`text_parses` but the time estimate's probe, which picks "cpu" (a choice of the code, not the link's)."""
+    return {name: n for name, n in text_parses(counts).items() if name != "device"}
+
+
+def exp_state(at: AppTest) -> dict:
+    return at.session_state["section:experiments"]
+
+
+def open_exp_tab(at: AppTest, tab: str) -> AppTest:
+    from app.i18n import translator
+
+    at.session_state["experiments.tabs"] = translator("en")(f"exp.tab.{tab}")
+    return at.run()
+
+
+def test_an_experiments_link_is_parsed_once_and_written_back_the_same(conversions):
+    at = app(**EXP_LINK)
+    assert not at.exception and not at.warning and not at.error
+    assert exp_parses(conversions) == {"n_train": 1, "epochs": 1, "lr": 1, "rho": 2 + 2}  # each value of the link once
+    mem = exp_state(at)["mem"]
+    assert mem["w:seeds"] == (0, 1) and mem["w:rhos"] == (0.5, 1.0) and mem["w:n_train"] == 200  # typed
+    assert mem["w:lr"] == 0.01 and mem["w:gate_rhos"] == (0.0, 1.0)
+    for key, value in EXP_LINK.items():  # link -> widgets -> link: the same address (the page is its path)
+        assert key == "page" or at.query_params[key] == value, key
+
+    conversions.clear()
+    at.run()  # nothing changed: nothing parsed (the estimate is cached)
+    assert text_parses(conversions) == {}
+    again = app(page="experiments", **{k: at.query_params[k] for k in at.query_params})  # the address reopened: a fixed point
+    assert not again.warning and {k: again.query_params[k] for k in again.query_params} == \
+        {k: at.query_params[k] for k in at.query_params}
+
+
+def test_an_experiments_text_box_is_parsed_once_per_change_and_an_invalid_one_stops_its_study(conversions):
+    at = app(**EXP_LINK)
+    conversions.clear()
+    at.text_input(key="experiments.w:rhos").set_value("0, 0.5, 1").run()
+    assert exp_state(at)["mem"]["w:rhos"] == (0.0, 0.5, 1.0) and at.query_params["exp.rhos"] == "0,0.5,1"
+    assert exp_parses(conversions) == {"rho": 3}
+    conversions.clear()
+    at.run()
+    assert exp_parses(conversions) == {}
+
+    at.text_input(key="experiments.w:seeds").set_value("0-lots").run()
+    assert "exp.seeds" in "\n".join(e.value for e in at.error)  # named under the box (and above the Run button)
+    assert at.button(key="experiments.run_sweep").disabled
+    assert at.query_params["exp.seeds"] == "0-1" and exp_state(at)["mem"]["w:seeds"] == (0, 1)  # the last valid
+    at.text_input(key="experiments.w:seeds").set_value("0-2").run()
+    assert not at.error and not at.button(key="experiments.run_sweep").disabled and at.query_params["exp.seeds"] == "0-2"
+
+    # a tab's box left invalid: its study cannot run, and the text is still there after visiting another tab
+    at = open_exp_tab(at, "gates")
+    at.text_input(key="experiments.w:gate_seeds").set_value("9-1").run()
+    assert at.button(key="experiments.run_gates").disabled and at.query_params["exp.gate_seeds"] == "0-1"
+    at = open_exp_tab(open_exp_tab(at, "sweep"), "gates")
+    assert at.text_input(key="experiments.w:gate_seeds").value == "9-1" and at.button(key="experiments.run_gates").disabled
+    assert "exp.gate_seeds" in "\n".join(e.value for e in at.error)
+
+
+def test_an_experiments_difficulty_knob_checks_its_values_by_its_own_range():
+    at = open_exp_tab(app(**EXP_LINK), "difficulty")
+    at.selectbox(key="experiments.w:diff_knob").set_value("c").run()
+    assert at.text_input(key="experiments.w:diff_values").value == "0.5,1,2,3" and at.query_params["exp.diff_knob"] == "c"
+    at.text_input(key="experiments.w:diff_values").set_value("0,1").run()  # c must be at least 0.01
+    assert "exp.diff_values" in "\n".join(e.value for e in at.error)
+    assert at.button(key="experiments.run_difficulty").disabled and at.query_params["exp.diff_values"] == "0.5,1,2,3"

@@ -29,7 +29,7 @@ class Field:
 
 def spec_field(spec: Param) -> Field:
     """A field checked by a Param spec: the link's text parsed into the spec's type, written back by the spec."""
-    return Field(spec.parse, spec.format)
+    return Field(lambda text, key: spec.parse(text, key), lambda value: spec.format(value))  # late-bound: countable
 
 
 def mem_slot(name: str) -> str:

@@ -169,6 +169,34 @@ def _seen(wkey: str) -> str:
     return wkey + "#parsed"
 
 
+def seed_text_box(wkey: str, text: str) -> None:
+    """Give a text box its first text (the memory's value, written once): nothing to parse. A box that was
+    not drawn for a while (a closed tab) gets back the invalid text the learner left in it, with its error."""
+    if wkey in st.session_state:
+        return
+    seen = st.session_state.get(_seen(wkey))
+    if seen is not None and seen[1] is not None:
+        st.session_state[wkey] = seen[0]
+        return
+    st.session_state[wkey] = text
+    st.session_state[_seen(wkey)] = (text, None)
+
+
+def parse_text_box(wkey: str, parse: Callable[[str], Any], store: Callable[[Any], None]) -> str | None:
+    """A text box's text, parsed only when it changed since it was last parsed: a valid value goes to
+    `store`; while it is invalid the memory keeps its last valid value. Returns the text's error (None: valid)."""
+    value = st.session_state[wkey]
+    seen = st.session_state.get(_seen(wkey))
+    if seen is None or seen[0] != value:
+        try:
+            store(parse(str(value).strip()))
+            seen = (value, None)
+        except ConfigError as err:
+            seen = (value, str(err))
+        st.session_state[_seen(wkey)] = seen
+    return seen[1]
+
+
 def param_control(p: Param, ns: str, key: str, mem: dict[str, Any], errors: list[str], section: str,
                   entry_id: str | None = None, **widget_kw) -> None:
     """One generated control: seeded from the typed `mem[key]`, labelled and explained in the page language,
@@ -177,25 +205,19 @@ def param_control(p: Param, ns: str, key: str, mem: dict[str, Any], errors: list
     `ns` is the owning section (widget-key namespace); `section` the config section ("data", ...)."""
     wkey = section_key(ns, key)
     text = widget_kind(p) == "text"
-    if wkey not in st.session_state:
+    if text:
+        seed_text_box(wkey, to_widget(p, mem.get(key, p.default)))
+    elif wkey not in st.session_state:
         st.session_state[wkey] = to_widget(p, mem.get(key, p.default))
-        if text:  # the seeded text is the memory's value: nothing to parse
-            st.session_state[_seen(wkey)] = (st.session_state[wkey], None)
     help_text = param_help(current_lang(), section, entry_id, p)
     if text:
         help_text = f"{help_text}  \n{t('ctl.list_help')}"
     param_widget(p, wkey, param_label(p.name, section, p), help_text, **widget_kw)
-    value = st.session_state[wkey]
     if not text:
-        mem[key] = from_widget(p, value)
+        mem[key] = from_widget(p, st.session_state[wkey])
         return
-    seen = st.session_state.get(_seen(wkey))
-    if seen is None or seen[0] != value:
-        try:
-            mem[key], seen = p.parse(str(value).strip(), f"{section}.{p.name}"), (value, None)
-        except ConfigError as err:
-            seen = (value, str(err))
-        st.session_state[_seen(wkey)] = seen
-    if seen[1] is not None:
-        st.error(escape_md(seen[1]))  # it echoes what the learner typed
-        errors.append(seen[1])
+    error = parse_text_box(wkey, lambda value: p.parse(value, f"{section}.{p.name}"),
+                           lambda value: mem.__setitem__(key, value))
+    if error is not None:
+        st.error(escape_md(error))  # it echoes what the learner typed
+        errors.append(error)

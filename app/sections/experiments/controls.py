@@ -1,10 +1,12 @@
 """The Experiments page's controls: the sweep's settings in the sidebar (preset, architectures, ρ values,
-seeds, weighting, data regime, training) and each study's own knobs inside its tab. Every widget writes
-its text into the section's memory (`config.FIELDS` names), which the address mirrors as `exp.<name>`;
-an invalid value is shown under its widget in a sentence naming what is allowed."""
+seeds, weighting, data regime, training) and each study's own knobs inside its tab. The section's memory keeps
+every setting typed under `config.slot(name)`; a widget writes its typed value there (a text box once per
+change of its text, by its field), and the address mirrors the memory as `exp.<name>`. A control holding an
+invalid value is named under it in a sentence saying what is allowed, and the studies using it cannot run."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import streamlit as st
 
@@ -18,20 +20,42 @@ from ...i18n import current_lang, entry_name, t
 from ...ui.section import keyer
 from ...ui.state import forget_widgets, section_state
 from ...ui.text import escape_md
-from ...ui.widgets import param_control, param_label
+from ...ui.widgets import param_control, param_label, parse_text_box, seed_text_box
 from . import SECTION
-from .config import (DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, FIELDS, SB_UNITS, SWEEP_PRESETS, TOWER_UNITS,
-                     default_mem, field_of, gated_archs, preset_mem, synthetic_archs)
+from .config import (CENSUS_PRESETS, DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, LC_DRAWS, LC_MODES, PREFIX, SB_UNITS, SWEEP_PRESETS,
+                     TOWER_UNITS, Study, default_mem, field_of, gated_archs, preset_mem, slot, study_of,
+                     synthetic_archs)
 
 
 _k = keyer(SECTION)
 
 
-def mem() -> dict[str, str]:
+def mem() -> dict[str, Any]:
+    """The section's typed memory (the quick preset's settings until a link or a control sets them)."""
     state = section_state(SECTION)
     if not state.get("mem"):
         state["mem"] = default_mem()
     return state["mem"]
+
+
+def invalid() -> dict[str, str]:
+    """Settings whose control holds a value that does not parse: name -> the sentence naming it."""
+    return section_state(SECTION).setdefault("invalid", {})
+
+
+def current_study() -> Study:
+    """The studies' settings and what cannot train, built once per change of the memory (not every rerun)."""
+    state = section_state(SECTION)
+    key = (tuple(sorted(mem().items())), tuple(sorted(invalid().items())))
+    if state.get("study", (None,))[0] != key:
+        state["study"] = (key, study_of(mem(), invalid()))
+    return state["study"][1]
+
+
+def forget_controls() -> None:
+    """The controls re-seed from the memory on the next run (after a preset or a link replaced it)."""
+    forget_widgets(SECTION, "w:")
+    invalid().clear()
 
 
 def arch_names() -> dict[str, str]:
@@ -42,62 +66,73 @@ def arch_names() -> dict[str, str]:
     return out
 
 
-def _check(name: str) -> str | None:
-    try:
-        field_of(name, mem()).parse(mem()[name])
-    except ConfigError as err:
-        return str(err)
-    return None
+def _note(name: str, error: str | None, container=None, shown: str | None = None) -> None:
+    """Record whether a setting's control holds an invalid value, and name it under the control."""
+    if error is None:
+        invalid().pop(name, None)
+        return
+    invalid()[name] = error
+    (container or st).error(shown or escape_md(error), icon=":material/block:")
 
 
 def _seed(name: str, value) -> str:
-    key = _k(f"w:{name}")
+    key = _k(slot(name))
     if key not in st.session_state:
         st.session_state[key] = value
     return key
 
 
 def text_field(name: str, label: str, help_text: str, container=None) -> None:
-    """A text input bound to mem[name]; an invalid value is named under it."""
+    """A text box bound to the typed mem[name]: written as text once when drawn, parsed once per change."""
     m = mem()
-    key = _seed(name, m[name])
+    field = field_of(name, m)
+    key = _k(slot(name))
+    seed_text_box(key, field.format(m[slot(name)]))
     (container or st).text_input(label, key=key, help=help_text)
-    m[name] = str(st.session_state[key]).strip()
-    err = _check(name)
-    if err:
-        (container or st).error(escape_md(err), icon=":material/block:")
+    error = parse_text_box(key, lambda text: field(text, PREFIX + name),
+                           lambda value: m.__setitem__(slot(name), value))
+    _note(name, error, container)
 
 
 def ids_field(name: str, label: str, options, help_text: str, container=None) -> None:
+    """A multiselect of registry ids bound to the typed mem[name] (a tuple); none picked keeps the last."""
     m = mem()
-    key = _seed(name, [a for a in m[name].split(",") if a in options])
+    key = _seed(name, [a for a in m[slot(name)] if a in options])
     names = arch_names()
-    (container or st).multiselect(label, list(options), key=key, format_func=lambda a: names.get(a, a), help=help_text)
-    m[name] = ",".join(st.session_state[key])
-    if not st.session_state[key]:
-        (container or st).error(t("exp.pick_one"), icon=":material/block:")
+    (container or st).multiselect(label, list(options), key=key, format_func=lambda a: names.get(a, a),
+                                  help=help_text)
+    error = None
+    if st.session_state[key]:
+        m[slot(name)] = tuple(st.session_state[key])
+    else:
+        try:
+            field_of(name).parse("", PREFIX + name)
+        except ConfigError as err:
+            error = str(err)
+    _note(name, error, container, t("exp.pick_one"))
 
 
 def param_field(name: str, spec, kind: str, entry_id: str | None = None) -> None:
-    """A generated widget (app.ui.widgets) for a Param bound to mem[name]. This page's memory is the address's
-    text: the widget is seeded from it (parsed once, when the widget is made) and its value written back."""
-    m = mem()
-    key = f"w:{name}"
-    proxy: dict = {}
-    if _k(key) not in st.session_state:
-        try:
-            proxy[key] = spec.parse(m[name], f"exp.{name}")
-        except ConfigError:
-            proxy[key] = spec.default
-    param_control(spec, SECTION, key, proxy, [], kind, entry_id)
-    if key in proxy:
-        m[name] = spec.format(proxy[key])
+    """A generated widget (app.ui.widgets) for a Param, bound to the typed mem[name]."""
+    errors: list[str] = []
+    param_control(spec, SECTION, slot(name), mem(), errors, kind, entry_id)  # it names an error under itself
+    if errors:
+        invalid()[name] = errors[0]
+    else:
+        invalid().pop(name, None)
+
+
+def number_field(name: str, spec, label: str, help_text: str) -> None:
+    """An integer box within the spec's bounds (its widget checks them), bound to the typed mem[name]."""
+    key = _seed(name, int(mem()[slot(name)]))
+    st.number_input(label, min_value=int(spec.low), max_value=int(spec.high), step=1, key=key, help=help_text)
+    mem()[slot(name)] = int(st.session_state[key])
 
 
 def _apply_preset() -> None:
     chosen = st.session_state[_k("preset")]
     mem().update(preset_mem(chosen))
-    forget_widgets(SECTION, "w:")
+    forget_controls()
 
 
 def sidebar() -> None:
@@ -110,18 +145,18 @@ def sidebar() -> None:
         st.subheader(t("exp.side.title"), divider="gray")
         pkey = _k("preset")
         if pkey not in st.session_state:
-            st.session_state[pkey] = m.get("preset") if m.get("preset") in SWEEP_PRESETS else SWEEP_PRESETS[0]
+            st.session_state[pkey] = m[slot("preset")]
         st.selectbox(t("exp.side.preset"), list(SWEEP_PRESETS), key=pkey, on_change=_apply_preset,
                      format_func=lambda pid: PRESETS[pid].title.get(lang, pid), help=t("exp.side.preset_help"))
-        m["preset"] = st.session_state[pkey]
+        m[slot("preset")] = st.session_state[pkey]
         ids_field("archs", t("exp.side.archs"), synthetic_archs(), t("exp.side.archs_help"))
         text_field("rhos", t("exp.side.rhos"), t("exp.side.rhos_help"))
         text_field("seeds", t("exp.side.seeds"), t("exp.side.seeds_help"))
-        wkey = _seed("weighting", m["weighting"] if m["weighting"] in WEIGHTINGS else "ew")
+        wkey = _seed("weighting", m[slot("weighting")])
         st.selectbox(t("exp.side.weighting"), list(WEIGHTINGS), key=wkey,
                      format_func=lambda w: entry_name(lang, "weighting", WEIGHTINGS[w]),
                      help=t("exp.side.weighting_help"))
-        m["weighting"] = st.session_state[wkey]
+        m[slot("weighting")] = st.session_state[wkey]
         with st.expander(t("exp.side.data")):
             st.caption(t("exp.side.data_help"))
             for name in ("ab_seed", "c", "m", "noise", "d", "n_train"):
@@ -129,16 +164,9 @@ def sidebar() -> None:
         with st.expander(t("exp.side.train")):
             for name in ("epochs", "lr", "batch_size"):
                 param_field(name, TRAIN_SPECS[name], "train")
-            key = _seed("sb_units", int(SB_UNITS.parse(m["sb_units"])) if _check("sb_units") is None else 78)
-            st.number_input(t("exp.side.sb_units"), min_value=int(SB_UNITS.low), max_value=int(SB_UNITS.high), step=1,
-                            key=key, help=t("exp.side.sb_units_help"))
-            m["sb_units"] = str(int(st.session_state[key]))
-            key = _seed("tower_units", int(TOWER_UNITS.parse(m["tower_units"])) if _check("tower_units") is None
-                        else TOWER_UNITS.default)
-            st.number_input(t("exp.side.tower_units"), min_value=int(TOWER_UNITS.low),
-                            max_value=int(TOWER_UNITS.high), step=1, key=key, help=t("exp.side.tower_units_help"))
-            m["tower_units"] = str(int(st.session_state[key]))
-        st.caption(t("exp.side.names", names=", ".join(names.get(a, a) for a in m["archs"].split(",") if a)))
+            number_field("sb_units", SB_UNITS, t("exp.side.sb_units"), t("exp.side.sb_units_help"))
+            number_field("tower_units", TOWER_UNITS, t("exp.side.tower_units"), t("exp.side.tower_units_help"))
+        st.caption(t("exp.side.names", names=", ".join(names.get(a, a) for a in m[slot("archs")])))
 
 
 # ---- controls inside the tabs --------------------------------------------------------------------------------------
@@ -150,21 +178,21 @@ def gate_controls() -> None:
 
 
 def _apply_knob() -> None:
-    knob = st.session_state[_k("w:diff_knob")]
-    m = mem()
-    m["diff_knob"] = knob
-    m["diff_values"] = DIFF_DEFAULT_VALUES[knob]
-    st.session_state.pop(_k("w:diff_values"), None)
+    """Another knob brings its own default values (the values box re-seeds from them)."""
+    knob = st.session_state[_k(slot("diff_knob"))]
+    mem().update({slot("diff_knob"): knob, slot("diff_values"): DIFF_DEFAULT_VALUES[knob]})
+    forget_widgets(SECTION, slot("diff_values"))
+    invalid().pop("diff_values", None)
 
 
 def difficulty_controls() -> None:
     m = mem()
     c1, c2, c3 = st.columns([1, 2, 1])
-    key = _seed("diff_knob", m["diff_knob"] if m["diff_knob"] in DIFF_KNOBS else "ab_seed")
+    key = _seed("diff_knob", m[slot("diff_knob")])
     labels = {k: param_label(k, "data") for k in DIFF_KNOBS}
     c1.selectbox(t("exp.diff.knob"), list(DIFF_KNOBS), key=key, on_change=_apply_knob, format_func=labels.get,
                  help=t("exp.diff.knob_help"))
-    m["diff_knob"] = st.session_state[key]
+    m[slot("diff_knob")] = st.session_state[key]
     text_field("diff_values", t("exp.diff.values"), t("exp.diff.values_help"), c2)
     text_field("diff_seeds", t("exp.side.seeds"), t("exp.side.seeds_help"), c3)
 
@@ -172,15 +200,14 @@ def difficulty_controls() -> None:
 def correlation_controls() -> None:
     m = mem()
     c1, c2 = st.columns([1, 1])
-    spec = FIELDS["lc_draws"]
-    key = _seed("lc_draws", int(spec.parse(m["lc_draws"])) if _check("lc_draws") is None else 10)
-    c1.slider(t("exp.lc.draws"), 2, 50, step=1, key=key, help=t("exp.lc.draws_help"))
-    m["lc_draws"] = str(int(st.session_state[key]))
-    key = _seed("lc_mode", m["lc_mode"] if m["lc_mode"] in ("random", "fixed") else "random")
-    modes = {v: t(f"exp.lc.mode_{v}") for v in ("random", "fixed")}  # translated now, not when AppTest asks
+    key = _seed("lc_draws", m[slot("lc_draws")])
+    c1.slider(t("exp.lc.draws"), int(LC_DRAWS.low), int(LC_DRAWS.high), step=1, key=key, help=t("exp.lc.draws_help"))
+    m[slot("lc_draws")] = int(st.session_state[key])
+    key = _seed("lc_mode", m[slot("lc_mode")])
+    modes = {v: t(f"exp.lc.mode_{v}") for v in LC_MODES}  # translated now, not when AppTest asks
     c2.radio(t("exp.lc.mode"), list(modes), key=key, horizontal=True, format_func=modes.get,
              help=t("exp.lc.mode_help"))
-    m["lc_mode"] = st.session_state[key]
+    m[slot("lc_mode")] = st.session_state[key]
 
 
 def rho_picker(rhos: list[float], where: str = "trn", name: str = "trn_rho", label_key: str = "exp.trn.rho") -> float:
@@ -188,25 +215,21 @@ def rho_picker(rhos: list[float], where: str = "trn", name: str = "trn_rho", lab
     `where` tells two pickers of the same setting apart (trainability tab, loaded file)."""
     m = mem()
     options = [float(r) for r in rhos]
-    try:
-        current = float(m[name])
-    except ValueError:
-        current = options[0]
-    value = min(options, key=lambda o: abs(o - current))
-    key = _k(f"w:{name}:{where}")
+    value = min(options, key=lambda o: abs(o - float(m[slot(name)])))
+    key = _k(f"{slot(name)}:{where}")
     if st.session_state.get(key) not in options:
         st.session_state[key] = value
     st.segmented_control(t(label_key), options, key=key, format_func=lambda r: f"ρ = {r:g}", required=True)
     chosen = st.session_state[key] if st.session_state.get(key) is not None else value
-    m[name] = f"{chosen:g}"
+    m[slot(name)] = float(chosen)
     return float(chosen)
 
 
 def census_controls() -> str:
     m = mem()
     lang = current_lang()
-    key = _seed("census", m["census"])
-    st.radio(t("exp.census.preset"), ["census_quick", "census_full"], key=key, horizontal=True,
+    key = _seed("census", m[slot("census")])
+    st.radio(t("exp.census.preset"), list(CENSUS_PRESETS), key=key, horizontal=True,
              format_func=lambda pid: PRESETS[pid].title.get(lang, pid))
-    m["census"] = st.session_state[key]
-    return m["census"]
+    m[slot("census")] = st.session_state[key]
+    return m[slot("census")]

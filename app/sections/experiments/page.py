@@ -6,8 +6,8 @@ import streamlit as st
 from app.i18n import t
 from app.sections import BY_ID
 from app.sections.experiments import SECTION
-from app.sections.experiments.config import TABS, load_query, to_query
-from app.sections.experiments.controls import mem, sidebar
+from app.sections.experiments.config import TABS, load_query, slot, to_query
+from app.sections.experiments.controls import invalid, mem, sidebar
 from app.sections.experiments.views import TABS as VIEWS
 from app.sections.experiments.views import job_header
 from app.ui import url
@@ -22,6 +22,7 @@ def load(query) -> list[str]:
     """First run in this tab: the settings come from the link (or the quick preset)."""
     state["mem"], warnings = load_query(query)
     forget_widgets(SECTION)
+    invalid().clear()
     state.pop("tab_default", None)
     return warnings
 
@@ -38,12 +39,12 @@ job_header()
 labels = {tab: t(f"exp.tab.{tab}") for tab in TABS}
 lang = st.session_state.get("lang")
 if state.get("tab_default", (None,))[0] != lang:  # the default changes only with the labels (first run, language)
-    state["tab_default"] = (lang, m.get("tab") if m.get("tab") in TABS else "sweep")
+    state["tab_default"] = (lang, m[slot("tab")])
 tabs = st.tabs(list(labels.values()), key=section_key(SECTION, "tabs"), on_change="rerun",
                default=labels[state["tab_default"][1]])
 opened = [tab for tab, box in zip(TABS, tabs) if box.open]
 if opened:
-    m["tab"] = opened[0]
+    m[slot("tab")] = opened[0]
 for tab, box in zip(TABS, tabs):
     if box.open or not opened:  # lazy: only the open tab runs (all of them where tabs are not tracked)
         with box:

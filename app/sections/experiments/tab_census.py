@@ -12,8 +12,8 @@ from ...figures.census import census_figure, census_table
 from ...i18n import current_lang, t
 from ...ui.charts import chart
 from ...ui.text import escape_md, short
-from .config import census_grid, parse
-from .controls import arch_names, census_controls, mem
+from .config import census_grid
+from .controls import arch_names, census_controls, current_study
 from .results import PUBLISHED, census_summary, published_frame
 from .runner import _k, download, fmt_s, follow, job_of, page_tr, recorder, run_row, state
 
@@ -42,7 +42,7 @@ def census_tab() -> None:
         _census_published_only()
         return
     preset_id = census_controls()
-    study = parse(mem())
+    study = current_study()
     preset = PRESETS[preset_id]
     st.caption(preset.description.get(current_lang(), preset.description["en"]))
     grid = census_grid(study)

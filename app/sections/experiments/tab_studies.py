@@ -8,8 +8,8 @@ from ...figures.experiments import difficulty_figure, difficulty_table, gate_dis
 from ...i18n import t
 from ...ui.charts import chart
 from ...ui.widgets import param_label
-from .config import DIFF_RHOS, difficulty_grid, gate_grid, parse
-from .controls import arch_names, difficulty_controls, gate_controls, mem
+from .config import DIFF_RHOS
+from .controls import arch_names, current_study, difficulty_controls, gate_controls
 from .results import degradation, run_frame
 from .runner import _k, download, follow, job_of, page_tr, recorder, run_row, show_errors
 from .verdicts import regime_screen_view, verdict_style
@@ -19,13 +19,13 @@ from .verdicts import regime_screen_view, verdict_style
 def gates_tab() -> None:
     st.markdown(t("exp.gates.intro"))
     gate_controls()
-    study = parse(mem())
+    study = current_study()
     errors = study.errors.get("gates")
     grid = None
     if errors:
         show_errors(errors)
     else:
-        grid = gate_grid(study)
+        grid = study.grids["gates"]
     plan = t("exp.gates.plan", runs=f"{grid.n_runs:,}" if grid else "—", archs=len(study["gate_archs"]),
              rhos=len(study["gate_rhos"]), seeds=len(study["gate_seeds"]))
     run_row("gates", grid, plan)
@@ -56,13 +56,13 @@ def _gate_results() -> None:
 def difficulty_tab() -> None:
     st.markdown(t("exp.diff.intro"))
     difficulty_controls()
-    study = parse(mem())
+    study = current_study()
     errors = study.errors.get("difficulty")
     grid = None
     if errors:
         show_errors(errors)
     else:
-        grid = difficulty_grid(study)
+        grid = study.grids["difficulty"]
     plan = t("exp.diff.plan", runs=f"{grid.n_runs:,}" if grid else "—", values=len(study["diff_values"]),
              seeds=len(study["diff_seeds"]), knob=param_label(study["diff_knob"], "data"))
     run_row("difficulty", grid, plan)

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from mtl_core.experiments.correlation import label_correlation
-from mtl_core.presets import PRESETS
 
 from ...figures.experiments import (final_loss_figure, label_correlation_figure, loss_curves_figure, param_table,
                                     trainability_figure)
@@ -16,8 +15,8 @@ from ...ui.cache import model_info_for
 from ...ui.charts import chart
 from ...ui.run import admission
 from ...ui.text import escape_md, short
-from .config import LC_RHOS, LC_SAMPLES, Grid, Study, correlation_params, parse, sweep_grid
-from .controls import arch_names, correlation_controls, mem, rho_picker
+from .config import LC_RHOS, LC_SAMPLES, Grid, Study, correlation_params
+from .controls import arch_names, correlation_controls, current_study, rho_picker
 from .results import estimate_s, run_frame
 from .runner import (_k, cost_of, download, fmt_s, follow, job_of, page_tr, recorder, run_row, show_errors,
                      study_workers)
@@ -35,7 +34,7 @@ def _label_corr(items: tuple, draws: int) -> pd.DataFrame:
 def correlation_tab() -> None:
     st.markdown(t("exp.lc.intro"))
     correlation_controls()
-    study = parse(mem())
+    study = current_study()
     if "correlation" in study.errors:
         show_errors(study.errors["correlation"])
         return
@@ -56,7 +55,7 @@ def _estimate(key: tuple, _grid: Grid) -> float:
 
 
 def _params(study: Study) -> None:
-    cfg = sweep_grid(study).cfg
+    cfg = study.grids["sweep"].cfg
     counts = {}
     for a in study["archs"]:
         info = model_info_for(cfg.with_changes(model=a))
@@ -103,13 +102,13 @@ def _estimate_box(grid: Grid, study: Study) -> None:
 
 def sweep_tab() -> None:
     st.markdown(t("exp.sweep.intro"))
-    study = parse(mem())
+    study = current_study()
     errors = study.errors.get("sweep")
     if errors:
         show_errors(errors)
         grid = None
     else:
-        grid = sweep_grid(study)
+        grid = study.grids["sweep"]
         _params(study)
         if not admission(cost_of(grid)):  # the estimate trains briefly: not past the caps
             _estimate_box(grid, study)
