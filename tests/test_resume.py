@@ -1,6 +1,5 @@
 """Resumable sweeps: rows saved batch by batch, a stopped or killed sweep finishes where it stopped with exactly
 the rows of an uninterrupted one, one sweep per folder, and bad output folders refused before training."""
-import gc
 import os
 import shutil
 import signal
@@ -198,29 +197,30 @@ def test_cli_refuses_a_folder_in_use_and_an_older_table(tmp_path, capsys):
 # 12 batches of 2 runs: after the first batch is saved, the rest takes seconds even on an idle machine, so a
 # signal sent then always lands mid-study (with 3 larger batches an idle CI machine finished first).
 STUDY = ["sweep", "--archs", "shared_bottom,omoe,mmoe", "--rhos", "0.5,0.9", "--seeds", "4", "--n-samples", "4000",
-         "--set", "data.n_val=500", "--set", "data.n_test=500", "--epochs", "12", "--max-batch", "2"]
+         "--set", "data.n_val=500", "--set", "data.n_test=500", "--epochs", "6", "--max-batch", "2"]
 
 
 def cli_env():
     return dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
 
 
+# The sweep as a terminal starts it, with Ctrl-C live. A suite launched in the background (`pytest &`, nohup, some
+# CI runners) has SIGINT ignored, children inherit that, and Python then leaves it ignored: restore it first.
+AS_FROM_A_TERMINAL = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                      "sys.argv[0] = 'mtl_core'; runpy.run_module('mtl_core', run_name='__main__', alter_sys=True)")
+
+
 def start_sweep(out: Path, *extra) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "mtl_core", *STUDY, "--out", str(out), *extra], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-c", AS_FROM_A_TERMINAL, *STUDY, "--out", str(out), *extra], cwd=ROOT,
                             env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(predicate, timeout: float = 400.0) -> None:
-    """Poll until predicate() holds. The garbage collector is off meanwhile: in a full suite's large process a
-    collection can pause the poll for seconds, long enough for a small study to finish before its signal."""
+    """Poll until predicate() holds."""
     end = time.monotonic() + timeout
-    gc.disable()
-    try:
-        while not predicate():
-            assert time.monotonic() < end, "timed out waiting"
-            time.sleep(0.05)
-    finally:
-        gc.enable()
+    while not predicate():
+        assert time.monotonic() < end, "timed out waiting"
+        time.sleep(0.05)
 
 
 def finish(out: Path, *extra) -> subprocess.CompletedProcess:
