@@ -292,6 +292,15 @@ def test_a_bad_link_is_warned_in_the_page():
     assert at.query_params["exp.rhos"] == "0.5,0.9,1"  # the preset's value
 
 
+def test_a_bad_value_is_named_in_the_page_language():
+    at = page(lang="zh", **{"exp.rhos": "0.5,7"})
+    warning = "\n".join(w.value for w in at.warning)
+    assert "exp.rhos：" in warning and "不可用" in warning and "0.5,7" in warning and "not allowed" not in warning
+    at.text_input(key="experiments.w:seeds").set_value("0-lots").run()
+    error = "\n".join(e.value for e in at.error)
+    assert "exp.seeds：" in error and "应为一个数量" in error and "not allowed" not in error
+
+
 def test_census_view_without_the_cache_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setenv("MTL_EXPLORER_DATA_DIR", str(tmp_path))
     at = page(**{"exp.tab": "census"})

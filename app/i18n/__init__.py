@@ -75,6 +75,13 @@ def t_opt(key: str, default: str) -> str:
     return translate_opt(current_lang(), key, default)
 
 
+def t_invalid(sentence: str) -> str:
+    """A validation sentence (English, from the library or a link check) in the page language."""
+    from .messages import localize
+
+    return localize(sentence, current_lang())
+
+
 def param_label_text(lang: str, section: str, name: str, spec=None) -> str:
     """A parameter's short widget label: the translation (`p.<section>.<name>`, then `p.<name>`) outside
     English, else the English of its Param (`spec`, or the registries' parameter of that name)."""

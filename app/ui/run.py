@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from .. import server
-from ..i18n import t
+from ..i18n import t, t_invalid
 from .clicks import once_per_click
 from .text import bullets
 
@@ -81,7 +81,7 @@ def caps_box(caps: Sequence[str]) -> None:
 def errors_box(title: str, errors: Sequence[str], where=None) -> None:
     """Invalid settings in one box; each item echoes what the learner typed or linked, so it is escaped."""
     if errors:
-        (where or st).error(bullets(title, errors), icon=":material/block:")
+        (where or st).error(bullets(title, [t_invalid(e) for e in errors]), icon=":material/block:")
 
 
 def run_panel(key: str, label: str, start: Callable[..., None], args: tuple = (), *, cost: Cost | None,

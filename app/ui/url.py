@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ..i18n import DEFAULT_LANG, LANGS, t
+from ..i18n import DEFAULT_LANG, LANGS, t, t_invalid
 from ..sections import BY_ID, BY_PATH, SECTIONS, Section, owner_of
 from .state import app_state, section_state
 from .text import MAX_ECHO, MAX_WARNING, bullets, clip, short, shorten_in  # noqa: F401 - their home was here
@@ -138,4 +138,4 @@ def warn_until_changed(section: Section, own: Mapping[str, str]) -> None:
 def show_warnings(items: list[str]) -> None:
     """The link's warnings in one box, every item escaped (it echoes values of the link)."""
     if items:
-        st.warning(bullets(t("url.warn"), items), icon=":material/link_off:")
+        st.warning(bullets(t("url.warn"), [t_invalid(item) for item in items]), icon=":material/link_off:")

@@ -18,7 +18,7 @@ import streamlit as st
 
 from mtl_core.params import ConfigError, Param
 
-from ..i18n import current_lang, param_help, param_label_text, t
+from ..i18n import current_lang, param_help, param_label_text, t, t_invalid
 from .state import section_key
 from .text import escape_md
 
@@ -219,5 +219,5 @@ def param_control(p: Param, ns: str, key: str, mem: dict[str, Any], errors: list
     error = parse_text_box(wkey, lambda value: p.parse(value, f"{section}.{p.name}"),
                            lambda value: mem.__setitem__(key, value))
     if error is not None:
-        st.error(escape_md(error))  # it echoes what the learner typed
+        st.error(escape_md(t_invalid(error)))  # it echoes what the learner typed
         errors.append(error)

@@ -16,7 +16,7 @@ from mtl_core.params import ConfigError
 from mtl_core.presets import PRESETS
 from mtl_core.weighting import WEIGHTINGS
 
-from ...i18n import current_lang, entry_name, t
+from ...i18n import current_lang, entry_name, t, t_invalid
 from ...ui.section import keyer
 from ...ui.state import forget_widgets, section_state
 from ...ui.text import escape_md
@@ -72,7 +72,7 @@ def _note(name: str, error: str | None, container=None, shown: str | None = None
         invalid().pop(name, None)
         return
     invalid()[name] = error
-    (container or st).error(shown or escape_md(error), icon=":material/block:")
+    (container or st).error(shown or escape_md(t_invalid(error)), icon=":material/block:")
 
 
 def _seed(name: str, value) -> str:

@@ -18,7 +18,7 @@ from mtl_core.models import ARCHITECTURES
 from mtl_core.params import ConfigError, Param
 from mtl_core.weighting import WEIGHTINGS
 
-from ...i18n import current_lang, entry_description, entry_name, t, t_opt, translate, translate_opt
+from ...i18n import current_lang, entry_description, entry_name, t, t_invalid, t_opt, translate, translate_opt
 from ...ui.cache import cached_devices, cached_label_correlation, cached_model_info, model_info_for
 from ...ui.modelinfo import ModelInfo
 from ...ui.state import section_key, section_state
@@ -147,7 +147,7 @@ def _model_section(mem: dict, errors: list[str]) -> ModelInfo | None:
     mp = typed_values(specs, mem, "model", model_id)
     info = cached_model_info(data_id, tuple(sorted(params.items())), model_id, tuple(sorted(mp.items())))
     if info.error:
-        st.error(escape_md(info.error))
+        st.error(escape_md(t_invalid(info.error)))
         errors.append(info.error)
     else:
         st.markdown(t("model.params", n=info.n_params), help=t("model.params_paper", n=info.n_params_paper))
