@@ -243,7 +243,7 @@ class Grid:
         return count_runs(self.seeds, self.axes)
 
     def key(self) -> tuple:
-        return (tuple(sorted(self.cfg.to_flat().items())), tuple((k, tuple(map(str, v))) for k, v in self.axes.items()),
+        return (tuple(sorted(self.cfg.typed_flat().items())), tuple((k, tuple(v)) for k, v in self.axes.items()),
                 tuple(self.seeds))
 
 

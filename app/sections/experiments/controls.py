@@ -24,7 +24,7 @@ from ...ui.widgets import param_control, param_label, parse_text_box, seed_text_
 from . import SECTION
 from .config import (CENSUS_PRESETS, DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, LC_DRAWS, LC_MODES, PREFIX, SB_UNITS, SWEEP_PRESETS,
                      TOWER_UNITS, Study, default_mem, field_of, gated_archs, preset_mem, slot, study_of,
-                     synthetic_archs)
+                     synthetic_archs, to_query)
 
 
 _k = keyer(SECTION)
@@ -50,6 +50,15 @@ def current_study() -> Study:
     if state.get("study", (None,))[0] != key:
         state["study"] = (key, study_of(mem(), invalid()))
     return state["study"][1]
+
+
+def address() -> dict[str, str]:
+    """The memory as the address's `exp.<name>` keys, written once per change of the memory."""
+    state = section_state(SECTION)
+    key = tuple(sorted(mem().items()))
+    if state.get("address", (None,))[0] != key:
+        state["address"] = (key, to_query(mem()))
+    return state["address"][1]
 
 
 def forget_controls() -> None:

@@ -6,8 +6,8 @@ import streamlit as st
 from app.i18n import t
 from app.sections import BY_ID
 from app.sections.experiments import SECTION
-from app.sections.experiments.config import TABS, load_query, slot, to_query
-from app.sections.experiments.controls import invalid, mem, sidebar
+from app.sections.experiments.config import TABS, load_query, slot
+from app.sections.experiments.controls import address, invalid, mem, sidebar
 from app.sections.experiments.views import TABS as VIEWS
 from app.sections.experiments.views import job_header
 from app.ui import url
@@ -33,7 +33,7 @@ st.title(t("exp.title"))
 st.caption(t("exp.intro"))
 m = mem()
 sidebar()
-url.warn_until_changed(section, to_query(m))
+url.warn_until_changed(section, address())
 
 job_header()
 labels = {tab: t(f"exp.tab.{tab}") for tab in TABS}
@@ -49,4 +49,4 @@ for tab, box in zip(TABS, tabs):
     if box.open or not opened:  # lazy: only the open tab runs (all of them where tabs are not tracked)
         with box:
             VIEWS[tab]()
-url.sync(section, to_query(m))
+url.sync(section, address())
