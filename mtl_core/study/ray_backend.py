@@ -170,11 +170,11 @@ class RayBackend:
         if cancel:
             refs = list(self._pending)
             for ref in refs:
-                try:
-                    self.ray.cancel(ref, force=True)
+                try:  # a running batch is interrupted in its worker, a queued one dropped (force=True would kill
+                    self.ray.cancel(ref, force=False)  # the worker process, and its reply may still be on the way)
                 except Exception:  # noqa: BLE001 - already finished or gone
                     pass
-            try:  # let the cancellations settle: Ray aborts the driver if a reply lands after it let go of the task
+            try:  # let the cancellations settle before the driver lets go of the tasks
                 self.ray.wait(refs, num_returns=len(refs), timeout=10)
             except Exception:  # noqa: BLE001 - the cluster is going away anyway
                 pass

@@ -53,20 +53,34 @@ def _failure_rows(job: Job, err: BaseException, attempts: int) -> list[dict]:
                  seed=run.seed, attempts=attempts, error=reason(err)) for key, run in zip(job.keys, job.batch.runs)]
 
 
-@contextmanager
-def _stops_on_sigterm() -> Iterator[None]:
-    """SIGTERM stops a sweep as Ctrl-C does (in the main thread, where signal handlers live)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _StopRequests:
+    """Ctrl-C (SIGINT) and SIGTERM ask the sweep to stop; the loop stops at its next turn, between two waits on
+    the backend, instead of an exception landing inside a backend call (Ray aborts the driver when one lands
+    in its wait). Main thread only, where signal handlers live; an inherited ignored SIGINT stays ignored."""
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict = {}
+
+    def __enter__(self) -> "_StopRequests":
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM):
+                if signal.getsignal(s) is not signal.SIG_IGN:
+                    self._previous[s] = signal.signal(s, self._request)
+        return self
+
+    def _request(self, signum, frame) -> None:
+        if self.requested:  # asked twice: stop now
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        for s, handler in self._previous.items():
+            signal.signal(s, handler)
 
 
 @contextmanager
@@ -105,7 +119,7 @@ def run_sweep(parts: Sequence[Part], out, *, backend, max_batch: int, record_con
         trained = 0
         interrupted = False
         try:
-            with _stops_on_sigterm():
+            with _StopRequests() as stop:
                 backend.start(todo)
                 pending, in_flight = list(todo), 0
                 while pending or in_flight:
@@ -130,6 +144,7 @@ def run_sweep(parts: Sequence[Part], out, *, backend, max_batch: int, record_con
                         trained += job.n_runs
                         bar.batch_done(job, result, backend.in_flight_steps())
                     bar.update(backend.in_flight_steps())
+                    stop.check()
                 backend.close(cancel=False)
         except KeyboardInterrupt:
             interrupted = True
