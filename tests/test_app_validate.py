@@ -132,7 +132,8 @@ def test_an_experiments_link_is_parsed_once_and_written_back_the_same(conversion
     conversions.clear()
     at.run()  # nothing changed: nothing parsed or written as text (the study, the address, the estimate are kept)
     assert not conversions, conversions
-    again = app(page="experiments", **{k: at.query_params[k] for k in at.query_params})  # the address reopened: a fixed point
+    # the address reopened: a fixed point
+    again = app(page="experiments", **{k: at.query_params[k] for k in at.query_params})
     assert not again.warning and {k: again.query_params[k] for k in again.query_params} == \
         {k: at.query_params[k] for k in at.query_params}
 
@@ -152,21 +153,24 @@ def test_an_experiments_text_box_is_parsed_once_per_change_and_an_invalid_one_st
     assert at.button(key="experiments.run_sweep").disabled
     assert at.query_params["exp.seeds"] == "0-1" and exp_state(at)["mem"]["w:seeds"] == (0, 1)  # the last valid
     at.text_input(key="experiments.w:seeds").set_value("0-2").run()
-    assert not at.error and not at.button(key="experiments.run_sweep").disabled and at.query_params["exp.seeds"] == "0-2"
+    assert not at.error and not at.button(key="experiments.run_sweep").disabled
+    assert at.query_params["exp.seeds"] == "0-2"
 
     # a tab's box left invalid: its study cannot run, and the text is still there after visiting another tab
     at = open_exp_tab(at, "gates")
     at.text_input(key="experiments.w:gate_seeds").set_value("9-1").run()
     assert at.button(key="experiments.run_gates").disabled and at.query_params["exp.gate_seeds"] == "0-1"
     at = open_exp_tab(open_exp_tab(at, "sweep"), "gates")
-    assert at.text_input(key="experiments.w:gate_seeds").value == "9-1" and at.button(key="experiments.run_gates").disabled
+    assert at.text_input(key="experiments.w:gate_seeds").value == "9-1"
+    assert at.button(key="experiments.run_gates").disabled
     assert "exp.gate_seeds" in "\n".join(e.value for e in at.error)
 
 
 def test_an_experiments_difficulty_knob_checks_its_values_by_its_own_range():
     at = open_exp_tab(app(**EXP_LINK), "difficulty")
     at.selectbox(key="experiments.w:diff_knob").set_value("c").run()
-    assert at.text_input(key="experiments.w:diff_values").value == "0.5,1,2,3" and at.query_params["exp.diff_knob"] == "c"
+    assert at.text_input(key="experiments.w:diff_values").value == "0.5,1,2,3"
+    assert at.query_params["exp.diff_knob"] == "c"
     at.text_input(key="experiments.w:diff_values").set_value("0,1").run()  # c must be at least 0.01
     assert "exp.diff_values" in "\n".join(e.value for e in at.error)
     assert at.button(key="experiments.run_difficulty").disabled and at.query_params["exp.diff_values"] == "0.5,1,2,3"

@@ -72,7 +72,8 @@ def _zh(text: str) -> str:
                          r"(?: — (?:using )?(?P<kept>.+) instead)?", text, re.S):
         out = f"{m['key']}：{m['value']} 不可用，" + _then("应为", _allowed_zh(m["allowed"]))
         return out + _then("——改用", _kept_zh(m["kept"])) if m["kept"] else out
-    if m := re.fullmatch(r"(?P<key>.+?): not a setting of (?P<what>.+?)(?:; expected one of (?P<opts>.+))?", text, re.S):
+    if m := re.fullmatch(r"(?P<key>.+?): not a setting of (?P<what>.+?)(?:; expected one of (?P<opts>.+))?",
+                         text, re.S):
         what = _WHAT_ZH.get(m["what"], m["what"])
         return f"{m['key']}：不是{what}的设置" + (f"；可用的有 {m['opts']}" if m["opts"] else "")
     if m := re.fullmatch(r"(?P<key>\w+): (?P<value>.+) is not (?P<what>a known preset|a preset of this page|"

@@ -22,9 +22,9 @@ from ...ui.state import forget_widgets, section_state
 from ...ui.text import escape_md
 from ...ui.widgets import param_control, param_label, parse_text_box, seed_text_box
 from . import SECTION
-from .config import (CENSUS_PRESETS, DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, LC_DRAWS, LC_MODES, PREFIX, SB_UNITS, SWEEP_PRESETS,
-                     TOWER_UNITS, Study, default_mem, field_of, gated_archs, preset_mem, slot, study_of,
-                     synthetic_archs, to_query)
+from .config import (CENSUS_PRESETS, DATA, DIFF_DEFAULT_VALUES, DIFF_KNOBS, LC_DRAWS, LC_MODES, PREFIX,
+                     SB_UNITS, SWEEP_PRESETS, TOWER_UNITS, Study, default_mem, field_of, gated_archs, preset_mem,
+                     slot, study_of, synthetic_archs, to_query)
 
 
 _k = keyer(SECTION)
@@ -43,22 +43,23 @@ def invalid() -> dict[str, str]:
     return section_state(SECTION).setdefault("invalid", {})
 
 
+def _per_memory(name: str, key: tuple, build):
+    """`build()`, kept in the section's state until `key` (the memory, and what else it depends on) changes."""
+    state = section_state(SECTION)
+    if state.get(name, (None,))[0] != key:
+        state[name] = (key, build())
+    return state[name][1]
+
+
 def current_study() -> Study:
     """The studies' settings and what cannot train, built once per change of the memory (not every rerun)."""
-    state = section_state(SECTION)
     key = (tuple(sorted(mem().items())), tuple(sorted(invalid().items())))
-    if state.get("study", (None,))[0] != key:
-        state["study"] = (key, study_of(mem(), invalid()))
-    return state["study"][1]
+    return _per_memory("study", key, lambda: study_of(mem(), invalid()))
 
 
 def address() -> dict[str, str]:
     """The memory as the address's `exp.<name>` keys, written once per change of the memory."""
-    state = section_state(SECTION)
-    key = tuple(sorted(mem().items()))
-    if state.get("address", (None,))[0] != key:
-        state["address"] = (key, to_query(mem()))
-    return state["address"][1]
+    return _per_memory("address", tuple(sorted(mem().items())), lambda: to_query(mem()))
 
 
 def forget_controls() -> None:
